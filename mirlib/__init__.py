@@ -1,0 +1,22 @@
+"""mirlib: the shared code of *Deep Learning for Music Information Retrieval*.
+
+Every chapter, demo, exercise and command of the book imports this package, so
+that chapters read like prose with short code and the same code is tested once.
+
+Modules
+-------
+audio
+    Loading and checking audio signals.
+features
+    Framing, magnitude STFT, mel filterbank, log-mel spectrogram, normalisation.
+data
+    librosa's and madmom's real recordings, annotation readers.
+display
+    Plots and audio players with attribution, as the book uses them.
+widgets
+    Interactive demos: live in Jupyter, precomputed on the static website.
+grading
+    Array comparison with diagnostic messages for autograded exercises.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,53 @@
+"""Import shim that lets madmom 0.16.1 run on Python 3.11 and NumPy >= 1.24.
+
+madmom 0.16.1 (2018) is the only release on the package index. Its code
+
+* imports ``MutableSequence`` from :mod:`collections`, which Python 3.10 removed
+  (it lives in :mod:`collections.abc`), and
+* uses NumPy's scalar aliases ``np.float``, ``np.int``, ``np.complex`` and
+  ``np.bool``, which NumPy 1.24 removed (they were the Python builtins).
+
+Importing this module restores both names, so ``import madmom`` works. Always
+import madmom through :func:`import_madmom`, never directly, so that the shim is
+in place first. Nothing else in mirlib depends on these aliases.
+"""
+
+import collections
+import collections.abc
+
+import numpy as np
+
+__all__ = ["import_madmom"]
+
+for _name in ("MutableSequence", "Sequence", "Iterable", "Mapping", "MutableMapping"):
+    if not hasattr(collections, _name):
+        setattr(collections, _name, getattr(collections.abc, _name))
+
+for _alias, _builtin in (("float", float), ("int", int), ("complex", complex), ("bool", bool)):
+    # NumPy >= 1.24 raises AttributeError for these; older NumPy has them already.
+    if _alias not in np.__dict__:
+        setattr(np, _alias, _builtin)
+
+
+def import_madmom():
+    """Import and return :mod:`madmom` with the compatibility shim applied.
+
+    Returns
+    -------
+    module
+        The :mod:`madmom` package.
+
+    Raises
+    ------
+    ImportError
+        If madmom is not installed. The message says how to install it (it needs
+        ``pip install --no-build-isolation madmom`` after NumPy and Cython).
+    """
+    try:
+        import madmom
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "madmom is not installed; install numpy and Cython first, then "
+            "`pip install --no-build-isolation madmom==0.16.1` (see README)"
+        ) from err
+    return madmom

@@ -1,0 +1,440 @@
+"""Time-frequency features: framing, magnitude STFT, mel filterbank, log-mel.
+
+Every feature array is time-major, shape ``(n_frames, n_bins)``, as in madmom.
+A feature computed with hop size ``hop_size`` (samples) from a signal sampled at
+``sr`` (Hz) has the frame rate ``fps = sr / hop_size`` (frames per second), and
+frame ``i`` is centred on ``i / fps`` seconds when ``center=True``.
+
+The numerical work is done by librosa :cite:p:`mcfee2015librosa`; this module fixes
+the conventions (time first, parameters in samples and Hz, log compression as
+in madmom) that every chapter of the book uses. See :cite:t:`mueller2015fmp`,
+chapter 2, for the theory.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .audio import check_signal
+
+__all__ = [
+    "fps",
+    "frame_times",
+    "frame",
+    "magnitude_spectrogram",
+    "mel_filterbank",
+    "log_compress",
+    "log_mel_spectrogram",
+    "Standardizer",
+]
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{name} must be a positive whole number of samples, got {value!r}")
+    return int(value)
+
+
+def fps(sr, hop_size):
+    """Frame rate of a feature computed with a given hop size.
+
+    Parameters
+    ----------
+    sr : number
+        Sample rate in Hz.
+    hop_size : int
+        Hop size in samples.
+
+    Returns
+    -------
+    float
+        Frames per second, ``sr / hop_size``.
+
+    Raises
+    ------
+    ValueError
+        If ``sr`` or ``hop_size`` is not positive.
+
+    Examples
+    --------
+    >>> fps(22050, 512)
+    43.06640625
+    """
+    if not np.isfinite(sr) or sr <= 0:
+        raise ValueError(f"sample rate must be a positive number of Hz, got {sr!r}")
+    return float(sr) / _positive_int(hop_size, "hop_size")
+
+
+def frame_times(n_frames, frame_rate):
+    """Times in seconds of the frames of a feature, ``i / fps``.
+
+    Parameters
+    ----------
+    n_frames : int
+        Number of frames.
+    frame_rate : float
+        Frames per second (see :func:`fps`).
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_frames,)``
+        Time of each frame in seconds.
+
+    Examples
+    --------
+    >>> frame_times(3, 10.0)
+    array([0. , 0.1, 0.2])
+    """
+    if frame_rate <= 0:
+        raise ValueError(f"frame rate must be positive, got {frame_rate!r}")
+    return np.arange(int(n_frames)) / float(frame_rate)
+
+
+def frame(y, frame_size, hop_size):
+    """Cut a signal into overlapping frames, without padding.
+
+    Frame ``i`` holds samples ``y[i * hop_size : i * hop_size + frame_size]``;
+    only complete frames are returned, so there are
+    ``1 + (len(y) - frame_size) // hop_size`` of them.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    frame_size : int
+        Frame size in samples.
+    hop_size : int
+        Hop size in samples (distance between frame starts).
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_frames, frame_size)``
+        A read-only strided view on ``y``, time first.
+
+    Raises
+    ------
+    ValueError
+        If the signal is not mono, empty or non-finite, if ``frame_size`` or
+        ``hop_size`` is not a positive whole number, or if the signal is shorter
+        than one frame.
+
+    Examples
+    --------
+    >>> frame(np.arange(10.0), frame_size=4, hop_size=3)
+    array([[0., 1., 2., 3.],
+           [3., 4., 5., 6.],
+           [6., 7., 8., 9.]], dtype=float32)
+    """
+    import librosa
+
+    y = check_signal(y)
+    if y.ndim != 1:
+        raise ValueError(f"frame needs a mono signal of shape (n_samples,), got {y.shape}")
+    frame_size = _positive_int(frame_size, "frame_size")
+    hop_size = _positive_int(hop_size, "hop_size")
+    if len(y) < frame_size:
+        raise ValueError(f"signal has {len(y)} samples, fewer than one frame of {frame_size}")
+    return librosa.util.frame(y, frame_length=frame_size, hop_length=hop_size, axis=0)
+
+
+def magnitude_spectrogram(y, frame_size=2048, hop_size=512, window="hann", center=True):
+    """Magnitude of the short-time Fourier transform (STFT).
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    frame_size : int
+        Frame size (= FFT size) in samples. The frequency resolution is
+        ``sr / frame_size`` Hz per bin.
+    hop_size : int
+        Hop size in samples; the frame rate is ``sr / hop_size``.
+    window : str or np.ndarray
+        Window applied to each frame, any name :func:`scipy.signal.get_window`
+        knows (``"hann"``, ``"hamming"``, ``"boxcar"`` for none), or an array of
+        ``frame_size`` samples.
+    center : bool
+        Pad the signal by ``frame_size // 2`` on both sides so that frame ``i`` is
+        centred on sample ``i * hop_size``.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_frames, frame_size // 2 + 1)``
+        Magnitudes (not power, not dB), time first.
+
+    Raises
+    ------
+    ValueError
+        For a non-mono, empty or non-finite signal, non-positive sizes, or a
+        signal shorter than one frame when ``center=False``.
+
+    Examples
+    --------
+    >>> S = magnitude_spectrogram(np.ones(4096), frame_size=1024, hop_size=256)
+    >>> S.shape
+    (17, 513)
+    """
+    import librosa
+
+    y = check_signal(y)
+    if y.ndim != 1:
+        raise ValueError(f"magnitude_spectrogram needs a mono signal of shape (n_samples,), got {y.shape}")
+    frame_size = _positive_int(frame_size, "frame_size")
+    hop_size = _positive_int(hop_size, "hop_size")
+    if not center and len(y) < frame_size:
+        raise ValueError(f"signal has {len(y)} samples, fewer than one frame of {frame_size}")
+    spec = librosa.stft(y, n_fft=frame_size, hop_length=hop_size, window=window, center=center)
+    return np.abs(spec).T.astype(np.float32)
+
+
+def mel_filterbank(sr, frame_size, n_mels=80, fmin=0.0, fmax=None, htk=False, norm="slaney"):
+    """Triangular mel filterbank that maps STFT bins to mel bands.
+
+    Parameters
+    ----------
+    sr : number
+        Sample rate in Hz.
+    frame_size : int
+        Frame size (FFT size) in samples of the STFT it applies to.
+    n_mels : int
+        Number of mel bands.
+    fmin, fmax : float
+        Lowest and highest frequency in Hz; ``fmax=None`` means ``sr / 2``.
+    htk : bool
+        Use the HTK mel formula ``2595 log10(1 + f / 700)`` instead of Slaney's
+        (linear below 1 kHz, logarithmic above) :cite:p:`stevens1937scale`.
+    norm : {"slaney", None}
+        ``"slaney"`` scales each triangle to unit area, ``None`` to unit peak.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(frame_size // 2 + 1, n_mels)``
+        Filterbank matrix ``F``; ``S @ F`` turns a magnitude spectrogram of shape
+        ``(n_frames, n_bins)`` into a mel spectrogram ``(n_frames, n_mels)``.
+
+    Raises
+    ------
+    ValueError
+        If ``fmin >= fmax``, ``fmax`` exceeds the Nyquist frequency ``sr / 2``,
+        or a size is not positive.
+
+    Examples
+    --------
+    >>> mel_filterbank(22050, 2048, n_mels=40).shape
+    (1025, 40)
+    """
+    import librosa
+
+    frame_size = _positive_int(frame_size, "frame_size")
+    n_mels = _positive_int(n_mels, "n_mels")
+    if not np.isfinite(sr) or sr <= 0:
+        raise ValueError(f"sample rate must be a positive number of Hz, got {sr!r}")
+    nyquist = sr / 2.0
+    fmax = nyquist if fmax is None else float(fmax)
+    if fmax > nyquist:
+        raise ValueError(f"fmax = {fmax} Hz is above the Nyquist frequency {nyquist} Hz (sr = {sr} Hz)")
+    if not 0 <= fmin < fmax:
+        raise ValueError(f"need 0 <= fmin < fmax, got fmin = {fmin} Hz, fmax = {fmax} Hz")
+    fb = librosa.filters.mel(sr=sr, n_fft=frame_size, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    return fb.T.astype(np.float32)
+
+
+def log_compress(x, mul=1.0, add=1.0):
+    """Logarithmic compression ``log10(mul * x + add)`` of magnitudes, as in madmom.
+
+    Parameters
+    ----------
+    x : np.ndarray, any shape
+        Non-negative magnitudes.
+    mul : float
+        Gain applied before the logarithm; larger values compress more.
+    add : float
+        Offset that keeps the logarithm finite for ``x = 0`` (must be > 0).
+
+    Returns
+    -------
+    np.ndarray, float32, same shape
+        Compressed values; ``x = 0`` maps to ``log10(add)``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` holds negative or non-finite values, or ``mul``/``add`` are not positive.
+
+    Examples
+    --------
+    >>> log_compress(np.array([0.0, 9.0, 99.0]))
+    array([0., 1., 2.], dtype=float32)
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if mul <= 0 or add <= 0:
+        raise ValueError(f"mul and add must be positive, got mul={mul!r}, add={add!r}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("log_compress: input contains NaN or infinite values")
+    if np.any(x < 0):
+        raise ValueError("log_compress: magnitudes must be non-negative (did you pass a signal or dB values?)")
+    return np.log10(mul * x + add).astype(np.float32)
+
+
+def log_mel_spectrogram(y, sr, frame_size=2048, hop_size=512, n_mels=80, fmin=27.5, fmax=None,
+                        window="hann", mul=1.0, add=1.0):
+    """Log-mel spectrogram: magnitude STFT, mel filterbank, ``log10(mul * x + add)``.
+
+    This is the input representation of most networks in this book and in the
+    ISMIR 2018 tutorial :cite:p:`schindler2018tutorial`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : number
+        Sample rate of ``y`` in Hz.
+    frame_size, hop_size : int
+        Frame size and hop size in samples (see :func:`magnitude_spectrogram`).
+    n_mels : int
+        Number of mel bands.
+    fmin, fmax : float
+        Frequency range in Hz of the filterbank (``fmax=None``: ``sr / 2``).
+    window : str
+        STFT window.
+    mul, add : float
+        Log compression parameters (see :func:`log_compress`).
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_frames, n_mels)``
+        Time first; frame rate ``sr / hop_size`` frames per second.
+
+    Raises
+    ------
+    ValueError
+        For bad signals, sizes or frequency ranges (see the functions it calls).
+
+    Examples
+    --------
+    >>> y = np.sin(2 * np.pi * 440 * np.arange(22050) / 22050)
+    >>> log_mel_spectrogram(y, 22050, n_mels=40).shape
+    (44, 40)
+    """
+    spec = magnitude_spectrogram(y, frame_size=frame_size, hop_size=hop_size, window=window)
+    fb = mel_filterbank(sr, frame_size, n_mels=n_mels, fmin=fmin, fmax=fmax)
+    return log_compress(spec @ fb, mul=mul, add=add)
+
+
+class Standardizer:
+    """Per-band standardisation with statistics from training data.
+
+    Each band (column) of a feature ``(n_frames, n_bins)`` is shifted by the mean
+    and divided by the standard deviation that band had over all frames of the
+    training data. Statistics must come from the training set only: computing
+    them on test data leaks information into the evaluation.
+
+    Parameters
+    ----------
+    mean, std : np.ndarray, shape ``(n_bins,)``
+        Statistics per band, for instance from :meth:`fit`.
+
+    Raises
+    ------
+    ValueError
+        If ``mean`` and ``std`` differ in shape or ``std`` is not positive.
+
+    Examples
+    --------
+    >>> train = [np.array([[0.0, 10.0], [2.0, 30.0]])]
+    >>> norm = Standardizer.fit(train)
+    >>> norm.mean, norm.std
+    (array([ 1., 20.]), array([ 1., 10.]))
+    >>> norm(np.array([[1.0, 40.0]]))
+    array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, mean, std):
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.std = np.asarray(std, dtype=np.float64)
+        if self.mean.ndim != 1 or self.mean.shape != self.std.shape:
+            raise ValueError(f"mean and std must have the same shape (n_bins,), got {self.mean.shape} and {self.std.shape}")
+        if not (np.all(np.isfinite(self.std)) and np.all(self.std > 0)):
+            raise ValueError("std must be positive and finite in every band")
+
+    @classmethod
+    def fit(cls, features, min_std=1e-8):
+        """Compute per-band mean and standard deviation over training features.
+
+        Parameters
+        ----------
+        features : np.ndarray ``(n_frames, n_bins)`` or sequence of them
+            Training features; all frames of all items are pooled.
+        min_std : float
+            Bands whose standard deviation is below this (constant bands) are
+            divided by 1 instead, so they map to 0 rather than to infinity.
+
+        Returns
+        -------
+        Standardizer
+
+        Raises
+        ------
+        ValueError
+            If there are no frames, the items differ in ``n_bins``, a value is
+            NaN or infinite, or every band is constant (silent training data).
+        """
+        items = [features] if isinstance(features, np.ndarray) else list(features)
+        if not items:
+            raise ValueError("Standardizer.fit: no training features given")
+        arrays = []
+        for i, item in enumerate(items):
+            item = np.asarray(item, dtype=np.float64)
+            if item.ndim != 2:
+                raise ValueError(f"Standardizer.fit: item {i} must have shape (n_frames, n_bins), got {item.shape}")
+            if not np.all(np.isfinite(item)):
+                raise ValueError(f"Standardizer.fit: item {i} contains NaN or infinite values")
+            arrays.append(item)
+        n_bins = {a.shape[1] for a in arrays}
+        if len(n_bins) != 1:
+            raise ValueError(f"Standardizer.fit: items differ in n_bins: {sorted(n_bins)}")
+        data = np.concatenate(arrays, axis=0)
+        if data.shape[0] == 0:
+            raise ValueError("Standardizer.fit: training features have no frames")
+        mean, std = data.mean(axis=0), data.std(axis=0)
+        if np.all(std < min_std):
+            raise ValueError("Standardizer.fit: every band is constant (silent or empty training data)")
+        return cls(mean, np.where(std < min_std, 1.0, std))
+
+    def __call__(self, x):
+        """Standardise ``x`` of shape ``(n_frames, n_bins)``; returns float32 of the same shape.
+
+        Raises
+        ------
+        ValueError
+            If ``x`` does not have ``n_bins`` columns, or holds NaN or inf.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != self.mean.shape[0]:
+            raise ValueError(f"expected features of shape (n_frames, {self.mean.shape[0]}), got {x.shape}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("features contain NaN or infinite values")
+        return ((x - self.mean) / self.std).astype(np.float32)
+
+    def save(self, path):
+        """Save the statistics to a ``.npz`` file."""
+        np.savez(path, mean=self.mean, std=self.std)
+
+    @classmethod
+    def load(cls, path):
+        """Load statistics saved by :meth:`save`.
+
+        Raises
+        ------
+        FileNotFoundError
+            If ``path`` does not exist.
+        ValueError
+            If the file lacks ``mean`` or ``std``.
+        """
+        with np.load(path) as data:
+            if "mean" not in data or "std" not in data:
+                raise ValueError(f"{path}: not a Standardizer file (needs arrays 'mean' and 'std')")
+            return cls(data["mean"], data["std"])
+
+    def __repr__(self):
+        return f"Standardizer(n_bins={self.mean.shape[0]})"
