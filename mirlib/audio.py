@@ -125,12 +125,20 @@ def load(path, sr=22050, mono=True, *, offset=0.0, duration=None):
     if sr is not None and (not np.isfinite(sr) or sr <= 0):
         raise ValueError(f"{path}: sample rate must be a positive number of Hz or None, got {sr!r}")
     try:
-        y, sr_out = librosa.load(path, sr=sr, mono=mono, offset=offset, duration=duration)
+        # decode all channels at the file's own rate and check them before
+        # mixing and resampling: librosa would reject NaN with a message that
+        # does not name the file
+        y, native_sr = librosa.load(path, sr=None, mono=False, offset=offset, duration=duration)
     except (soundfile.LibsndfileError, RuntimeError, EOFError, OSError) as err:
         raise ValueError(f"{path}: cannot read audio ({type(err).__name__}: {err})") from err
     except Exception as err:  # audioread's NoBackendError and decoder errors
         if type(err).__module__.startswith(("audioread", "soundfile")):
             raise ValueError(f"{path}: cannot read audio ({type(err).__name__}: {err})") from err
         raise
-    y = check_signal(y, sr_out, name=str(path))
-    return y, int(sr_out)
+    y = check_signal(y, native_sr, name=str(path))
+    if mono and y.ndim == 2:
+        y = librosa.to_mono(y)
+    if sr is not None and sr != native_sr:
+        y = librosa.resample(y, orig_sr=native_sr, target_sr=sr).astype(np.float32)
+        return y, int(sr)
+    return y, int(native_sr)

@@ -263,10 +263,10 @@ def log_compress(x, mul=1.0, add=1.0):
 
     Examples
     --------
-    >>> log_compress(np.array([0.0, 9.0, 99.0]))
-    array([0., 1., 2.], dtype=float32)
+    >>> log_compress(np.array([0.0, 9.0, 999.0]))
+    array([0., 1., 3.], dtype=float32)
     """
-    x = np.asarray(x, dtype=np.float32)
+    x = np.asarray(x, dtype=np.float64)  # float64 inside, float32 out
     if mul <= 0 or add <= 0:
         raise ValueError(f"mul and add must be positive, got mul={mul!r}, add={add!r}")
     if not np.all(np.isfinite(x)):

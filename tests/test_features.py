@@ -1,0 +1,125 @@
+import numpy as np
+import pytest
+import scipy.signal
+
+from mirlib import features
+
+
+@pytest.fixture
+def noise():
+    return np.random.default_rng(0).uniform(-1, 1, 5000).astype(np.float32)
+
+
+def test_fps_and_frame_times():
+    assert features.fps(44100, 441) == 100.0
+    np.testing.assert_allclose(features.frame_times(4, 100.0), [0, 0.01, 0.02, 0.03])
+    with pytest.raises(ValueError):
+        features.fps(44100, 0)
+    with pytest.raises(ValueError):
+        features.fps(-1, 512)
+
+
+def test_frame_matches_definition(noise):
+    frames = features.frame(noise, frame_size=1024, hop_size=300)
+    n_frames = 1 + (len(noise) - 1024) // 300
+    assert frames.shape == (n_frames, 1024)
+    for i in (0, 1, n_frames - 1):
+        np.testing.assert_array_equal(frames[i], noise[i * 300: i * 300 + 1024])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(frame_size=6000, hop_size=10), "fewer than one frame"),
+    (dict(frame_size=0, hop_size=10), "frame_size"),
+    (dict(frame_size=10, hop_size=2.5), "hop_size"),
+])
+def test_frame_errors(noise, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        features.frame(noise, **kwargs)
+
+
+def test_magnitude_spectrogram_equals_windowed_rfft(noise):
+    S = features.magnitude_spectrogram(noise, frame_size=512, hop_size=128, center=False)
+    window = scipy.signal.get_window("hann", 512)
+    frames = features.frame(noise, 512, 128)
+    expected = np.abs(np.fft.rfft(frames * window, axis=1))
+    assert S.shape == expected.shape == (1 + (5000 - 512) // 128, 257)
+    np.testing.assert_allclose(S, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_magnitude_spectrogram_resolves_a_sine():
+    sr, f0 = 8000, 1000.0
+    y = np.sin(2 * np.pi * f0 * np.arange(sr) / sr)
+    S = features.magnitude_spectrogram(y, frame_size=1024, hop_size=256)
+    assert S.shape == (1 + sr // 256, 513)
+    peak_bin = np.argmax(S[10])
+    assert peak_bin * sr / 1024 == pytest.approx(f0, abs=sr / 1024)
+    # centred frames: frame count follows from the hop size alone
+    assert features.magnitude_spectrogram(y[:100], 1024, 256).shape == (1, 513)
+
+
+def test_mel_filterbank_shape_and_coverage():
+    fb = features.mel_filterbank(22050, 2048, n_mels=40, fmin=0, fmax=8000)
+    assert fb.shape == (1025, 40)
+    assert np.all(fb >= 0)
+    freqs = np.arange(1025) * 22050 / 2048
+    # no weight above fmax; each band peaks higher than the previous one
+    assert np.all(fb[freqs > 8000.5] == 0)
+    assert np.all(np.diff(np.argmax(fb, axis=0)) >= 0)
+    with pytest.raises(ValueError, match="Nyquist"):
+        features.mel_filterbank(22050, 2048, fmax=12000)
+    with pytest.raises(ValueError, match="fmin"):
+        features.mel_filterbank(22050, 2048, fmin=5000, fmax=4000)
+
+
+def test_log_compress():
+    np.testing.assert_allclose(features.log_compress(np.array([0.0, 9.0])), [0.0, 1.0])
+    np.testing.assert_allclose(features.log_compress(np.array([1.0]), mul=99), [2.0], rtol=1e-6)
+    with pytest.raises(ValueError, match="non-negative"):
+        features.log_compress(np.array([-1.0]))
+    with pytest.raises(ValueError, match="NaN"):
+        features.log_compress(np.array([np.nan]))
+
+
+def test_log_mel_spectrogram_pipeline(noise):
+    M = features.log_mel_spectrogram(noise, 22050, frame_size=1024, hop_size=256, n_mels=32)
+    S = features.magnitude_spectrogram(noise, 1024, 256)
+    fb = features.mel_filterbank(22050, 1024, n_mels=32, fmin=27.5)
+    np.testing.assert_allclose(M, np.log10(1 + S @ fb), rtol=1e-5)
+    assert M.shape == (1 + len(noise) // 256, 32)
+
+
+def test_log_mel_of_silence_is_zero():
+    M = features.log_mel_spectrogram(np.zeros(4096), 22050, n_mels=16)
+    assert np.all(M == 0)
+
+
+def test_standardizer_uses_training_statistics(tmp_path):
+    rng = np.random.default_rng(1)
+    train = [rng.normal(5, 2, (100, 3)), rng.normal(5, 2, (50, 3))]
+    norm = features.Standardizer.fit(train)
+    pooled = np.concatenate(train)
+    np.testing.assert_allclose(norm.mean, pooled.mean(axis=0))
+    np.testing.assert_allclose(norm.std, pooled.std(axis=0))
+    z = norm(pooled)
+    np.testing.assert_allclose(z.mean(axis=0), 0, atol=1e-5)
+    np.testing.assert_allclose(z.std(axis=0), 1, atol=1e-5)
+    # test data is transformed with the training statistics, not its own
+    test = rng.normal(8, 2, (20, 3))
+    np.testing.assert_allclose(norm(test), (test - norm.mean) / norm.std, rtol=1e-5)
+    norm.save(tmp_path / "norm.npz")
+    again = features.Standardizer.load(tmp_path / "norm.npz")
+    np.testing.assert_array_equal(again.mean, norm.mean)
+
+
+def test_standardizer_errors():
+    with pytest.raises(ValueError, match="constant"):
+        features.Standardizer.fit(np.zeros((10, 4)))
+    with pytest.raises(ValueError, match="NaN"):
+        features.Standardizer.fit(np.array([[1.0, np.nan]]))
+    with pytest.raises(ValueError, match="n_bins"):
+        features.Standardizer.fit([np.ones((3, 2)), np.ones((3, 4))])
+    norm = features.Standardizer.fit(np.array([[0.0, 1.0], [2.0, 1.0]]))
+    # a constant band maps to zero instead of dividing by zero
+    np.testing.assert_array_equal(norm(np.array([[1.0, 1.0]])), [[0.0, 0.0]])
+    with pytest.raises(ValueError, match="n_frames, 2"):
+        norm(np.ones((3, 5)))
