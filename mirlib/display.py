@@ -1,0 +1,204 @@
+"""Plots and audio players as the book shows them.
+
+Players embed the sound as MP3 (a few kB per second) so that built pages stay
+small, and always carry the recording's attribution.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import numpy as np
+
+from .audio import check_signal
+
+__all__ = ["Player", "player", "encode_mp3", "specshow", "mark_events", "figure_to_data_uri"]
+
+
+def encode_mp3(y, sr):
+    """Encode a mono signal as MP3 bytes (libsndfile's LAME encoder).
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Signal in [-1, 1]; louder samples are clipped.
+    sr : int
+        Sample rate in Hz (MP3 supports 8000 to 48000); libsndfile chooses
+        a variable bit rate.
+
+    Returns
+    -------
+    bytes
+        The MP3 file.
+
+    Raises
+    ------
+    ValueError
+        For empty or non-finite signals or a sample rate MP3 cannot store.
+    """
+    import soundfile as sf
+
+    y = check_signal(y, sr, name="player")
+    if y.ndim != 1:
+        raise ValueError(f"player needs a mono signal of shape (n_samples,), got {y.shape}")
+    if sr not in (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000):
+        raise ValueError(f"MP3 cannot store a sample rate of {sr} Hz; resample to 22050 or 44100 Hz")
+    buf = io.BytesIO()
+    sf.write(buf, np.clip(y, -1, 1), int(sr), format="MP3", subtype="MPEG_LAYER_III")
+    return buf.getvalue()
+
+
+class Player:
+    """An HTML5 audio player with the recording's attribution below it.
+
+    Displays in Jupyter and on the static website (``text/html``); the sound is
+    embedded as MP3. Create it with :func:`player`.
+    """
+
+    def __init__(self, mp3, caption, attribution):
+        self.mp3 = mp3
+        self.caption = caption
+        self.attribution = attribution
+
+    def _repr_html_(self):
+        src = "data:audio/mpeg;base64," + base64.b64encode(self.mp3).decode("ascii")
+        parts = ['<figure class="mirlib-player" style="margin:0.5em 0">']
+        if self.caption:
+            parts.append(f'<div><strong>{html.escape(self.caption)}</strong></div>')
+        parts.append(f'<audio controls preload="none" src="{src}"></audio>')
+        if self.attribution:
+            credit = html.escape(self.attribution).replace("\n", "<br>")
+            parts.append(f'<figcaption style="font-size:0.8em;color:#555">{credit}</figcaption>')
+        parts.append("</figure>")
+        return "".join(parts)
+
+    def __repr__(self):
+        return f"Player({self.caption!r}, {len(self.mp3)} bytes MP3)"
+
+
+def player(y, sr, caption="", attribution="", max_seconds=30.0):
+    """Audio player for a signal, with its attribution.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal in [-1, 1].
+    sr : int
+        Sample rate in Hz.
+    caption : str
+        Title shown above the player.
+    attribution : str
+        Source and licence of the recording (required for real recordings;
+        see :func:`mirlib.data.example_attribution`).
+    max_seconds : float
+        Longer signals raise, to keep built pages small; cut an excerpt first.
+
+    Returns
+    -------
+    Player
+        Displays as an ``<audio>`` element.
+
+    Raises
+    ------
+    ValueError
+        If the signal is longer than ``max_seconds``, empty, non-finite or at a
+        sample rate MP3 cannot store.
+    """
+    duration = len(y) / float(sr)
+    if duration > max_seconds:
+        raise ValueError(f"player: {duration:.1f} s is longer than max_seconds = {max_seconds} s; cut an excerpt")
+    return Player(encode_mp3(y, sr), caption, attribution)
+
+
+def specshow(S, frame_rate, ax=None, y_axis="bins", sr=None, fmin=0.0, fmax=None, cmap="magma",
+             colorbar=True, label=None, **kwargs):
+    """Show a time-major feature ``(n_frames, n_bins)`` with time in seconds.
+
+    Parameters
+    ----------
+    S : np.ndarray, shape ``(n_frames, n_bins)``
+        Spectrogram or other feature, time first.
+    frame_rate : float
+        Frames per second of ``S``.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; a new figure if None.
+    y_axis : {"bins", "linear", "mel"}
+        ``"linear"`` labels STFT bins in Hz, ``"mel"`` labels mel bands by their
+        centre frequency in Hz (needs ``sr``; ``fmin``, ``fmax`` as used for
+        the filterbank), ``"bins"`` numbers the bins.
+    sr : number
+        Sample rate in Hz (for ``"linear"`` and ``"mel"``).
+    colorbar : bool
+        Draw a colour bar labelled ``label``.
+
+    Returns
+    -------
+    matplotlib.collections.QuadMesh
+        The image.
+
+    Raises
+    ------
+    ValueError
+        If ``S`` is not two-dimensional or the frequency axis needs ``sr``.
+    """
+    import librosa
+    import librosa.display
+    import matplotlib.pyplot as plt
+
+    S = np.asarray(S)
+    if S.ndim != 2:
+        raise ValueError(f"specshow needs a feature of shape (n_frames, n_bins), got {S.shape}")
+    if y_axis in ("linear", "mel") and sr is None:
+        raise ValueError(f"y_axis={y_axis!r} needs the sample rate sr")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3))
+    if y_axis == "linear":
+        n_fft = 2 * (S.shape[1] - 1)
+        img = librosa.display.specshow(S.T, sr=sr, hop_length=max(1, int(round(sr / frame_rate))), n_fft=n_fft,
+                                       x_axis="s", y_axis="linear", ax=ax, cmap=cmap, **kwargs)
+    elif y_axis == "mel":
+        img = librosa.display.specshow(S.T, sr=sr, hop_length=max(1, int(round(sr / frame_rate))),
+                                       x_axis="s", y_axis="mel", fmin=fmin, fmax=fmax or sr / 2, ax=ax,
+                                       cmap=cmap, **kwargs)
+    else:
+        times = np.arange(S.shape[0] + 1) / frame_rate
+        img = ax.pcolormesh(times, np.arange(S.shape[1] + 1), S.T, cmap=cmap, shading="flat", **kwargs)
+        ax.set_xlabel("Time (s)")
+        ax.set_ylabel("Bin")
+    if colorbar:
+        ax.figure.colorbar(img, ax=ax, label=label, pad=0.01)
+    return img
+
+
+def mark_events(ax, times, color="white", label=None, **kwargs):
+    """Draw event times (onsets, beats) as vertical lines.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    times : array-like, shape ``(n_events,)``
+        Times in seconds.
+    """
+    times = np.asarray(times, dtype=float)
+    for i, t in enumerate(times):
+        ax.axvline(t, color=color, linestyle="--", linewidth=1, label=label if i == 0 else None, **kwargs)
+
+
+def figure_to_data_uri(fig, fmt="png", dpi=80):
+    """Render a matplotlib figure to a ``data:`` URI (PNG or JPEG) and close it.
+
+    Returns
+    -------
+    str
+        ``data:image/png;base64,...``
+    """
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    kwargs = {"pil_kwargs": {"quality": 85, "optimize": True}} if fmt in ("jpg", "jpeg") else {}
+    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", **kwargs)
+    plt.close(fig)
+    mime = "jpeg" if fmt in ("jpg", "jpeg") else fmt
+    return f"data:image/{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -1,0 +1,307 @@
+"""Interactive demos that work with and without a kernel.
+
+A demo is a function of a few parameters that draws a matplotlib figure. The
+:class:`Demo` object returned by each demo function displays in two ways at
+once, as two representations of one output:
+
+* ``application/vnd.jupyter.widget-view+json``: ipywidgets controls that
+  recompute the figure whenever a control changes (Jupyter, JupyterHub);
+* ``text/html``: the same controls in plain HTML with every view precomputed
+  at build time and swapped by a few lines of JavaScript, so the static website
+  still responds to its controls without a kernel.
+
+Jupyter shows the widget view; the book's HTML build prefers ``text/html``
+(``nb_mime_priority_overrides`` in ``_config.yml``).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import uuid
+
+import numpy as np
+
+from . import features
+from .audio import check_signal
+from .display import figure_to_data_uri, specshow
+
+__all__ = ["Demo", "stft_explorer", "mel_explorer"]
+
+
+class Demo:
+    """A figure that depends on a few discrete parameters.
+
+    Parameters
+    ----------
+    render : callable
+        ``render(**params) -> matplotlib.figure.Figure``; called once per view.
+    controls : dict
+        Parameter name -> ``(label, values)``; ``values`` is a list of the values
+        the control offers (numbers become sliders, strings drop-down lists).
+    initial : dict or None
+        Starting value per parameter (default: the first value of each).
+    title : str
+        Shown above the controls.
+    image_format : {"png", "jpeg"}
+        Format of the precomputed views embedded in the HTML view.
+
+    Raises
+    ------
+    ValueError
+        If a control offers no value, or an initial value is not among its values.
+    """
+
+    def __init__(self, render, controls, initial=None, title="", image_format="jpeg", dpi=72):
+        self.render = render
+        self.controls = {name: (label, list(values)) for name, (label, values) in controls.items()}
+        for name, (_, values) in self.controls.items():
+            if not values:
+                raise ValueError(f"control {name!r} offers no value")
+        self.initial = {name: values[0] for name, (_, values) in self.controls.items()}
+        for name, value in (initial or {}).items():
+            if name not in self.controls or value not in self.controls[name][1]:
+                raise ValueError(f"initial value {value!r} of {name!r} is not among the control's values")
+            self.initial[name] = value
+        self.title = title
+        self.image_format = image_format
+        self.dpi = dpi
+        self._widget = None
+        self._html = None
+
+    # -- static view -------------------------------------------------------
+    def views(self):
+        """Render every combination of control values.
+
+        Returns
+        -------
+        dict
+            ``"i-j-..."`` (the index of each control's value, in control order)
+            -> ``data:`` URI of the rendered image.
+        """
+        names = list(self.controls)
+        out = {}
+        for idx in itertools.product(*(range(len(self.controls[n][1])) for n in names)):
+            params = {n: self.controls[n][1][i] for n, i in zip(names, idx)}
+            out["-".join(map(str, idx))] = figure_to_data_uri(self.render(**params), fmt=self.image_format, dpi=self.dpi)
+        return out
+
+    def to_html(self):
+        """The kernel-free view: HTML controls, precomputed images, a small script."""
+        if self._html is not None:
+            return self._html
+        demo_id = "mirlib-demo-" + uuid.uuid4().hex[:12]
+        names = list(self.controls)
+        views = self.views()
+        start = [self.controls[n][1].index(self.initial[n]) for n in names]
+        rows = []
+        for name, i0 in zip(names, start):
+            label, values = self.controls[name]
+            shown = [html.escape(str(v)) for v in values]
+            if all(isinstance(v, (int, float, np.number)) for v in values) and len(values) > 1:
+                control = (f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{i0}" '
+                           f'data-control="{html.escape(name)}" data-labels=\'{html.escape(json.dumps(shown))}\'>'
+                           f' <output>{shown[i0]}</output>')
+            else:
+                options = "".join(f'<option value="{i}"{" selected" if i == i0 else ""}>{v}</option>'
+                                  for i, v in enumerate(shown))
+                control = f'<select data-control="{html.escape(name)}">{options}</select>'
+            rows.append(f'<label style="display:block;margin:0.2em 0">'
+                        f'<span style="display:inline-block;min-width:11em">{html.escape(label)}</span> {control}</label>')
+        key = "-".join(map(str, start))
+        title = f"<div><strong>{html.escape(self.title)}</strong></div>" if self.title else ""
+        script = """
+<script>
+(function () {
+  var root = document.getElementById("%(id)s");
+  var views = JSON.parse(root.querySelector("script.mirlib-views").textContent);
+  var img = root.querySelector("img.mirlib-view");
+  var controls = root.querySelectorAll("[data-control]");
+  function update() {
+    var key = [];
+    controls.forEach(function (c) {
+      key.push(c.value);
+      if (c.dataset.labels) { c.nextElementSibling.textContent = JSON.parse(c.dataset.labels)[c.value]; }
+    });
+    img.src = views[key.join("-")];
+    root.dataset.view = key.join("-");
+  }
+  controls.forEach(function (c) { c.addEventListener("input", update); c.addEventListener("change", update); });
+})();
+</script>""" % {"id": demo_id}
+        self._html = (
+            f'<div class="mirlib-demo" id="{demo_id}" data-view="{key}">{title}'
+            f'<div class="mirlib-controls">{"".join(rows)}</div>'
+            f'<img class="mirlib-view" style="max-width:100%" src="{views[key]}" alt="{html.escape(self.title)}">'
+            f'<script type="application/json" class="mirlib-views">{json.dumps(views)}</script>'
+            f'{script}</div>'
+        )
+        return self._html
+
+    # -- live view ---------------------------------------------------------
+    def widget(self):
+        """The live view: ipywidgets controls that recompute the figure on change.
+
+        Returns
+        -------
+        ipywidgets.VBox
+            Controls, then an ``Output`` holding the current figure.
+        """
+        if self._widget is not None:
+            return self._widget
+        import ipywidgets as w
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        inputs = {}
+        for name, (label, values) in self.controls.items():
+            style = {"description_width": "11em"}
+            layout = w.Layout(width="32em")
+            if all(isinstance(v, (int, float, np.number)) for v in values) and len(values) > 1:
+                inputs[name] = w.SelectionSlider(options=values, value=self.initial[name], description=label,
+                                                 style=style, layout=layout, continuous_update=False)
+            else:
+                inputs[name] = w.Dropdown(options=values, value=self.initial[name], description=label,
+                                          style=style, layout=layout)
+        out = w.Output()
+
+        def redraw(_change=None):
+            params = {name: ctrl.value for name, ctrl in inputs.items()}
+            fig = self.render(**params)
+            out.clear_output(wait=True)
+            with out:
+                display(fig)
+            plt.close(fig)
+
+        for ctrl in inputs.values():
+            ctrl.observe(redraw, names="value")
+        redraw()
+        children = ([w.HTML(f"<strong>{html.escape(self.title)}</strong>")] if self.title else []) + list(inputs.values()) + [out]
+        self._widget = w.VBox(children)
+        self._widget.inputs = inputs
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = dict(self.widget()._repr_mimebundle_())
+        bundle["text/html"] = self.to_html()
+        bundle["text/plain"] = f"<{self.title or 'mirlib demo'}: {', '.join(self.controls)}>"
+        return bundle
+
+
+# ---------------------------------------------------------------------------
+# Demos used in the chapter "Audio basics"
+# ---------------------------------------------------------------------------
+
+def stft_explorer(y, sr, frame_sizes=(256, 1024, 4096), hop_sizes=(128, 512), windows=("hann", "boxcar"),
+                  title="STFT: frame size, hop size and window", attribution=""):
+    """Demo: how frame size, hop size and window shape a magnitude spectrogram.
+
+    The figure shows the spectrogram in dB and states the resulting frequency
+    resolution (``sr / frame_size`` Hz per bin), frame duration and frame rate.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono excerpt (a few seconds keeps the page small).
+    sr : int
+        Sample rate in Hz.
+    frame_sizes, hop_sizes : sequence of int
+        Values the controls offer, in samples.
+    windows : sequence of str
+        Window names for :func:`scipy.signal.get_window` (``"boxcar"``: none).
+    attribution : str
+        Credit for the recording, printed under the figure.
+
+    Returns
+    -------
+    Demo
+
+    Raises
+    ------
+    ValueError
+        For an empty, non-finite or non-mono signal.
+    """
+    import librosa
+    import matplotlib.pyplot as plt
+
+    y = check_signal(y, sr, name="stft_explorer")
+    if y.ndim != 1:
+        raise ValueError(f"stft_explorer needs a mono signal, got shape {y.shape}")
+
+    def render(frame_size, hop_size, window):
+        S = features.magnitude_spectrogram(y, frame_size, hop_size, window=window)
+        S_db = librosa.amplitude_to_db(S, ref=np.max, top_db=80)
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+        specshow(S_db, features.fps(sr, hop_size), ax=ax, y_axis="linear", sr=sr, label="dB", vmin=-80, vmax=0)
+        ax.set_ylim(0, min(sr / 2, 5000))
+        ax.set_title(f"frame {frame_size} ({1000 * frame_size / sr:.0f} ms), hop {hop_size} "
+                     f"({features.fps(sr, hop_size):.0f} fps), {window} window: "
+                     f"{sr / frame_size:.1f} Hz per bin, {S.shape[0]} frames", fontsize=9)
+        if attribution:
+            fig.text(0.01, -0.02, attribution.splitlines()[0], fontsize=7, color="#555", va="top")
+        return fig
+
+    return Demo(render, {"frame_size": ("frame size (samples)", list(frame_sizes)),
+                         "hop_size": ("hop size (samples)", list(hop_sizes)),
+                         "window": ("window", list(windows))},
+                initial={"frame_size": frame_sizes[len(frame_sizes) // 2]}, title=title)
+
+
+def mel_explorer(y, sr, n_mels=(16, 40, 128), muls=(0, 1, 10, 1000), frame_size=2048, hop_size=512,
+                 title="Mel bands and log compression", attribution=""):
+    """Demo: number of mel bands and strength of the log compression.
+
+    Shows the mel spectrogram ``M`` as is (``mul = 0``) or compressed as
+    ``log10(1 + mul * M)``, next to the histogram of its values, which shows why
+    compression makes quiet details visible to a network.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono excerpt.
+    sr : int
+        Sample rate in Hz.
+    n_mels : sequence of int
+        Numbers of mel bands the control offers.
+    muls : sequence of float
+        Compression gains; 0 means no compression (linear magnitudes).
+    frame_size, hop_size : int
+        STFT parameters in samples.
+    attribution : str
+        Credit for the recording.
+
+    Returns
+    -------
+    Demo
+
+    Raises
+    ------
+    ValueError
+        For an empty, non-finite or non-mono signal.
+    """
+    import matplotlib.pyplot as plt
+
+    y = check_signal(y, sr, name="mel_explorer")
+    if y.ndim != 1:
+        raise ValueError(f"mel_explorer needs a mono signal, got shape {y.shape}")
+    S = features.magnitude_spectrogram(y, frame_size, hop_size)
+    frame_rate = features.fps(sr, hop_size)
+
+    def render(n_mels, mul):
+        M = S @ features.mel_filterbank(sr, frame_size, n_mels=n_mels)
+        shown = M if mul == 0 else features.log_compress(M, mul=mul)
+        fig, (ax, hist) = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [4, 1]})
+        specshow(shown, frame_rate, ax=ax, y_axis="mel", sr=sr, label="linear" if mul == 0 else "log10(1 + mul·M)")
+        ax.set_title(f"{n_mels} mel bands, " + ("no compression" if mul == 0 else f"log10(1 + {mul}·M)"), fontsize=9)
+        hist.hist(shown.ravel(), bins=50, color="#444")
+        hist.set_yscale("log")
+        hist.set_title("value histogram", fontsize=9)
+        if attribution:
+            fig.text(0.01, -0.02, attribution.splitlines()[0], fontsize=7, color="#555", va="top")
+        fig.tight_layout()
+        return fig
+
+    return Demo(render, {"n_mels": ("mel bands", list(n_mels)),
+                         "mul": ("compression mul", list(muls))},
+                initial={"n_mels": n_mels[len(n_mels) // 2], "mul": muls[min(2, len(muls) - 1)]}, title=title)
