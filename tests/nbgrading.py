@@ -1,0 +1,134 @@
+"""Run nbgrader end to end on an assignment in a throw-away course folder.
+
+Used by tests/test_grading.py for every assignment in solutions/: generate the
+student version, submit the reference solution, the blank student version and
+one notebook per catalogued mistake, autograde them all, export the grades, and
+read the score of every graded cell back from the gradebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+SOLUTION_RE = re.compile(r"^[ \t]*### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
+HIDDEN_RE = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.S | re.M)
+
+
+@dataclass
+class Mistake:
+    """A plausible wrong answer: the new source of one solution cell."""
+
+    name: str          # short id, also the student id of its submission
+    cell: str          # grade_id of the solution cell it replaces
+    source: str        # full source of the replaced cell
+    loses: str         # grade_id of the test cell that must lose points
+
+
+def nbgrader_env():
+    env = dict(os.environ)
+    # nbgrader runs `alembic` as a subprocess: the environment's bin/ must be on PATH
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def run_nbgrader(course, *args):
+    cmd = [str(BIN / "nbgrader"), *args, f"--CourseDirectory.root={course}",
+           f"--CourseDirectory.db_url=sqlite:///{course}/gradebook.db"]
+    proc = subprocess.run(cmd, cwd=course, env=nbgrader_env(), capture_output=True, text=True, timeout=1200)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def solution_source(source):
+    """A solution cell as the reference solution fills it: markers removed."""
+    return SOLUTION_RE.sub(lambda m: m.group(1), source)
+
+
+def graded_cells(nb):
+    """grade_id -> points of the autograded test cells of a notebook."""
+    out = {}
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade") and cell.cell_type == "code":
+            out[meta["grade_id"]] = float(meta["points"])
+    return out
+
+
+def solution_cells(nb):
+    return {cell.metadata["nbgrader"]["grade_id"]: cell for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("solution")}
+
+
+class Course:
+    """A temporary nbgrader course with one assignment copied from solutions/."""
+
+    def __init__(self, root, assignment):
+        self.root = Path(root)
+        self.assignment = assignment
+        shutil.copytree(ROOT / "solutions" / assignment, self.root / "solutions" / assignment)
+        (self.root / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
+        self.notebooks = sorted(p.name for p in (self.root / "solutions" / assignment).glob("*.ipynb"))
+
+    def generate(self):
+        run_nbgrader(self.root, "generate_assignment", self.assignment, "--force")
+        return self.root / "exercises" / self.assignment
+
+    def release_nb(self, name):
+        return nbformat.read(self.root / "exercises" / self.assignment / name, as_version=4)
+
+    def source_nb(self, name):
+        return nbformat.read(self.root / "solutions" / self.assignment / name, as_version=4)
+
+    def submit(self, student, replacements):
+        """Submit the student version with solution cells replaced.
+
+        ``replacements`` maps notebook name -> {grade_id: new source}.
+        """
+        folder = self.root / "submitted" / student / self.assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in self.notebooks:
+            nb = self.release_nb(name)
+            for cell in nb.cells:
+                gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if gid in replacements.get(name, {}):
+                    cell.source = replacements[name][gid]
+            nbformat.write(nb, folder / name)
+
+    def reference_answers(self):
+        return {name: {gid: solution_source(cell.source) for gid, cell in solution_cells(self.source_nb(name)).items()}
+                for name in self.notebooks}
+
+    def autograde(self):
+        run_nbgrader(self.root, "autograde", self.assignment, "--create", "--force")
+
+    def export(self):
+        out = self.root / "grades.csv"
+        run_nbgrader(self.root, "export", f"--to={out}")
+        with open(out, newline="") as f:
+            return list(csv.DictReader(f))
+
+    def scores(self, student):
+        """(notebook, grade_id) -> (score, max_score) for one student."""
+        from nbgrader.api import Gradebook
+
+        out = {}
+        with Gradebook(f"sqlite:///{self.root}/gradebook.db") as gb:
+            submission = gb.find_submission(self.assignment, student)
+            for nb in submission.notebooks:
+                for grade in nb.grades:
+                    if grade.cell.cell_type == "code":
+                        out[(nb.name + ".ipynb", grade.name)] = (grade.score, grade.max_score)
+        return out

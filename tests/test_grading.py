@@ -1,0 +1,141 @@
+"""Grading tests: nbgrader end to end for every assignment in solutions/.
+
+For each assignment, in a temporary course folder: generate the student
+version, submit the reference solution, the blank student version and one
+notebook per catalogued mistake, autograde, export. Then check that the
+solution gets full marks, the blank version zero, every mistake loses points
+on its part, and that the committed exercises/ is what nbgrader generates now.
+"""
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from grading_catalogue import CATALOGUE
+from nbgrading import HIDDEN_RE, ROOT, SOLUTION_RE, Course, graded_cells, solution_cells
+
+ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
+MISTAKES = [(a, m) for a in ASSIGNMENTS for m in CATALOGUE.get(a, [])]
+
+_courses = {}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """assignment -> autograded Course (built once per assignment)."""
+
+    def get(assignment):
+        if assignment not in _courses:
+            course = Course(tmp_path_factory.mktemp(assignment), assignment)
+            course.generate()
+            reference = course.reference_answers()
+            course.submit("solution", reference)
+            course.submit("blank", {})
+            for mistake in CATALOGUE.get(assignment, []):
+                answers = {name: dict(cells) for name, cells in reference.items()}
+                owner = [name for name, cells in answers.items() if mistake.cell in cells]
+                assert len(owner) == 1, f"{mistake.name}: no single notebook has solution cell {mistake.cell}"
+                answers[owner[0]][mistake.cell] = mistake.source
+                course.submit(mistake.name, answers)
+            course.autograde()
+            course.grades = course.export()
+            _courses[assignment] = course
+        return _courses[assignment]
+
+    return get
+
+
+def test_every_assignment_has_a_catalogue():
+    assert ASSIGNMENTS, "no assignment in solutions/"
+    for assignment in ASSIGNMENTS:
+        mistakes = CATALOGUE.get(assignment)
+        assert mistakes, f"{assignment}: no catalogue of mistakes in tests/grading_catalogue.py"
+        for path in (ROOT / "solutions" / assignment).glob("*.ipynb"):
+            nb = nbformat.read(path, as_version=4)
+            tests = graded_cells(nb)
+            assert len(tests) >= 3, f"{path.name}: fewer than three graded parts"
+            for test_id in tests:
+                assert any(m.loses == test_id for m in mistakes), f"{assignment}: no catalogued mistake for {test_id}"
+            for cell in nb.cells:
+                if cell.metadata.get("nbgrader", {}).get("grade"):
+                    assert HIDDEN_RE.search(cell.source), f"{path.name}: test cell {cell.metadata['nbgrader']['grade_id']} has no hidden tests"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_exercises_are_what_nbgrader_generates(graded, assignment):
+    course = graded(assignment)
+    generated = course.root / "exercises" / assignment
+    committed = ROOT / "exercises" / assignment
+    names = sorted(p.relative_to(generated).as_posix() for p in generated.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(committed).as_posix() for p in committed.rglob("*") if p.is_file()), \
+        f"exercises/{assignment} has other files than generate_assignment produces; regenerate it (README)"
+    for name in names:
+        ours, theirs = (generated / name).read_bytes(), (committed / name).read_bytes()
+        if name.endswith(".ipynb"):
+            ours, theirs = json.loads(ours), json.loads(theirs)
+        assert ours == theirs, f"exercises/{assignment}/{name} is out of date: run `nbgrader generate_assignment {assignment} --force`"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_reference_solution_gets_full_marks(graded, assignment):
+    scores = graded(assignment).scores("solution")
+    assert scores, "no graded cells found"
+    lost = {cell: s for cell, s in scores.items() if s[0] != s[1]}
+    assert not lost, f"reference solution lost points (score, max): {lost}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_blank_student_version_gets_zero(graded, assignment):
+    scores = graded(assignment).scores("blank")
+    assert scores and all(s[0] == 0 for s in scores.values()), f"blank version scored: {scores}"
+
+
+@pytest.mark.parametrize("assignment, mistake", MISTAKES, ids=[f"{a}:{m.name}" for a, m in MISTAKES])
+def test_catalogued_mistake_loses_points_on_its_part(graded, assignment, mistake):
+    scores = graded(assignment).scores(mistake.name)
+    part = [s for (nb, cell), s in scores.items() if cell == mistake.loses]
+    assert part, f"no test cell {mistake.loses}"
+    score, max_score = part[0]
+    assert score < max_score, f"{mistake.name} kept all {max_score} points of {mistake.loses}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_export_has_a_row_per_submission(graded, assignment):
+    course = graded(assignment)
+    rows = {r["student_id"]: r for r in course.grades if r["assignment"] == assignment}
+    expected = {"solution", "blank"} | {m.name for m in CATALOGUE[assignment]}
+    assert set(rows) == expected
+    assert float(rows["solution"]["score"]) == float(rows["solution"]["max_score"]) > 0
+    assert float(rows["blank"]["score"]) == 0
+
+
+def _secret_lines(assignment):
+    """Lines of reference solutions and hidden tests long enough to be telling."""
+    lines = set()
+    for path in (ROOT / "solutions" / assignment).glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for block in SOLUTION_RE.findall(cell.source) + HIDDEN_RE.findall(cell.source):
+                lines |= {line.strip() for line in block.splitlines() if len(line.strip()) >= 20}
+    return lines
+
+
+def secret_lines():
+    return {a: _secret_lines(a) for a in ASSIGNMENTS}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_solution_or_hidden_test_in_exercises(assignment):
+    secrets = _secret_lines(assignment)
+    assert secrets
+    for path in (ROOT / "exercises").rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert not re.search(r"BEGIN (SOLUTION|HIDDEN TESTS)", text), f"{path}: nbgrader marker left in"
+            for line in secrets:
+                assert line not in text, f"{path} contains a solution or hidden-test line: {line!r}"
+    for cells in (solution_cells(nbformat.read(p, as_version=4))
+                  for p in (ROOT / "exercises" / assignment).glob("*.ipynb")):
+        for gid, cell in cells.items():
+            assert "raise NotImplementedError()" in cell.source, f"{gid} is not blank in exercises/"
