@@ -14,7 +14,7 @@ import numpy as np
 
 from .audio import check_signal
 
-__all__ = ["Player", "player", "encode_mp3", "specshow", "mark_events", "figure_to_data_uri"]
+__all__ = ["Player", "player", "encode_mp3", "specshow", "mark_events", "figure_to_png", "figure_to_data_uri"]
 
 
 def encode_mp3(y, sr):
@@ -186,6 +186,23 @@ def mark_events(ax, times, color="white", label=None, **kwargs):
         ax.axvline(t, color=color, linestyle="--", linewidth=1, label=label if i == 0 else None, **kwargs)
 
 
+def figure_to_png(fig, fmt="png", dpi=80):
+    """Render a matplotlib figure to image bytes (PNG or JPEG) and close it.
+
+    Returns
+    -------
+    bytes
+        The encoded image.
+    """
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    kwargs = {"pil_kwargs": {"quality": 85, "optimize": True}} if fmt in ("jpg", "jpeg") else {}
+    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", **kwargs)
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def figure_to_data_uri(fig, fmt="png", dpi=80):
     """Render a matplotlib figure to a ``data:`` URI (PNG or JPEG) and close it.
 
@@ -194,11 +211,5 @@ def figure_to_data_uri(fig, fmt="png", dpi=80):
     str
         ``data:image/png;base64,...``
     """
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    kwargs = {"pil_kwargs": {"quality": 85, "optimize": True}} if fmt in ("jpg", "jpeg") else {}
-    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", **kwargs)
-    plt.close(fig)
     mime = "jpeg" if fmt in ("jpg", "jpeg") else fmt
-    return f"data:image/{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return f"data:image/{mime};base64," + base64.b64encode(figure_to_png(fig, fmt, dpi)).decode("ascii")

@@ -25,7 +25,7 @@ import numpy as np
 
 from . import features
 from .audio import check_signal
-from .display import figure_to_data_uri, specshow
+from .display import figure_to_data_uri, figure_to_png, specshow
 
 __all__ = ["Demo", "stft_explorer", "mel_explorer"]
 
@@ -146,13 +146,12 @@ class Demo:
         Returns
         -------
         ipywidgets.VBox
-            Controls, then an ``Output`` holding the current figure.
+            Controls, then an ``Image`` showing the current figure; the
+            controls are also available as ``.inputs`` (name -> widget).
         """
         if self._widget is not None:
             return self._widget
         import ipywidgets as w
-        import matplotlib.pyplot as plt
-        from IPython.display import display
 
         inputs = {}
         for name, (label, values) in self.controls.items():
@@ -164,22 +163,19 @@ class Demo:
             else:
                 inputs[name] = w.Dropdown(options=values, value=self.initial[name], description=label,
                                           style=style, layout=layout)
-        out = w.Output()
+        image = w.Image(format="png")
 
         def redraw(_change=None):
             params = {name: ctrl.value for name, ctrl in inputs.items()}
-            fig = self.render(**params)
-            out.clear_output(wait=True)
-            with out:
-                display(fig)
-            plt.close(fig)
+            image.value = figure_to_png(self.render(**params), dpi=self.dpi)
 
         for ctrl in inputs.values():
             ctrl.observe(redraw, names="value")
         redraw()
-        children = ([w.HTML(f"<strong>{html.escape(self.title)}</strong>")] if self.title else []) + list(inputs.values()) + [out]
+        children = ([w.HTML(f"<strong>{html.escape(self.title)}</strong>")] if self.title else []) + list(inputs.values()) + [image]
         self._widget = w.VBox(children)
         self._widget.inputs = inputs
+        self._widget.image = image
         return self._widget
 
     def _repr_mimebundle_(self, include=None, exclude=None):

@@ -132,3 +132,13 @@ class Course:
                     if grade.cell.cell_type == "code":
                         out[(nb.name + ".ipynb", grade.name)] = (grade.score, grade.max_score)
         return out
+
+
+def secret_lines(assignment):
+    """Lines of reference solutions and hidden tests long enough to be telling."""
+    lines = set()
+    for path in (ROOT / "solutions" / assignment).glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for block in SOLUTION_RE.findall(cell.source) + HIDDEN_RE.findall(cell.source):
+                lines |= {line.strip() for line in block.splitlines() if len(line.strip()) >= 20}
+    return lines

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from grading_catalogue import CATALOGUE
-from nbgrading import HIDDEN_RE, ROOT, SOLUTION_RE, Course, graded_cells, solution_cells
+from nbgrading import HIDDEN_RE, ROOT, Course, graded_cells, secret_lines, solution_cells
 
 ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
 MISTAKES = [(a, m) for a in ASSIGNMENTS for m in CATALOGUE.get(a, [])]
@@ -111,23 +111,9 @@ def test_export_has_a_row_per_submission(graded, assignment):
     assert float(rows["blank"]["score"]) == 0
 
 
-def _secret_lines(assignment):
-    """Lines of reference solutions and hidden tests long enough to be telling."""
-    lines = set()
-    for path in (ROOT / "solutions" / assignment).glob("*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            for block in SOLUTION_RE.findall(cell.source) + HIDDEN_RE.findall(cell.source):
-                lines |= {line.strip() for line in block.splitlines() if len(line.strip()) >= 20}
-    return lines
-
-
-def secret_lines():
-    return {a: _secret_lines(a) for a in ASSIGNMENTS}
-
-
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_solution_or_hidden_test_in_exercises(assignment):
-    secrets = _secret_lines(assignment)
+    secrets = secret_lines(assignment)
     assert secrets
     for path in (ROOT / "exercises").rglob("*"):
         if path.is_file():

@@ -1,0 +1,173 @@
+"""Build the book once (as README command 1 does, but strict) and check its pages."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from nbgrading import ROOT, secret_lines
+
+HTML = ROOT / "_build" / "html"
+CHAPTERS = ["book/intro", "book/audio-basics", "book/bibliography"]
+NOTEBOOK_CHAPTERS = ["book/audio-basics"]
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+
+
+@pytest.fixture(scope="session")
+def book():
+    """Build the book with warnings as errors; returns the build log."""
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
+    return log
+
+
+def page(name):
+    return BeautifulSoup((HTML / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_chapter_is_built(book):
+    for name in CHAPTERS:
+        assert (HTML / f"{name}.html").exists(), f"{name}.html missing"
+    assert (HTML / "index.html").exists()
+    toc = page("book/intro").select("nav.bd-links a")
+    assert {a.get_text(strip=True) for a in toc} >= {"Audio basics", "Bibliography"}
+
+
+def test_no_cell_output_is_an_error(book):
+    assert not (HTML / "reports").exists() or not any((HTML / "reports").iterdir()), "execution reports were written"
+    for name in NOTEBOOK_CHAPTERS:
+        soup = page(name)
+        cells = soup.select("div.cell")
+        assert len(cells) >= 10, f"{name}: only {len(cells)} code cells"
+        errors = soup.select("div.output.traceback, div.output.error, div.output.stderr")
+        assert not errors, f"{name}: error output: {errors[0].get_text()[:500]}"
+        assert "Traceback (most recent call last)" not in soup.get_text()
+
+
+def test_chapter_has_figures_players_with_attribution_and_citations(book):
+    soup = page("book/audio-basics")
+    figures = [img for img in soup.select("div.cell_output img") if "mirlib-view" not in img.get("class", [])]
+    assert len(figures) >= 8, f"only {len(figures)} figures"
+    players = soup.select("figure.mirlib-player")
+    assert len(players) >= 5
+    for player in players:
+        audio = player.find("audio")
+        assert audio and audio["src"].startswith("data:audio/mpeg;base64,")
+        credit = player.find("figcaption")
+        assert credit and ("http" in credit.get_text() or "CC" in credit.get_text()), "player without attribution"
+    cites = soup.select("a[href*='bibliography.html#id']") + soup.select("span.cite a, a.reference.internal[href*='bibliography']")
+    assert len(cites) >= 5, "citations are not linked to the bibliography"
+
+
+def test_demos_have_controls_and_a_view_per_setting(book):
+    soup = page("book/audio-basics")
+    demos = soup.select("div.mirlib-demo")
+    assert len(demos) >= 2, "the chapter needs at least two demos"
+    import json
+
+    for demo in demos:
+        controls = demo.select("[data-control]")
+        assert len(controls) >= 2
+        sizes = []
+        for c in controls:
+            sizes.append(len(c.find_all("option")) if c.name == "select" else int(c["max"]) + 1)
+        views = json.loads(demo.select_one("script.mirlib-views").string)
+        n_expected = 1
+        for n in sizes:
+            n_expected *= n
+        assert len(views) == n_expected
+        assert len(set(views.values())) == n_expected, "some settings show the same image"
+        assert demo.select_one("img.mirlib-view")["src"] == views[demo["data-view"]]
+    # the live widget view is not what the website shows
+    assert "application/vnd.jupyter.widget-view+json" not in str(soup)
+
+
+def test_bibliography_lists_the_seed_references(book):
+    import pybtex.database
+
+    bib = pybtex.database.parse_file(str(ROOT / "book" / "references.bib"))
+    tutorial = [k for k, e in bib.entries.items() if "Tutorial reference" in e.fields.get("note", "")]
+    survey = [k for k, e in bib.entries.items() if "Survey bibliography" in e.fields.get("note", "")]
+    assert len(tutorial) + 5 == 18, "the tutorial's 18 references (5 shared with the survey)"
+    assert len(survey) >= 84
+    text = " ".join(page("book/bibliography").get_text().split())
+    for key, entry in bib.entries.items():
+        title = " ".join(entry.fields["title"].replace("{", "").replace("}", "").replace("\\", "").split())
+        assert title[:40] in text, f"{key} is not rendered in the bibliography"
+
+
+def test_pages_are_small(book):
+    for path in HTML.rglob("*.html"):
+        assert path.stat().st_size < MAX_PAGE_BYTES, f"{path.relative_to(HTML)} is {path.stat().st_size} bytes"
+
+
+def test_no_solution_or_hidden_test_on_the_website(book):
+    assignments = [p.name for p in (ROOT / "solutions").iterdir() if p.is_dir()]
+    secrets = set().union(*(secret_lines(a) for a in assignments))
+    for path in HTML.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".txt", ".js", ".ipynb", ".md", ".json"):
+            text = path.read_text(errors="replace")
+            for line in secrets:
+                assert line not in text, f"{path.relative_to(HTML)} shows solution or hidden-test code: {line!r}"
+    assert not list(HTML.rglob("*solutions*")) and not list(HTML.rglob("*exercises*"))
+
+
+def _browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver = shutil.which("chromedriver")
+    if not (chromium and driver):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs chromium and chromedriver (.ci/run installs them)")
+        pytest.skip("no chromium/chromedriver here: install them to check the demos in a browser")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        opts.add_argument(arg)
+    opts.binary_location = chromium
+    return webdriver.Chrome(service=Service(driver), options=opts)
+
+
+def test_demo_controls_change_the_view_without_a_kernel(book):
+    """Open the built chapter in headless Chromium and move every control of every demo."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(HTML)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    driver = _browser()
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/book/audio-basics.html")
+        demos = driver.find_elements(By.CSS_SELECTOR, "div.mirlib-demo")
+        assert len(demos) >= 2
+        for demo in demos:
+            img = demo.find_element(By.CSS_SELECTOR, "img.mirlib-view")
+            for control in demo.find_elements(By.CSS_SELECTOR, "[data-control]"):
+                before = (img.get_attribute("src"), demo.get_attribute("data-view"))
+                driver.execute_script("arguments[0].scrollIntoView()", control)
+                if control.tag_name == "select":
+                    select = Select(control)
+                    current = int(select.first_selected_option.get_attribute("value"))
+                    select.select_by_index(0 if current else 1)
+                else:
+                    key = Keys.LEFT if control.get_attribute("value") == control.get_attribute("max") else Keys.RIGHT
+                    control.send_keys(key)
+                after = (img.get_attribute("src"), demo.get_attribute("data-view"))
+                assert after[1] != before[1] and after[0] != before[0], \
+                    f"moving {control.get_attribute('data-control')} did not change the view"
+    finally:
+        driver.quit()
+        server.shutdown()
