@@ -16,7 +16,7 @@ import numpy as np
 __all__ = ["load", "check_signal"]
 
 
-def check_signal(y, sr=None, *, name="signal", allow_silence=True):
+def check_signal(y, sr=None, *, name="signal", allow_silence=True, mono=False):
     """Check that an audio signal can be analysed and return it as float32.
 
     Parameters
@@ -29,6 +29,8 @@ def check_signal(y, sr=None, *, name="signal", allow_silence=True):
         What to call the signal in error messages (for instance its file name).
     allow_silence : bool
         If False, a signal whose samples are all zero raises ``ValueError``.
+    mono : bool
+        If True, only shape ``(n_samples,)`` is accepted.
 
     Returns
     -------
@@ -40,7 +42,8 @@ def check_signal(y, sr=None, *, name="signal", allow_silence=True):
     TypeError
         If ``y`` is not numeric.
     ValueError
-        If ``y`` is empty, has more than two dimensions, contains NaN or
+        If ``y`` is empty, has more than two dimensions (more than one if
+        ``mono``), contains NaN or
         infinite values, is all zeros while ``allow_silence`` is False, or if
         ``sr`` is not a positive finite number.
 
@@ -57,6 +60,8 @@ def check_signal(y, sr=None, *, name="signal", allow_silence=True):
     y = np.asarray(y)
     if not np.issubdtype(y.dtype, np.number):
         raise TypeError(f"{name}: audio must be numeric, got dtype {y.dtype}")
+    if mono and y.ndim != 1:
+        raise ValueError(f"{name}: needs a mono signal of shape (n_samples,), got {y.shape}")
     if y.ndim not in (1, 2):
         raise ValueError(f"{name}: audio must have shape (n_samples,) or (n_channels, n_samples), got {y.shape}")
     if y.size == 0 or y.shape[-1] == 0:

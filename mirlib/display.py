@@ -40,9 +40,7 @@ def encode_mp3(y, sr):
     """
     import soundfile as sf
 
-    y = check_signal(y, sr, name="player")
-    if y.ndim != 1:
-        raise ValueError(f"player needs a mono signal of shape (n_samples,), got {y.shape}")
+    y = check_signal(y, sr, name="player", mono=True)
     if sr not in (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000):
         raise ValueError(f"MP3 cannot store a sample rate of {sr} Hz; resample to 22050 or 44100 Hz")
     buf = io.BytesIO()

@@ -127,9 +127,7 @@ def frame(y, frame_size, hop_size):
     """
     import librosa
 
-    y = check_signal(y)
-    if y.ndim != 1:
-        raise ValueError(f"frame needs a mono signal of shape (n_samples,), got {y.shape}")
+    y = check_signal(y, name="frame", mono=True)
     frame_size = _positive_int(frame_size, "frame_size")
     hop_size = _positive_int(hop_size, "hop_size")
     if len(y) < frame_size:
@@ -176,9 +174,7 @@ def magnitude_spectrogram(y, frame_size=2048, hop_size=512, window="hann", cente
     """
     import librosa
 
-    y = check_signal(y)
-    if y.ndim != 1:
-        raise ValueError(f"magnitude_spectrogram needs a mono signal of shape (n_samples,), got {y.shape}")
+    y = check_signal(y, name="magnitude_spectrogram", mono=True)
     frame_size = _positive_int(frame_size, "frame_size")
     hop_size = _positive_int(hop_size, "hop_size")
     if not center and len(y) < frame_size:

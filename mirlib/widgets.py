@@ -189,6 +189,12 @@ class Demo:
 # Demos used in the chapter "Audio basics"
 # ---------------------------------------------------------------------------
 
+def _credit(fig, attribution):
+    """Print the first line of a recording's attribution under a figure."""
+    if attribution:
+        fig.text(0.01, -0.02, attribution.splitlines()[0], fontsize=7, color="#555", va="top")
+
+
 def stft_explorer(y, sr, frame_sizes=(256, 1024, 4096), hop_sizes=(128, 512), windows=("hann", "boxcar"),
                   title="STFT: frame size, hop size and window", attribution=""):
     """Demo: how frame size, hop size and window shape a magnitude spectrogram.
@@ -221,9 +227,7 @@ def stft_explorer(y, sr, frame_sizes=(256, 1024, 4096), hop_sizes=(128, 512), wi
     import librosa
     import matplotlib.pyplot as plt
 
-    y = check_signal(y, sr, name="stft_explorer")
-    if y.ndim != 1:
-        raise ValueError(f"stft_explorer needs a mono signal, got shape {y.shape}")
+    y = check_signal(y, sr, name="stft_explorer", mono=True)
 
     def render(frame_size, hop_size, window):
         S = features.magnitude_spectrogram(y, frame_size, hop_size, window=window)
@@ -234,8 +238,7 @@ def stft_explorer(y, sr, frame_sizes=(256, 1024, 4096), hop_sizes=(128, 512), wi
         ax.set_title(f"frame {frame_size} ({1000 * frame_size / sr:.0f} ms), hop {hop_size} "
                      f"({features.fps(sr, hop_size):.0f} fps), {window} window: "
                      f"{sr / frame_size:.1f} Hz per bin, {S.shape[0]} frames", fontsize=9)
-        if attribution:
-            fig.text(0.01, -0.02, attribution.splitlines()[0], fontsize=7, color="#555", va="top")
+        _credit(fig, attribution)
         return fig
 
     return Demo(render, {"frame_size": ("frame size (samples)", list(frame_sizes)),
@@ -278,9 +281,7 @@ def mel_explorer(y, sr, n_mels=(16, 40, 128), muls=(0, 1, 10, 1000), frame_size=
     """
     import matplotlib.pyplot as plt
 
-    y = check_signal(y, sr, name="mel_explorer")
-    if y.ndim != 1:
-        raise ValueError(f"mel_explorer needs a mono signal, got shape {y.shape}")
+    y = check_signal(y, sr, name="mel_explorer", mono=True)
     S = features.magnitude_spectrogram(y, frame_size, hop_size)
     frame_rate = features.fps(sr, hop_size)
 
@@ -293,8 +294,7 @@ def mel_explorer(y, sr, n_mels=(16, 40, 128), muls=(0, 1, 10, 1000), frame_size=
         hist.hist(shown.ravel(), bins=50, color="#444")
         hist.set_yscale("log")
         hist.set_title("value histogram", fontsize=9)
-        if attribution:
-            fig.text(0.01, -0.02, attribution.splitlines()[0], fontsize=7, color="#555", va="top")
+        _credit(fig, attribution)
         fig.tight_layout()
         return fig
 

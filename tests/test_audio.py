@@ -89,3 +89,9 @@ def test_check_signal_silence_and_types():
         audio.check_signal(np.array(["a", "b"]))
     with pytest.raises(ValueError, match="sample rate"):
         audio.check_signal(np.ones(3), sr=0)
+
+
+def test_check_signal_mono():
+    with pytest.raises(ValueError, match="mono"):
+        audio.check_signal(np.zeros((2, 100)), mono=True, name="x")
+    assert audio.check_signal(np.zeros((2, 100))).shape == (2, 100)
