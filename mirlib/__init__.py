@@ -17,6 +17,8 @@ widgets
     Interactive demos: live in Jupyter, precomputed on the static website.
 grading
     Array comparison with diagnostic messages for autograded exercises.
+synth
+    Generated drum loops with bass and chords and exact onset, drum and beat annotations.
 """
 
 __version__ = "0.1.0"
