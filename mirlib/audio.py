@@ -13,7 +13,39 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load", "check_signal"]
+__all__ = ["load", "check_signal", "check_sample_rate"]
+
+
+def check_sample_rate(sr, name="signal"):
+    """Check that a sample rate is a positive, finite number of Hz.
+
+    Parameters
+    ----------
+    sr : number
+        Sample rate in Hz.
+    name : str
+        What to name in the error message.
+
+    Returns
+    -------
+    number
+        ``sr`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``sr`` is not a positive finite number.
+
+    Examples
+    --------
+    >>> check_sample_rate(0, "x.wav")
+    Traceback (most recent call last):
+    ...
+    ValueError: x.wav: sample rate must be a positive number of Hz, got 0
+    """
+    if isinstance(sr, bool) or not np.isscalar(sr) or not np.isreal(sr) or not np.isfinite(sr) or sr <= 0:
+        raise ValueError(f"{name}: sample rate must be a positive number of Hz, got {sr!r}")
+    return sr
 
 
 def check_signal(y, sr=None, *, name="signal", allow_silence=True, mono=False):
@@ -72,8 +104,7 @@ def check_signal(y, sr=None, *, name="signal", allow_silence=True, mono=False):
     if not allow_silence and not np.any(y):
         raise ValueError(f"{name}: audio is silent (all samples are zero)")
     if sr is not None:
-        if not np.isscalar(sr) or not np.isfinite(sr) or sr <= 0:
-            raise ValueError(f"{name}: sample rate must be a positive number of Hz, got {sr!r}")
+        check_sample_rate(sr, name)
     return y.astype(np.float32, copy=False)
 
 
@@ -127,8 +158,8 @@ def load(path, sr=22050, mono=True, *, offset=0.0, duration=None):
         raise FileNotFoundError(f"audio file not found: {path}")
     if path.is_dir():
         raise ValueError(f"{path}: is a folder, not an audio file")
-    if sr is not None and (not np.isfinite(sr) or sr <= 0):
-        raise ValueError(f"{path}: sample rate must be a positive number of Hz or None, got {sr!r}")
+    if sr is not None:
+        check_sample_rate(sr, str(path))
     try:
         # decode all channels at the file's own rate and check them before
         # mixing and resampling: librosa would reject NaN with a message that

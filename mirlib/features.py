@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio import check_signal
+from .audio import check_sample_rate, check_signal
 
 __all__ = [
     "fps",
@@ -60,8 +60,7 @@ def fps(sr, hop_size):
     >>> fps(22050, 512)
     43.06640625
     """
-    if not np.isfinite(sr) or sr <= 0:
-        raise ValueError(f"sample rate must be a positive number of Hz, got {sr!r}")
+    check_sample_rate(sr, "fps")
     return float(sr) / _positive_int(hop_size, "hop_size")
 
 
@@ -223,8 +222,7 @@ def mel_filterbank(sr, frame_size, n_mels=80, fmin=0.0, fmax=None, htk=False, no
 
     frame_size = _positive_int(frame_size, "frame_size")
     n_mels = _positive_int(n_mels, "n_mels")
-    if not np.isfinite(sr) or sr <= 0:
-        raise ValueError(f"sample rate must be a positive number of Hz, got {sr!r}")
+    check_sample_rate(sr, "mel_filterbank")
     nyquist = sr / 2.0
     fmax = nyquist if fmax is None else float(fmax)
     if fmax > nyquist:

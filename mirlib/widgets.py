@@ -30,6 +30,11 @@ from .display import figure_to_data_uri, figure_to_png, specshow
 __all__ = ["Demo", "stft_explorer", "mel_explorer"]
 
 
+def _is_slider(values):
+    """Numeric controls with several values are sliders, others drop-down lists."""
+    return len(values) > 1 and all(isinstance(v, (int, float, np.number)) for v in values)
+
+
 class Demo:
     """A figure that depends on a few discrete parameters.
 
@@ -99,7 +104,7 @@ class Demo:
         for name, i0 in zip(names, start):
             label, values = self.controls[name]
             shown = [html.escape(str(v)) for v in values]
-            if all(isinstance(v, (int, float, np.number)) for v in values) and len(values) > 1:
+            if _is_slider(values):
                 control = (f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{i0}" '
                            f'data-control="{html.escape(name)}" data-labels=\'{html.escape(json.dumps(shown))}\'>'
                            f' <output>{shown[i0]}</output>')
@@ -157,7 +162,7 @@ class Demo:
         for name, (label, values) in self.controls.items():
             style = {"description_width": "11em"}
             layout = w.Layout(width="32em")
-            if all(isinstance(v, (int, float, np.number)) for v in values) and len(values) > 1:
+            if _is_slider(values):
                 inputs[name] = w.SelectionSlider(options=values, value=self.initial[name], description=label,
                                                  style=style, layout=layout, continuous_update=False)
             else:
