@@ -17,7 +17,7 @@ import collections.abc
 
 import numpy as np
 
-__all__ = ["import_madmom"]
+__all__ = ["import_madmom", "import_keras"]
 
 for _name in ("MutableSequence", "Sequence", "Iterable", "Mapping", "MutableMapping"):
     if not hasattr(collections, _name):
@@ -51,3 +51,25 @@ def import_madmom():
             "`pip install --no-build-isolation madmom==0.16.1` (see README)"
         ) from err
     return madmom
+
+
+def import_keras():
+    """Import and return :mod:`keras` on the JAX backend unless told otherwise.
+
+    Keras 3 picks its backend once, at import, from ``KERAS_BACKEND`` and
+    defaults to TensorFlow, which the book does not install. This sets the
+    variable to ``"jax"`` if it is unset (a user who exports another backend,
+    e.g. ``torch``, keeps it), then imports Keras. Import Keras through this
+    function in mirlib so that the order is right.
+
+    Returns
+    -------
+    module
+        The :mod:`keras` package.
+    """
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    return keras

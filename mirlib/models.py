@@ -1,0 +1,188 @@
+"""Keras 3 builders of the book's network architectures.
+
+Each builder returns an uncompiled :class:`keras.Model` and its docstring gives
+the paper it follows and the input and output shapes. Sequence models take a
+whole excerpt at once, time first: ``(batch, n_frames, ...)`` in and
+``(batch, n_frames, 1)`` out, one activation per frame.
+
+Keras runs on the JAX backend unless ``KERAS_BACKEND`` says otherwise (set it
+before mirlib imports Keras). Weights of the book's trained reference models
+ship with mirlib in ``mirlib/weights/`` (see :func:`weights_path`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._compat import import_keras
+
+keras = import_keras()
+layers = keras.layers
+
+__all__ = ["onset_cnn", "onset_rnn", "beat_blstm", "weights_path", "count_params"]
+
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+
+
+def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), dense_units=256, normalization=None):
+    """CNN onset detector of Schlüter & Böck (ICASSP 2014).
+
+    The paper classifies every frame from a 15-frame window (±7 frames) of
+    log-mel spectrograms computed with three frame sizes, stacked as channels:
+    convolution 10 × (7 × 3) + tanh, max-pooling 1 × 3 over frequency,
+    convolution 20 × (3 × 3) + tanh, max-pooling 1 × 3, a dense layer of 256
+    sigmoid units and one sigmoid output :cite:p:`schlueter2014improved`.
+    Here the window slides over the whole excerpt: the dense layer is a
+    convolution spanning the remaining context, so one call gives the
+    activation of every frame (the same function, computed without copying
+    windows). The input is zero-padded by ``context`` frames at both ends.
+
+    Parameters
+    ----------
+    n_bands : int
+        Mel bands per spectrogram.
+    n_channels : int
+        Number of spectrograms (frame sizes) stacked as channels.
+    context : int
+        Frames of context on each side (7 gives the paper's 15-frame window).
+    filters : tuple of two int
+        Filters of the two convolutional layers.
+    dense_units : int
+        Units of the dense (fully connected) layer.
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation (per band and channel) to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_bands, n_channels)``, output
+        ``(batch, n_frames, 1)``: onset probability per frame.
+
+    Examples
+    --------
+    >>> model = onset_cnn()
+    >>> model.output_shape
+    (None, None, 1)
+    """
+    inp = keras.Input((None, n_bands, n_channels), name="log_mel")
+    x = normalization(inp) if normalization is not None else inp
+    x = layers.ZeroPadding2D(((context, context), (0, 0)))(x)
+    x = layers.Conv2D(filters[0], (7, 3), activation="tanh", name="conv1")(x)
+    x = layers.MaxPooling2D((1, 3), name="pool1")(x)
+    x = layers.Conv2D(filters[1], (3, 3), activation="tanh", name="conv2")(x)
+    x = layers.MaxPooling2D((1, 3), name="pool2")(x)
+    remaining = 2 * context + 1 - 6 - 2
+    x = layers.Conv2D(dense_units, (remaining, x.shape[2]), activation="sigmoid", name="dense")(x)
+    x = layers.Dropout(0.5)(x)
+    x = layers.Conv2D(1, (1, 1), activation="sigmoid", name="output")(x)
+    out = layers.Reshape((-1, 1))(x)
+    return keras.Model(inp, out, name="onset_cnn")
+
+
+def onset_rnn(n_features, units=25, n_layers=2, bidirectional=True, normalization=None):
+    """(B)LSTM onset detector after Eyben et al. (2010) and Böck et al. (2012).
+
+    Stacked (bidirectional) LSTM layers :cite:p:`hochreiter1997long` read
+    log-magnitude spectrograms of several frame sizes and their positive
+    first-order differences and output an onset probability per frame
+    :cite:p:`eyben2010universal,boeck2012online`. The offline (bidirectional)
+    variant sees the future as well as the past of each frame.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per frame.
+    units : int
+        LSTM units per layer and direction.
+    n_layers : int
+        Number of recurrent layers.
+    bidirectional : bool
+        Offline BLSTM (True) or online, causal LSTM (False).
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_features)``, output ``(batch, n_frames, 1)``.
+
+    Examples
+    --------
+    >>> onset_rnn(240, units=8, n_layers=1).count_params()
+    15953
+    """
+    return _recurrent(n_features, units, n_layers, bidirectional, normalization, "onset_rnn")
+
+
+def beat_blstm(n_features, units=25, n_layers=3, normalization=None):
+    """BLSTM beat activation network of Böck & Schedl (DAFx 2011).
+
+    Three bidirectional LSTM layers of 25 units per direction read
+    log-magnitude spectrograms of three frame sizes with their positive
+    first-order differences, at 100 frames per second, and output a beat
+    probability per frame :cite:p:`boeck2011enhanced`. The bidirectional context
+    of several seconds lets the network learn the regularity of beats, not only
+    where notes start; a beat tracker (peak picking or madmom's dynamic Bayesian
+    network :cite:p:`krebs2015efficient`) turns the activation into beat times.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per frame.
+    units : int
+        LSTM units per layer and direction.
+    n_layers : int
+        Number of BLSTM layers.
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_features)``, output ``(batch, n_frames, 1)``.
+
+    Examples
+    --------
+    >>> beat_blstm(240).output_shape
+    (None, None, 1)
+    """
+    return _recurrent(n_features, units, n_layers, True, normalization, "beat_blstm")
+
+
+def _recurrent(n_features, units, n_layers, bidirectional, normalization, name):
+    inp = keras.Input((None, n_features), name="features")
+    x = normalization(inp) if normalization is not None else inp
+    for i in range(n_layers):
+        lstm = layers.LSTM(units, return_sequences=True, name=f"lstm{i + 1}")
+        x = layers.Bidirectional(lstm, name=f"blstm{i + 1}")(x) if bidirectional else lstm(x)
+    out = layers.Dense(1, activation="sigmoid", name="output")(x)
+    return keras.Model(inp, out, name=name)
+
+
+def count_params(model):
+    """Number of trainable parameters of a Keras model."""
+    return int(sum(int(w.numpy().size) for w in model.trainable_weights))
+
+
+def weights_path(name):
+    """Path of the shipped weights of a reference model.
+
+    Parameters
+    ----------
+    name : str
+        Model name, e.g. ``"onset_cnn"`` or ``"beat_blstm"``.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If mirlib ships no weights of that name; the message lists those it has.
+    """
+    path = WEIGHTS_DIR / f"{name}.weights.h5"
+    if not path.is_file():
+        have = sorted(p.name.split(".")[0] for p in WEIGHTS_DIR.glob("*.weights.h5"))
+        raise FileNotFoundError(f"no shipped weights {path.name} in {WEIGHTS_DIR}; available: {have}")
+    return path
