@@ -43,8 +43,14 @@ def import_madmom():
         If madmom is not installed. The message says how to install it (it needs
         ``pip install --no-build-isolation madmom`` after NumPy and Cython).
     """
+    import warnings
+
     try:
-        import madmom
+        with warnings.catch_warnings():
+            # madmom imports pkg_resources, which warns that it is deprecated;
+            # the pin setuptools<81 keeps it working, so the warning only distracts.
+            warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+            import madmom
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError(
             "madmom is not installed; install numpy and Cython first, then "

@@ -35,7 +35,7 @@ def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), dense_units
     Here the window slides over the whole excerpt: the dense layer is a
     convolution spanning the remaining context, so one call gives the
     activation of every frame (the same function, computed without copying
-    windows). The input is zero-padded by ``context`` frames at both ends.
+    windows). The input is padded with ``context`` frames of silence at both ends.
 
     Parameters
     ----------
@@ -65,8 +65,10 @@ def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), dense_units
     (None, None, 1)
     """
     inp = keras.Input((None, n_bands, n_channels), name="log_mel")
-    x = normalization(inp) if normalization is not None else inp
-    x = layers.ZeroPadding2D(((context, context), (0, 0)))(x)
+    # pad with silence (log-mel 0) before normalising, so that the ends of an
+    # excerpt look like silence, not like an average frame after silence
+    x = layers.ZeroPadding2D(((context, context), (0, 0)))(inp)
+    x = normalization(x) if normalization is not None else x
     x = layers.Conv2D(filters[0], (7, 3), activation="tanh", name="conv1")(x)
     x = layers.MaxPooling2D((1, 3), name="pool1")(x)
     x = layers.Conv2D(filters[1], (3, 3), activation="tanh", name="conv2")(x)

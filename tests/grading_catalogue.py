@@ -103,3 +103,103 @@ AUDIO_BASICS = [
 CATALOGUE = {
     "audio-basics": AUDIO_BASICS,
 }
+
+
+SF = "def spectral_flux(S):\n"
+PEAKS = "def pick_peaks(activation, fps, threshold, min_distance):\n"
+EVAL = "def evaluate(reference, estimated):\n"
+BUILD = "def build_model(n_features):\n"
+TRAIN_CALL = """
+keras.utils.set_random_seed(0)
+model = train(build_model(X.shape[-1]), X, Y, W)
+"""
+PEAKS_CANDIDATES = """
+    a = np.asarray(activation, dtype=float)
+    left = np.concatenate([[-np.inf], a[:-1]])
+    right = np.concatenate([a[1:], [-np.inf]])
+    candidates = np.flatnonzero((a >= left) & (a > right) & (a > threshold))
+"""
+
+RNN = [
+    # Part 1: spectral flux
+    Mistake("sf_no_rectification", "spectral_flux", SF + """
+    S = np.asarray(S, dtype=float)
+    return np.concatenate([[0.0], np.diff(S, axis=0).sum(axis=1)])
+""", "test_spectral_flux"),
+    Mistake("sf_absolute_difference", "spectral_flux", SF + """
+    S = np.asarray(S, dtype=float)
+    return np.concatenate([[0.0], np.abs(np.diff(S, axis=0)).sum(axis=1)])
+""", "test_spectral_flux"),
+    Mistake("sf_one_frame_short", "spectral_flux", SF + """
+    S = np.asarray(S, dtype=float)
+    return np.maximum(np.diff(S, axis=0), 0.0).sum(axis=1)
+""", "test_spectral_flux"),
+    Mistake("sf_difference_over_bins", "spectral_flux", SF + """
+    S = np.asarray(S, dtype=float)
+    return np.concatenate([[0.0], np.maximum(np.diff(S, axis=1), 0.0).sum(axis=1)])[:len(S)]
+""", "test_spectral_flux"),
+    # Part 2: peak picking
+    Mistake("peaks_without_minimum_distance", "pick_peaks", PEAKS + PEAKS_CANDIDATES + """
+    return candidates / fps
+""", "test_pick_peaks"),
+    Mistake("peaks_minimum_distance_in_frames", "pick_peaks", PEAKS + PEAKS_CANDIDATES + """
+    kept = []
+    for n in candidates:
+        if not kept or n - kept[-1] >= min_distance:
+            kept.append(n)
+    return np.array(kept, dtype=float) / fps
+""", "test_pick_peaks"),
+    Mistake("peaks_in_frames_not_seconds", "pick_peaks", PEAKS + PEAKS_CANDIDATES + """
+    kept = []
+    for n in candidates:
+        if not kept or (n - kept[-1]) / fps >= min_distance:
+            kept.append(n)
+    return np.array(kept, dtype=float)
+""", "test_pick_peaks"),
+    Mistake("peaks_distance_to_last_candidate", "pick_peaks", PEAKS + PEAKS_CANDIDATES + """
+    kept = [n for i, n in enumerate(candidates) if i == 0 or (n - candidates[i - 1]) / fps >= min_distance]
+    return np.array(kept, dtype=float) / fps
+""", "test_pick_peaks"),
+    # Part 3: evaluation
+    Mistake("eval_window_in_frames", "evaluate", EVAL + """
+    return mir_eval.onset.f_measure(np.asarray(reference), np.asarray(estimated), window=5)
+""", "test_evaluate"),
+    Mistake("eval_reference_and_estimate_swapped", "evaluate", EVAL + """
+    return mir_eval.onset.f_measure(np.asarray(estimated), np.asarray(reference), window=0.05)
+""", "test_evaluate"),
+    Mistake("eval_window_25_ms", "evaluate", EVAL + """
+    return mir_eval.onset.f_measure(np.asarray(reference), np.asarray(estimated), window=0.025)
+""", "test_evaluate"),
+    # Part 4: architecture
+    Mistake("model_unidirectional_lstm", "build_model", BUILD + """
+    inputs = keras.Input((None, n_features))
+    x = keras.layers.LSTM(16, return_sequences=True)(inputs)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+    return keras.Model(inputs, outputs)
+""", "test_build_model"),
+    Mistake("model_softmax_output", "build_model", BUILD + """
+    inputs = keras.Input((None, n_features))
+    x = keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True))(inputs)
+    outputs = keras.layers.Dense(1, activation="softmax")(x)
+    return keras.Model(inputs, outputs)
+""", "test_build_model"),
+    Mistake("model_last_step_only", "build_model", BUILD + """
+    inputs = keras.Input((None, n_features))
+    x = keras.layers.Bidirectional(keras.layers.LSTM(16))(inputs)
+    outputs = keras.layers.Dense(1, activation="sigmoid")(x)
+    return keras.Model(inputs, outputs)
+""", "test_build_model"),
+    # Part 5: training
+    Mistake("train_one_epoch", "train", """def train(model, X, Y, W):
+    model.compile(optimizer=keras.optimizers.Adam(0.005), loss="binary_crossentropy")
+    model.fit(X, Y, sample_weight=W, batch_size=8, epochs=1, verbose=0)
+    return model
+""" + TRAIN_CALL, "test_train"),
+    Mistake("train_sgd_tiny_learning_rate", "train", """def train(model, X, Y, W):
+    model.compile(optimizer=keras.optimizers.SGD(0.001), loss="binary_crossentropy")
+    model.fit(X, Y, sample_weight=W, batch_size=8, epochs=30, verbose=0)
+    return model
+""" + TRAIN_CALL, "test_train"),
+]
+
+CATALOGUE["rnn"] = RNN

@@ -16,8 +16,10 @@ from bs4 import BeautifulSoup
 from nbgrading import ROOT, secret_lines
 
 HTML = ROOT / "_build" / "html"
-CHAPTERS = ["book/intro", "book/audio-basics", "book/bibliography"]
-NOTEBOOK_CHAPTERS = ["book/audio-basics"]
+CHAPTERS = ["book/intro", "book/audio-basics", "book/onsets", "book/beats", "book/bibliography"]
+NOTEBOOK_CHAPTERS = ["book/audio-basics", "book/onsets", "book/beats"]
+# pages with demos -> the least number of demos they must have
+DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
@@ -40,7 +42,8 @@ def test_every_chapter_is_built(book):
         assert (HTML / f"{name}.html").exists(), f"{name}.html missing"
     assert (HTML / "index.html").exists()
     toc = page("book/intro").select("nav.bd-links a")
-    assert {a.get_text(strip=True) for a in toc} >= {"Audio basics", "Bibliography"}
+    assert {a.get_text(strip=True) for a in toc} >= {"Audio basics", "Onset detection", "Beats and tempo",
+                                                     "Bibliography"}
 
 
 def test_no_cell_output_is_an_error(book):
@@ -69,10 +72,11 @@ def test_chapter_has_figures_players_with_attribution_and_citations(book):
     assert len(cites) >= 5, "citations are not linked to the bibliography"
 
 
-def test_demos_have_controls_and_a_view_per_setting(book):
-    soup = page("book/audio-basics")
+@pytest.mark.parametrize("name", DEMO_PAGES)
+def test_demos_have_controls_and_a_view_per_setting(book, name):
+    soup = page(name)
     demos = soup.select("div.mirlib-demo")
-    assert len(demos) >= 2, "the chapter needs at least two demos"
+    assert len(demos) >= DEMO_PAGES[name], f"{name} needs at least {DEMO_PAGES[name]} demos"
     import json
 
     for demo in demos:
@@ -140,7 +144,8 @@ def _browser():
     return webdriver.Chrome(service=Service(driver), options=opts)
 
 
-def test_demo_controls_change_the_view_without_a_kernel(book):
+@pytest.mark.parametrize("name", DEMO_PAGES)
+def test_demo_controls_change_the_view_without_a_kernel(book, name):
     """Open the built chapter in headless Chromium and move every control of every demo."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -150,9 +155,9 @@ def test_demo_controls_change_the_view_without_a_kernel(book):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     driver = _browser()
     try:
-        driver.get(f"http://127.0.0.1:{server.server_address[1]}/book/audio-basics.html")
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/{name}.html")
         demos = driver.find_elements(By.CSS_SELECTOR, "div.mirlib-demo")
-        assert len(demos) >= 2
+        assert len(demos) >= DEMO_PAGES[name]
         for demo in demos:
             img = demo.find_element(By.CSS_SELECTOR, "img.mirlib-view")
             for control in demo.find_elements(By.CSS_SELECTOR, "[data-control]"):
@@ -171,3 +176,36 @@ def test_demo_controls_change_the_view_without_a_kernel(book):
     finally:
         driver.quit()
         server.shutdown()
+
+
+def _tables(name):
+    """The pandas tables of a built page: list of {row name: {column: value}}."""
+    tables = []
+    for table in page(name).select("table.dataframe"):
+        header = [th.get_text(strip=True) for th in table.select("thead th")][1:]
+        rows = {}
+        for tr in table.select("tbody tr"):
+            label = tr.find("th").get_text(strip=True)
+            rows[label] = {h: float(td.get_text(strip=True)) for h, td in zip(header, tr.find_all("td"))}
+        tables.append(rows)
+    return tables
+
+
+def test_rhythm_chapters_have_figures_citations_and_results_tables(book):
+    for name in ("book/onsets", "book/beats"):
+        soup = page(name)
+        figures = [img for img in soup.select("div.cell_output img") if "mirlib-view" not in img.get("class", [])]
+        assert len(figures) >= 3, f"{name}: only {len(figures)} figures"
+        assert len(soup.select("a.reference.internal[href*='bibliography']")) >= 8, f"{name}: too few citations"
+    generated, real = _tables("book/onsets")
+    for table in (generated, real):
+        assert {"our CNN", "our BLSTM", "madmom CNN (pretrained)", "librosa onset_detect"} <= set(table)
+        assert {"F ±50 ms", "P", "R", "F ±25 ms"} <= set(table["our CNN"])
+    # the issue's quality bars, read from the page a reader sees
+    assert generated["our CNN"]["F ±50 ms"] >= 0.85
+    assert real["our CNN"]["F ±50 ms"] >= 0.80
+    beats, tempo, real_beats = _tables("book/beats")
+    assert beats["our BLSTM + DBN"]["F ±70 ms"] >= 0.85
+    assert {"CMLt", "AMLt"} <= set(beats["our BLSTM + DBN"])
+    assert {"madmom RNNBeatProcessor + DBN (pretrained)", "librosa beat_track"} <= set(beats) & set(real_beats)
+    assert {"Acc1", "Acc2"} <= set(tempo["our BLSTM + comb filters"])

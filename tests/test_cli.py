@@ -1,0 +1,103 @@
+"""The mirlib command line: onsets, beats and tempo of a click track of known tempo, and bad input."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from mirlib import cli, evaluation
+
+TEMPO = 100.0
+BEATS = 0.5 + np.arange(16) * 60.0 / TEMPO
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    import librosa
+
+    folder = tmp_path_factory.mktemp("cli")
+    sr = 44100
+    clicks = librosa.clicks(times=BEATS, sr=sr, click_freq=1000.0, length=int(11 * sr)) * 0.5
+    sf.write(folder / "click.wav", clicks, sr)
+    sf.write(folder / "click22.flac", librosa.resample(clicks, orig_sr=sr, target_sr=22050), 22050)
+    sf.write(folder / "silence.wav", np.zeros(sr), sr)
+    (folder / "notes.wav").write_text("this is not audio\n")
+    return folder
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def times(text):
+    return np.array([float(line.split("\t")[-1]) for line in text.splitlines()])
+
+
+@pytest.mark.parametrize("madmom", [False, True], ids=["ours", "madmom"])
+def test_onsets_of_a_click_track(files, madmom):
+    status, out, err = run("onsets", *(["--madmom"] if madmom else []), str(files / "click.wav"))
+    assert status == 0 and not err
+    assert evaluation.onset_scores(BEATS, times(out), window=0.02)["F"] >= 0.95, out
+
+
+@pytest.mark.parametrize("madmom", [False, True], ids=["ours", "madmom"])
+def test_beats_of_a_click_track(files, madmom):
+    status, out, err = run("beats", *(["--madmom"] if madmom else []), str(files / "click.wav"))
+    assert status == 0 and not err
+    assert evaluation.beat_scores(BEATS, times(out))["F"] >= 0.9, out
+
+
+@pytest.mark.parametrize("madmom", [False, True], ids=["ours", "madmom"])
+def test_tempo_of_a_click_track(files, madmom):
+    status, out, err = run("tempo", *(["--madmom"] if madmom else []), str(files / "click.wav"))
+    assert status == 0 and not err
+    assert evaluation.tempo_scores(TEMPO, float(out))["Acc1"] == 1.0, out
+
+
+def test_several_files_are_prefixed_with_their_path_and_resampled(files):
+    a, b = str(files / "click.wav"), str(files / "click22.flac")
+    status, out, _ = run("tempo", a, b)
+    assert status == 0
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert [path for path, _ in lines] == [a, b]
+    assert all(abs(float(bpm) - TEMPO) <= 4 for _, bpm in lines)
+
+
+def test_bad_files_give_one_line_each_and_do_not_stop_the_others(files):
+    good = str(files / "click.wav")
+    bad = [str(files / "missing.wav"), str(files / "notes.wav"), str(files / "silence.wav")]
+    status, out, err = run("tempo", bad[0], good, *bad[1:])
+    assert status == 1
+    assert out.startswith(good + "\t") and len(out.splitlines()) == 1
+    errors = err.splitlines()
+    assert len(errors) == 3
+    for path, line, reason in zip(bad, errors, ("not found", "cannot read", "silent")):
+        assert line.startswith("mirlib tempo: error:") and path in line and reason in line, line
+
+
+def test_console_script_is_installed(files):
+    exe = Path(sys.executable).parent / "mirlib"
+    assert exe.exists(), "the mirlib console script is not installed (pip install -e .)"
+    proc = subprocess.run([str(exe), "beats", str(files / "click.wav"), str(files / "missing.wav")],
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    assert proc.returncode == 1
+    assert len(proc.stdout.splitlines()) >= 14
+    assert proc.stderr.strip().count("\n") == 0 and "missing.wav" in proc.stderr
+
+
+def test_train_writes_weights_that_load(tmp_path):
+    from mirlib import rhythm
+
+    out_file = tmp_path / "tiny.weights.h5"
+    status, out, _ = run("train", "onsets_rnn", "--n-train", "4", "--epochs", "1", "--n-test", "2",
+                         "--out", str(out_file))
+    assert status == 0 and out_file.exists() and "held-out F-measure" in out
+    model = rhythm.load_model("onsets_rnn", path=out_file)
+    assert model.output_shape == (None, None, 1)

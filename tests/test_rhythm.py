@@ -1,0 +1,189 @@
+"""Onset detection functions, peak picking, evaluation and the rhythm networks."""
+
+import numpy as np
+import pytest
+
+from mirlib import data, evaluation, models, onsets, rhythm
+
+
+# -- spectral flux and peak picking ------------------------------------------------
+
+def test_spectral_flux_counts_only_increases():
+    S = np.array([[0.0, 5.0], [1.0, 0.0], [3.0, 0.0]])
+    np.testing.assert_allclose(onsets.spectral_flux(S), [0.0, 1.0, 2.0])
+    np.testing.assert_allclose(onsets.spectral_flux(S, lag=2), [0.0, 0.0, 3.0])
+
+
+@pytest.mark.parametrize("S, match", [
+    (np.zeros(10), "n_frames, n_bins"),
+    (np.zeros((1, 4)), "more than lag"),
+    (np.array([[0.0, np.nan], [1.0, 1.0]]), "NaN"),
+])
+def test_spectral_flux_rejects_bad_input(S, match):
+    with pytest.raises(ValueError, match=match):
+        onsets.spectral_flux(S)
+
+
+def test_pick_peaks_threshold_and_minimum_distance_in_seconds():
+    act = np.zeros(200)
+    act[[20, 22, 100, 150]] = [0.9, 0.8, 0.6, 0.3]
+    np.testing.assert_allclose(onsets.pick_peaks(act, fps=100, threshold=0.5, combine=0.0), [0.2, 0.22, 1.0])
+    np.testing.assert_allclose(onsets.pick_peaks(act, fps=100, threshold=0.5, combine=0.03), [0.2, 1.0])
+    # the same activation at 200 fps: times halve, the minimum distance stays in seconds
+    np.testing.assert_allclose(onsets.pick_peaks(act, fps=200, threshold=0.5, combine=0.03), [0.1, 0.5])
+    np.testing.assert_allclose(onsets.pick_peaks(act, fps=200, threshold=0.5, combine=0.005), [0.1, 0.11, 0.5])
+
+
+@pytest.mark.parametrize("act, fps, match", [
+    (np.zeros((5, 2)), 100, "n_frames"),
+    (np.array([]), 100, "empty"),
+    (np.array([0.1, np.nan]), 100, "NaN"),
+    (np.zeros(5), 0, "frame rate"),
+])
+def test_pick_peaks_rejects_bad_input(act, fps, match):
+    with pytest.raises(ValueError, match=match):
+        onsets.pick_peaks(act, fps)
+
+
+def test_superflux_peaks_at_a_click():
+    sr = 22050
+    y = np.zeros(sr, dtype=np.float32)
+    y[sr // 2: sr // 2 + 200] = np.hanning(200)
+    odf = onsets.superflux(y, sr, hop_size=220)
+    assert abs(np.argmax(odf) / (sr / 220) - 0.5) < 0.03
+
+
+# -- evaluation ---------------------------------------------------------------------
+
+def test_onset_scores_window_in_seconds():
+    ref, est = [1.0, 2.0, 3.0], [1.04, 2.06, 3.0]
+    assert evaluation.onset_scores(ref, est, window=0.05)["F"] == pytest.approx(2 / 3)
+    assert evaluation.onset_scores(ref, est, window=0.025)["F"] == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="not frames"):
+        evaluation.onset_scores(ref, est, window=5)
+    with pytest.raises(ValueError, match="not sorted"):
+        evaluation.onset_scores([2.0, 1.0], est)
+
+
+def test_beat_scores_tell_double_tempo_from_correct():
+    ref = np.arange(1, 21) * 0.5
+    assert evaluation.beat_scores(ref, ref + 0.03) == {"F": 1.0, "CMLt": 1.0, "AMLt": 1.0}
+    double = evaluation.beat_scores(ref, np.arange(2, 42) * 0.25)
+    assert double["CMLt"] == 0.0 and double["AMLt"] > 0.9 and double["F"] < 0.7
+    assert evaluation.beat_scores(ref, [])["F"] == 0.0
+    with pytest.raises(ValueError, match="two reference beats"):
+        evaluation.beat_scores([1.0], [1.0])
+
+
+@pytest.mark.parametrize("ref, est, acc1, acc2", [
+    (120, 124, 1.0, 1.0), (120, 126, 0.0, 0.0), (120, 60.5, 0.0, 1.0), (90, 270, 0.0, 1.0), (100, 150, 0.0, 0.0)])
+def test_tempo_scores(ref, est, acc1, acc2):
+    assert evaluation.tempo_scores(ref, est) == {"Acc1": acc1, "Acc2": acc2}
+
+
+def test_tempo_scores_reject_nonsense():
+    with pytest.raises(ValueError, match="bpm"):
+        evaluation.tempo_scores(120, float("nan"))
+
+
+# -- features, targets, generated data ------------------------------------------------
+
+def test_spectrogram_stack_resamples_and_keeps_100_fps():
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050).astype(np.float32)
+    stack = rhythm.spectrogram_stack(y, 22050)
+    assert stack.shape == (101, rhythm.N_BANDS, 3)
+    assert rhythm.rnn_features(stack).shape == (101, 6 * rhythm.N_BANDS)
+    with pytest.raises(ValueError, match="NaN"):
+        rhythm.spectrogram_stack(np.full(1000, np.nan), 44100)
+
+
+def test_event_targets_mark_the_nearest_frame():
+    target = rhythm.event_targets([0.104, 0.5, 9.0], 60, fps=100)
+    assert target[10] == 1.0 and target[9] == target[11] == 0.5 and target[50] == 1.0
+    assert target.sum() == pytest.approx(4.0)
+
+
+def test_random_renderings_are_reproducible_and_varied():
+    a, b = rhythm.random_rendering(3), rhythm.random_rendering(3)
+    np.testing.assert_array_equal(a.audio, b.audio)
+    tempi = [rhythm.random_rendering(s, length=2.0).tempo for s in range(20)]
+    assert min(tempi) < 90 and max(tempi) > 140
+
+
+def test_reference_onsets_merge_notes_within_30_ms():
+    r = rhythm.random_rendering(10000)
+    ref = rhythm.reference_onsets(r)
+    assert len(ref) < len(r.onsets) and np.all(np.diff(ref) > 0.03)
+
+
+# -- trained networks ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def held_out():
+    return rhythm.held_out_pieces(n=10, length=8.0)
+
+
+def _mean_onset_f(pieces, model):
+    return np.mean([evaluation.onset_scores(p.onsets, rhythm.detect_onsets(p.audio, p.sr, model=model))["F"]
+                    for p in pieces])
+
+
+def test_shipped_onset_cnn_beats_an_untrained_one(held_out):
+    trained = rhythm.load_model("onsets")
+    untrained = rhythm._build("onsets", rhythm._normalization("onsets", rhythm.make_examples(range(3))))
+    assert _mean_onset_f(held_out, trained) >= 0.85
+    assert _mean_onset_f(held_out, untrained) < 0.5
+
+
+def test_shipped_onset_cnn_on_real_recording():
+    from mirlib import audio
+
+    y, sr = audio.load(data.madmom_file("sample.wav"), sr=rhythm.SR)
+    ref = data.load_onsets(data.madmom_file("sample.onsets"))
+    assert evaluation.onset_scores(ref, rhythm.detect_onsets(y, sr))["F"] >= 0.80
+
+
+def test_shipped_onset_blstm(held_out):
+    est = [rhythm.detect_onsets(p.audio, p.sr, task="onsets_rnn") for p in held_out]
+    assert np.mean([evaluation.onset_scores(p.onsets, e)["F"] for p, e in zip(held_out, est)]) >= 0.85
+
+
+def test_shipped_beat_blstm_beats_an_untrained_one(held_out):
+    trained = rhythm.load_model("beats")
+    untrained = rhythm._build("beats", rhythm._normalization("beats", rhythm.make_examples(range(3))))
+    f = [evaluation.beat_scores(p.beats, rhythm.track_beats(p.audio, p.sr, model=trained))["F"] for p in held_out]
+    f0 = [evaluation.beat_scores(p.beats, rhythm.track_beats(p.audio, p.sr, model=untrained))["F"] for p in held_out]
+    assert np.mean(f) >= 0.85
+    assert np.mean(f0) < 0.6
+
+
+def test_tempo_from_shipped_beat_network(held_out):
+    acc2 = [evaluation.tempo_scores(p.tempo, rhythm.estimate_tempo(p.audio, p.sr))["Acc2"] for p in held_out]
+    assert np.mean(acc2) >= 0.8
+
+
+def test_training_lowers_the_loss():
+    model, history = rhythm.train("onsets_rnn", n_train=6, epochs=3, length=3.0)
+    assert history["loss"][-1] < history["loss"][0]
+    assert model.output_shape == (None, None, 1)
+
+
+def test_model_builders_follow_the_papers():
+    cnn = models.onset_cnn()
+    assert [layer.name for layer in cnn.layers if layer.name.startswith("conv")] == ["conv1", "conv2"]
+    assert cnn.get_layer("conv1").kernel_size == (7, 3) and cnn.get_layer("conv1").filters == 10
+    assert cnn.get_layer("dense").filters == 256
+    x = np.zeros((2, 37, 80, 3), dtype=np.float32)
+    assert cnn.predict(x, verbose=0).shape == (2, 37, 1)
+    blstm = models.beat_blstm(480)
+    assert sum(1 for layer in blstm.layers if layer.name.startswith("blstm")) == 3
+    assert blstm.get_layer("blstm1").forward_layer.units == 25
+
+
+def test_unknown_task_and_missing_weights():
+    with pytest.raises(ValueError, match="unknown task"):
+        rhythm.train("chords")
+    with pytest.raises(FileNotFoundError, match="available"):
+        models.weights_path("nonexistent")
+    with pytest.raises(FileNotFoundError):
+        rhythm.load_model("onsets", path="/nonexistent/onset_cnn.weights.h5")
