@@ -59,6 +59,7 @@ def test_onset_scores_window_in_seconds():
     ref, est = [1.0, 2.0, 3.0], [1.04, 2.06, 3.0]
     assert evaluation.onset_scores(ref, est, window=0.05)["F"] == pytest.approx(2 / 3)
     assert evaluation.onset_scores(ref, est, window=0.025)["F"] == pytest.approx(1 / 3)
+    assert evaluation.onset_scores(ref, []) == {"F": 0.0, "P": 0.0, "R": 0.0}
     with pytest.raises(ValueError, match="not frames"):
         evaluation.onset_scores(ref, est, window=5)
     with pytest.raises(ValueError, match="not sorted"):
