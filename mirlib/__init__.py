@@ -19,6 +19,16 @@ grading
     Array comparison with diagnostic messages for autograded exercises.
 synth
     Generated drum loops with bass and chords and exact onset, drum and beat annotations.
+onsets
+    Onset detection functions (spectral flux, SuperFlux) and peak picking.
+evaluation
+    Onset, beat and tempo scores (mir_eval; Acc1/Acc2) with windows in seconds.
+models
+    Keras 3 builders of the book's networks (imports Keras on first use).
+rhythm
+    Onset detection, beat tracking and tempo with trained networks; madmom and librosa references.
+cli
+    The ``mirlib`` command line.
 """
 
 __version__ = "0.1.0"

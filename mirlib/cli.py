@@ -62,27 +62,23 @@ def _run_analysis(args, out, err):
 
 
 def _run_train(args, out):
-    from . import evaluation, rhythm
+    from . import rhythm
     from .models import WEIGHTS_DIR
 
     spec = rhythm.TASKS[args.task]
     model, history = rhythm.train(args.task, n_train=args.n_train, epochs=args.epochs, seed=args.seed,
                                   verbose=2 if args.verbose else 0)
     path = args.out or f"{spec['model']}.weights.h5"
-    model.save_weights(path)
+    rhythm.save_weights(model, path)
     print(f"trained {spec['model']} in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
-    test = rhythm.make_examples(range(10000, 10000 + args.n_test), length=8.0)
-    scores = []
-    for ex in test:
-        r = ex.rendering
-        if spec["events"] == "onsets":
-            est = rhythm.detect_onsets(r.audio, r.sr, model=model, task=args.task)
-            scores.append(evaluation.onset_scores(rhythm.reference_onsets(r), est)["F"])
-        else:
-            est = rhythm.track_beats(r.audio, r.sr, model=model)
-            scores.append(evaluation.beat_scores(r.beats, est)["F"])
-    print(f"held-out F-measure on {len(test)} generated loops (seeds 10000+): {sum(scores) / len(scores):.3f}",
-          file=out)
+    pieces = rhythm.held_out_pieces(n=args.n_test, length=8.0)
+    if spec["events"] == "onsets":
+        method = lambda y, sr: rhythm.detect_onsets(y, sr, model=model, task=args.task)  # noqa: E731
+    else:
+        method = lambda y, sr: rhythm.track_beats(y, sr, model=model)  # noqa: E731
+    table = rhythm.compare({spec["model"]: method}, pieces, spec["events"])
+    f_measure = table.filter(like="F ±").iloc[0, 0]
+    print(f"held-out F-measure on {len(pieces)} generated loops (seeds 10000+): {f_measure:.3f}", file=out)
     print(f"wrote {path}; copy it to {WEIGHTS_DIR}/ to replace the shipped weights", file=out)
     return 0
 

@@ -162,7 +162,16 @@ def _recurrent(n_features, units, n_layers, bidirectional, normalization, name):
 
 
 def count_params(model):
-    """Number of trainable parameters of a Keras model."""
+    """Number of trainable parameters of a Keras model.
+
+    Unlike :meth:`keras.Model.count_params`, the statistics of a
+    Normalization layer (not trained) are not counted.
+
+    Examples
+    --------
+    >>> count_params(onset_rnn(10, units=4, n_layers=1))
+    489
+    """
     return int(sum(int(w.numpy().size) for w in model.trainable_weights))
 
 

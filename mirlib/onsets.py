@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._compat import import_madmom
+from .audio import check_signal
 
 __all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation"]
 
@@ -136,8 +137,6 @@ def superflux(y, sr, hop_size=441, frame_size=2048, n_mels=138, lag=2, max_size=
         For an empty, NaN or non-mono signal or a bad sample rate.
     """
     import librosa
-
-    from .audio import check_signal
 
     y = check_signal(y, sr, name="signal", mono=True)
     S = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=frame_size, hop_length=hop_size, fmin=27.5,

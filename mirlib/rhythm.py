@@ -35,9 +35,11 @@ from .onsets import check_activation, pick_peaks
 __all__ = [
     "SR", "HOP_SIZE", "FPS", "FRAME_SIZES", "N_BANDS", "TASKS",
     "spectrogram_stack", "rnn_features", "event_targets", "random_rendering", "reference_onsets", "Example", "make_examples",
-    "train", "load_model", "activation",
-    "detect_onsets", "track_beats", "estimate_tempo",
-    "madmom_onsets", "madmom_beats", "madmom_tempo", "librosa_onsets", "librosa_beats", "librosa_tempo",
+    "train", "load_model", "save_weights", "activation",
+    "detect_onsets", "track_beats", "estimate_tempo", "beats_from_activation", "tempo_from_activation",
+    "madmom_onsets", "madmom_beat_activation", "madmom_beats", "madmom_tempo",
+    "librosa_onsets", "librosa_beats", "librosa_tempo",
+    "Piece", "held_out_pieces", "compare",
 ]
 
 #: Sample rate in Hz of every signal the networks see (as in madmom).
@@ -137,6 +139,11 @@ def rnn_features(stack):
     Returns
     -------
     np.ndarray, float32, shape ``(n_frames, 2 * n_bands * n_channels)``
+
+    Raises
+    ------
+    ValueError
+        If ``stack`` is not three-dimensional.
 
     Examples
     --------
@@ -306,9 +313,8 @@ def make_examples(seeds, length=8.0):
     return out
 
 
-def _batch(examples, kind, events):
-    """Pad examples to equal length: inputs, targets and sample weights (0 on padding)."""
-    xs = [e.inputs(kind) for e in examples]
+def _batch(examples, xs, events):
+    """Pad the examples' inputs ``xs`` to equal length: inputs, targets and sample weights (0 on padding)."""
     n = max(len(x) for x in xs)
     X = np.zeros((len(xs), n) + xs[0].shape[1:], dtype=np.float32)
     Y = np.zeros((len(xs), n, 1), dtype=np.float32)
@@ -336,17 +342,18 @@ def _build(task, normalization=None):
     return models.beat_blstm(n_features, normalization=normalization)
 
 
-def _normalization(task, examples=None):
-    """An input Normalization layer, adapted on the examples' frames if given."""
+def _normalization(task, examples=None, inputs=None):
+    """An input Normalization layer, adapted on the frames of ``inputs`` (or of the examples) if given."""
     from ._compat import import_keras
 
     keras = import_keras()
     kind = TASKS[task]["inputs"]
     axis = (-2, -1) if kind == "stack" else -1
     layer = keras.layers.Normalization(axis=axis, name="normalization")
-    if examples is not None:
-        frames = np.concatenate([e.inputs(kind) for e in examples])
-        layer.adapt(frames[None])
+    if inputs is None and examples is not None:
+        inputs = [e.inputs(kind) for e in examples]
+    if inputs is not None:
+        layer.adapt(np.concatenate(inputs)[None])
     return layer
 
 
@@ -398,10 +405,11 @@ def train(task, n_train=None, epochs=None, seed=None, length=None, examples=None
     length = spec["length"] if length is None else length
     if examples is None:
         examples = make_examples(range(n_train), length=length)
+    xs = [e.inputs(spec["inputs"]) for e in examples]   # computed once, for normalisation and batches
     keras.utils.set_random_seed(seed)
-    model = _build(task, _normalization(task, examples))
+    model = _build(task, _normalization(task, inputs=xs))
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-    X, Y, W = _batch(examples, spec["inputs"], spec["events"])
+    X, Y, W = _batch(examples, xs, spec["events"])
     start = time.perf_counter()
     hist = model.fit(X, Y, sample_weight=W, batch_size=8, epochs=epochs, shuffle=True, verbose=verbose)
     return model, {"loss": hist.history["loss"], "seconds": time.perf_counter() - start}
@@ -439,6 +447,35 @@ def load_model(task, path=None):
     return model
 
 
+def save_weights(model, path):
+    """Save a rhythm network's weights without the optimiser's state.
+
+    ``model.save_weights`` of a compiled Keras model also writes Adam's two
+    moment estimates per weight, which triples the file and is not needed to
+    use the model. This saves an uncompiled copy with the same weights.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A network from :func:`train` or :func:`load_model`.
+    path : str or pathlib.Path
+        File to write; must end in ``.weights.h5``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.weights.h5`` (Keras's requirement).
+    """
+    from ._compat import import_keras
+
+    keras = import_keras()
+    if not str(path).endswith(".weights.h5"):
+        raise ValueError(f"weights file must end in .weights.h5, got {path}")
+    clean = keras.models.clone_model(model)
+    clean.set_weights(model.get_weights())
+    clean.save_weights(path)
+
+
 _MODELS = {}
 
 
@@ -469,6 +506,13 @@ def activation(y, sr, task="onsets", model=None):
     -------
     np.ndarray, float32, shape ``(n_frames,)``
         Probabilities at :data:`FPS` frames per second.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    FileNotFoundError
+        If no model is given and the shipped weights are missing.
     """
     stack = spectrogram_stack(y, sr)
     x = stack if TASKS[task]["inputs"] == "stack" else rnn_features(stack)
@@ -498,6 +542,12 @@ def detect_onsets(y, sr, model=None, task="onsets", **peaks):
     Returns
     -------
     np.ndarray, shape ``(n_onsets,)``
+        Onset times in seconds.
+
+    Raises
+    ------
+    ValueError
+        For a bad signal (see :func:`activation`) or bad peak-picking values.
     """
     act = activation(y, sr, task, model)
     return pick_peaks(act, FPS, **{**ONSET_PEAKS, **peaks})
@@ -522,6 +572,12 @@ def beats_from_activation(act, fps=FPS, method="dbn", bpm_range=BPM_RANGE):
     -------
     np.ndarray, shape ``(n_beats,)``
         Beat times in seconds.
+
+    Raises
+    ------
+    ValueError
+        For a bad activation (see :func:`mirlib.onsets.check_activation`) or an
+        unknown method.
     """
     act = check_activation(act, fps)
     if method == "peaks":
@@ -541,10 +597,24 @@ def tempo_from_activation(act, fps=FPS, bpm_range=(40.0, 250.0)):
     of comb filters, one per beat period; the period whose filter resonates
     most, summed over time, gives the tempo.
 
+    Parameters
+    ----------
+    act : array_like, shape ``(n_frames,)``
+        Beat activation function.
+    fps : float
+        Its frame rate in frames per second.
+    bpm_range : tuple of float
+        Lowest and highest tempo considered, in bpm.
+
     Returns
     -------
     float
         Tempo in beats per minute.
+
+    Raises
+    ------
+    ValueError
+        For a bad activation or one without periodicity.
     """
     act = check_activation(act, fps)
     madmom = import_madmom()
@@ -571,12 +641,42 @@ def track_beats(y, sr, model=None, method="dbn"):
     Returns
     -------
     np.ndarray, shape ``(n_beats,)``
+        Beat times in seconds.
+
+    Raises
+    ------
+    ValueError
+        For a bad signal (see :func:`activation`) or an unknown method.
     """
     return beats_from_activation(activation(y, sr, "beats", model), FPS, method)
 
 
 def estimate_tempo(y, sr, model=None):
-    """Tempo in bpm from the BLSTM beat activation and comb filters."""
+    """Tempo in bpm from the BLSTM beat activation and comb filters.
+
+    :func:`activation` of the beat network :cite:p:`boeck2011enhanced`, then
+    :func:`tempo_from_activation` :cite:p:`boeck2015accurate`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz (resampled to 44.1 kHz).
+    model : keras.Model or None
+        Beat network; default the shipped :func:`~mirlib.models.beat_blstm`.
+
+    Returns
+    -------
+    float
+        Tempo in beats per minute.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal, or an activation without
+        periodicity.
+    """
     return tempo_from_activation(activation(y, sr, "beats", model), FPS)
 
 
@@ -593,12 +693,25 @@ def madmom_onsets(y, sr, model="cnn"):
     """Onsets from madmom's pretrained CNN (Schlüter & Böck) or BLSTM (Eyben et al.).
 
     Uses madmom's own peak-picking settings for each model
-    :cite:p:`boeck2016madmom`.
+    :cite:p:`schlueter2014improved,eyben2010universal,boeck2016madmom`:
+    ``model="cnn"`` or ``"rnn"`` (otherwise ValueError).
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
 
     Returns
     -------
     np.ndarray, shape ``(n_onsets,)``
         Onset times in seconds.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
     """
     madmom = import_madmom()
     sig = _madmom_signal(y, sr)
@@ -622,6 +735,18 @@ def madmom_beat_activation(y, sr):
     The ensemble of eight networks is slow, so the activations of the last few
     signals are kept: :func:`madmom_beats` and :func:`madmom_tempo` on the same
     signal compute it once.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
     """
     import hashlib
 
@@ -637,17 +762,62 @@ def madmom_beat_activation(y, sr):
 
 
 def madmom_beats(y, sr):
-    """Beats from madmom's pretrained RNNBeatProcessor and DBN :cite:p:`boeck2016madmom`."""
+    """Beats in seconds, shape ``(n_beats,)``, from madmom's pretrained RNNBeatProcessor and DBN.
+
+    Ensemble of BLSTMs :cite:p:`boeck2014multi,boeck2016madmom` and the dynamic
+    Bayesian network :cite:p:`krebs2015efficient` (:func:`beats_from_activation`).
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    """
     return beats_from_activation(madmom_beat_activation(y, sr), 100.0, "dbn")
 
 
 def madmom_tempo(y, sr):
-    """Tempo in bpm from madmom's pretrained beat activation and comb filters."""
+    """Tempo in bpm from madmom's pretrained beat activation and comb filters :cite:p:`boeck2015accurate`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    """
     return tempo_from_activation(madmom_beat_activation(y, sr), 100.0)
 
 
 def librosa_onsets(y, sr):
-    """Onsets from :func:`librosa.onset.onset_detect` with its defaults (spectral flux on a log-mel spectrogram)."""
+    """Onset times in seconds, shape ``(n_onsets,)``, from :func:`librosa.onset.onset_detect`.
+
+    librosa's defaults: spectral flux on a log-mel spectrogram at ``sr / 512``
+    frames per second and its own peak picking :cite:p:`mcfee2015librosa`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    """
     import librosa
 
     y = check_signal(y, sr, mono=True)
@@ -655,7 +825,24 @@ def librosa_onsets(y, sr):
 
 
 def librosa_beats(y, sr):
-    """Beats from :func:`librosa.beat.beat_track` (Ellis's dynamic programming :cite:p:`ellis2007beat`)."""
+    """Beat times in seconds, shape ``(n_beats,)``, from :func:`librosa.beat.beat_track`.
+
+    Ellis's dynamic programming :cite:p:`ellis2007beat`: one global tempo with
+    a prior centred on 120 bpm, then beats at that tempo that fit the onset
+    strength.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    """
     import librosa
 
     y = check_signal(y, sr, mono=True)
@@ -664,7 +851,23 @@ def librosa_beats(y, sr):
 
 
 def librosa_tempo(y, sr):
-    """Tempo in bpm from :func:`librosa.feature.tempo` (autocorrelation with a prior centred on 120 bpm)."""
+    """Tempo in bpm from :func:`librosa.feature.tempo`.
+
+    Autocorrelation of the onset strength weighted by a prior centred on
+    120 bpm :cite:p:`ellis2007beat`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    """
     import librosa
 
     y = check_signal(y, sr, mono=True)
@@ -688,7 +891,23 @@ class Piece:
 
 
 def held_out_pieces(n=20, length=8.0, first_seed=10000):
-    """Generated test loops (seeds never used for training) as :class:`Piece` objects."""
+    """Generated test loops (seeds never used for training) as :class:`Piece` objects.
+
+    Parameters
+    ----------
+    n : int
+        Number of loops (seeds ``first_seed .. first_seed + n - 1``).
+    length : float
+        Approximate length of each loop in seconds.
+    first_seed : int
+        First seed; training uses seeds from 0, validation from 20000.
+
+    Returns
+    -------
+    list of Piece
+        Audio at 44.1 kHz, onsets (:func:`reference_onsets`) and beats in
+        seconds, tempo in bpm (from the median beat interval).
+    """
     pieces = []
     for seed in range(first_seed, first_seed + n):
         r = random_rendering(seed, length=length)
@@ -717,6 +936,12 @@ def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
     pandas.DataFrame
         One row per method, one column per score (mean over pieces), and the
         seconds each method needed in total.
+
+    Raises
+    ------
+    ValueError
+        For an unknown task, or bad times returned by a method (see
+        :mod:`mirlib.evaluation`).
     """
     import pandas as pd
 
