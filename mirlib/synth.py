@@ -16,6 +16,7 @@ wherever it trains on them.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -169,7 +170,9 @@ def _hihat(sr, rng):
     return 0.5 * noise / (np.max(np.abs(noise)) + 1e-9)
 
 
+@functools.lru_cache(maxsize=1024)
 def _tone(freq, duration, sr, decay, n_harmonics=4, brightness=0.5):
+    # pure and called for every note: cached (callers must not modify the result)
     n = int(duration * sr)
     t = np.arange(n) / sr
     out = np.zeros(n)
@@ -197,7 +200,8 @@ def _add(mix, sound, time, sr, gain):
 
 def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing=0.0, sr=22050,
                 drums=True, bass=True, chords=True, fills=0.3, humanise=0.0, level_db=0.0,
-                lead_in=0.1, peak=0.9):
+                lead_in=0.1, peak=0.9, pattern=None, fill_slots=None, bass_slots=None, chord_slots=None,
+                minor=None, distortion=0.0, tonal_gain=1.0):
     """Render a drum loop with optional bass and chords, with exact annotations.
 
     Parameters
@@ -232,6 +236,23 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
     peak : float or None
         Peak-normalise the mix to this amplitude; None keeps the raw level
         (scaled by ``level_db``) and clips at +-1.
+    pattern : dict or None
+        Drum pattern: ``"KD"``, ``"SD"``, ``"HH"`` -> 8th-note slots of a bar
+        where the instrument plays (0 = first beat, 1 = the "and" after it,
+        ...). None: a backbeat pattern for 4/4, a waltz pattern for 3/4.
+    fill_slots : dict or None
+        Instrument -> slots of optional extra hits (probability ``fills``).
+        None: the default pattern's fills (no fills if ``pattern`` is given).
+    bass_slots, chord_slots : list of int or None
+        8th-note slots of bass notes and chords in a bar (None: the defaults
+        of the metre).
+    minor : bool or None
+        Minor (True) or major (False) key; None draws it at random.
+    distortion : float
+        Amount in [0, 1] of tanh waveshaping of bass and chords (0 = clean),
+        which adds harmonics as an overdriven amplifier would.
+    tonal_gain : float
+        Gain of bass and chords relative to the drums.
 
     Returns
     -------
@@ -262,6 +283,18 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         raise ValueError("at least one of drums, bass and chords must play")
     if sr < 8000:
         raise ValueError(f"sample rate {sr} Hz is too low; use at least 8000 Hz")
+    if not 0 <= distortion <= 1:
+        raise ValueError(f"distortion must lie in [0, 1], got {distortion}")
+    n_slots = 2 * metre
+    for what, slots in [("pattern", pattern), ("fill_slots", fill_slots)]:
+        for name, values in (slots or {}).items():
+            if name not in DRUMS:
+                raise ValueError(f"{what}: unknown drum {name!r}; use {DRUMS}")
+            if any(not 0 <= s < n_slots for s in values):
+                raise ValueError(f"{what}[{name!r}]: slots must lie in 0..{n_slots - 1} for {metre}/4, got {values}")
+    for what, slots in [("bass_slots", bass_slots), ("chord_slots", chord_slots)]:
+        if slots is not None and any(not 0 <= s < n_slots for s in slots):
+            raise ValueError(f"{what}: slots must lie in 0..{n_slots - 1} for {metre}/4, got {slots}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     end_tempo = tempo if end_tempo is None else end_tempo
 
@@ -287,8 +320,9 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         gains = {"KD": 1.0, "SD": 0.7, "HH": 0.35}
         for bar in range(n_bars):
             for name in DRUMS:
-                slots = list(_PATTERNS[metre][name])
-                slots += [s for s in _FILLS[metre].get(name, []) if rng.random() < fills]
+                slots = list((pattern if pattern is not None else _PATTERNS[metre]).get(name, []))
+                fill = fill_slots if fill_slots is not None else (_FILLS[metre] if pattern is None else {})
+                slots += [s for s in fill.get(name, []) if rng.random() < fills]
                 for slot in sorted(set(slots)):
                     t = slot_time(bar, slot)
                     accent = 1.0 if slot % 2 == 0 else 0.7
@@ -296,26 +330,33 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
                     drum_times[name].append(t)
 
     key = int(rng.integers(40, 52))  # MIDI root of the bass, E2 to D#3
-    minor = bool(rng.random() < 0.5)
+    drawn_minor = bool(rng.random() < 0.5)   # drawn even if given, so that later draws do not change
+    minor = drawn_minor if minor is None else bool(minor)
+    tonal = mix if distortion == 0 and tonal_gain == 1 else np.zeros_like(mix)
     progression = [0, 5, 7, 0] if not minor else [0, 8, 5, 7]
     third = 3 if minor else 4
     if bass:
         for bar in range(n_bars):
             root = key + progression[bar % len(progression)]
-            for slot in ([0, 4] if metre == 4 else [0]):
+            for slot in (bass_slots if bass_slots is not None else ([0, 4] if metre == 4 else [0])):
                 t = slot_time(bar, slot)
-                _add(mix, _tone(_midi_hz(root), 0.5, sr, 0.25, n_harmonics=5, brightness=0.6), t, sr, 0.5)
+                _add(tonal, _tone(_midi_hz(root), 0.5, sr, 0.25, n_harmonics=5, brightness=0.6), t, sr, 0.5)
                 tonal_times.append(t)
     if chords:
         for bar in range(n_bars):
             root = key + 12 + progression[bar % len(progression)]
-            slots = [2, 6] if metre == 4 else [2, 4]
+            slots = chord_slots if chord_slots is not None else ([2, 6] if metre == 4 else [2, 4])
             for slot in slots:
                 t = slot_time(bar, slot)
                 chord = sum(_tone(_midi_hz(root + iv), 0.6, sr, 0.3, n_harmonics=3, brightness=0.4)
                             for iv in (0, third, 7))
-                _add(mix, chord, t, sr, 0.15)
+                _add(tonal, chord, t, sr, 0.15)
                 tonal_times.append(t)
+    if tonal is not mix:
+        if distortion > 0:
+            drive = 1.0 + 30.0 * distortion
+            tonal = np.tanh(drive * tonal) / np.tanh(drive) * 0.6
+        mix += tonal_gain * tonal
 
     mix *= 10.0 ** (level_db / 20.0)
     if peak is not None:
@@ -331,5 +372,6 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         beats=beats, beat_positions=positions, tempo=float(tempo), end_tempo=float(end_tempo),
         metre=metre, swing=float(swing),
         params={"key": key, "minor": minor, "level_db": level_db, "humanise": humanise, "fills": fills,
-                "drums": drums, "bass": bass, "chords": chords},
+                "drums": drums, "bass": bass, "chords": chords, "distortion": distortion,
+                "tonal_gain": tonal_gain},
     )
