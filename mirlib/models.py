@@ -105,7 +105,7 @@ def center_excerpts(X):
     return X - X.mean(axis=(1, 2), keepdims=True)
 
 
-def music_speech_cnn(n_frames=80, n_bands=40, filters=15, kernel_size=(8, 12), pool_size=(4, 4), dense_units=32,
+def music_speech_cnn(n_frames=80, n_bands=40, filters=15, kernel_size=(8, 12), pool_size=(8, 4), dense_units=32,
                      dropout=0.5, center=True, normalization=None):
     """Music/speech CNN after Lidy's MIREX 2015 submission.
 
@@ -114,7 +114,7 @@ def music_speech_cnn(n_frames=80, n_bands=40, filters=15, kernel_size=(8, 12), p
     output: the probability that the excerpt is music. This small network won
     the MIREX 2015 music/speech classification task with 99.73 % accuracy
     :cite:p:`lidy2015mirex`. The dense layer here has 32 units and the pooling
-    is 4 × 4, which is enough for the book's few recordings, overfits less and
+    is 8 × 4 (frames × bands), which is enough for the book's few recordings, overfits less and
     keeps the shipped weights small. Each excerpt's mean is removed first
     (:func:`center_excerpts`), so loudness does not decide the class.
 

@@ -237,11 +237,15 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
 
     if len(np.unique(corpus.y)) != 2:
         raise ValueError("the training corpus must contain both music and speech excerpts")
+    from ._compat import import_keras
+
     weights = learn.balanced_class_weight(corpus.y) if class_weight == "balanced" else class_weight
+    seed = RECIPE["seed"] if seed is None else seed
+    import_keras().utils.set_random_seed(seed)   # before building: initial weights depend on it
     model = build(corpus.X)
     history = learn.fit(model, corpus.X, corpus.y, epochs=RECIPE["epochs"] if epochs is None else epochs,
                         batch_size=RECIPE["batch_size"], learning_rate=RECIPE["learning_rate"],
-                        class_weight=weights, seed=RECIPE["seed"] if seed is None else seed, verbose=verbose,
+                        class_weight=weights, seed=seed, verbose=verbose,
                         log_dir=log_dir)
     return model, history
 
