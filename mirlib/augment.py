@@ -1,0 +1,98 @@
+"""Data augmentation for audio: transformations that keep the label.
+
+Augmentation trains a network on altered copies of the training examples, so
+that it learns to ignore what the alteration changes (loudness, key, a little
+tempo, background noise) -- a regulariser that also enlarges a small training
+set :cite:p:`schlueter2015exploring`. Every function takes and returns a mono
+signal of shape ``(n_samples,)`` and leaves its input unchanged; the
+transformations themselves are librosa's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .audio import check_signal
+
+__all__ = ["gain", "add_noise", "pitch_shift", "time_stretch", "random_augment"]
+
+
+def gain(y, db):
+    """Scale a signal by ``db`` decibels (clipped to ±1).
+
+    Examples
+    --------
+    >>> float(gain(np.full(4, 0.1), 20.0)[0])
+    1.0
+    """
+    y = check_signal(y, name="signal")
+    return np.clip(y * 10.0 ** (db / 20.0), -1.0, 1.0).astype(np.float32)
+
+
+def add_noise(y, snr_db, rng=None):
+    """Add white noise at a signal-to-noise ratio of ``snr_db`` decibels.
+
+    Raises
+    ------
+    ValueError
+        For a silent signal (its SNR is undefined).
+    """
+    y = check_signal(y, name="signal", allow_silence=False)
+    rng = np.random.default_rng(rng)
+    power = np.mean(np.asarray(y, dtype=np.float64) ** 2)
+    noise = rng.standard_normal(len(y)) * np.sqrt(power / 10.0 ** (snr_db / 10.0))
+    return np.clip(y + noise, -1.0, 1.0).astype(np.float32)
+
+
+def pitch_shift(y, sr, n_steps):
+    """Shift the pitch by ``n_steps`` semitones at the same tempo (librosa)."""
+    import librosa
+
+    y = check_signal(y, sr, name="signal")
+    return librosa.effects.pitch_shift(y, sr=sr, n_steps=float(n_steps)).astype(np.float32)
+
+
+def time_stretch(y, rate):
+    """Play ``rate`` times faster at the same pitch, same length (cut or zero-padded).
+
+    Keeping the length keeps the excerpt's frame count for the network. Note
+    that a stretch changes the tempo: where tempo defines a class (a Viennese
+    waltz is fast), use small rates.
+    """
+    import librosa
+
+    y = check_signal(y, name="signal")
+    out = librosa.effects.time_stretch(y, rate=float(rate))
+    out = out[: len(y)] if len(out) >= len(y) else np.pad(out, (0, len(y) - len(out)))
+    return out.astype(np.float32)
+
+
+def random_augment(y, sr, rng=None, max_db=6.0, max_steps=2.0, max_stretch=0.06, snr_db=(20.0, 40.0)):
+    """One random combination: gain, pitch shift, small time stretch and noise.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+    sr : int
+        Sample rate in Hz.
+    rng : int or np.random.Generator or None
+        Seed.
+    max_db : float
+        Gain drawn from ±``max_db`` dB.
+    max_steps : float
+        Pitch shift drawn from ±``max_steps`` semitones.
+    max_stretch : float
+        Rate drawn from ``1 ± max_stretch``.
+    snr_db : tuple of float
+        Range of the signal-to-noise ratio of added noise, dB.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_samples,)``
+    """
+    rng = np.random.default_rng(rng)
+    out = time_stretch(y, 1.0 + rng.uniform(-max_stretch, max_stretch))
+    out = pitch_shift(out, sr, rng.uniform(-max_steps, max_steps))
+    if np.any(out):
+        out = add_noise(out, rng.uniform(*snr_db), rng)
+    return gain(out, rng.uniform(-max_db, max_db))
