@@ -25,6 +25,16 @@ evaluation
     Onset, beat and tempo scores (mir_eval; Acc1/Acc2) with windows in seconds.
 models
     Keras 3 builders of the book's networks (imports Keras on first use).
+learn
+    Training helpers: normalisation, class weights, fit, TensorBoard logs, curves, confusion matrix.
+styles
+    Generated dance-style pieces with style labels and multi-label tags.
+augment
+    Audio data augmentation (gain, noise, pitch shift, time stretch).
+musicspeech
+    The music/speech CNN (Lidy, MIREX 2015) on librosa's recordings, split by recording.
+datasets
+    GTZAN and MTG-Jamendo mood/theme through mirdata.
 rhythm
     Onset detection, beat tracking and tempo with trained networks; madmom and librosa references.
 cli

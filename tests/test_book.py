@@ -16,10 +16,12 @@ from bs4 import BeautifulSoup
 from nbgrading import ROOT, secret_lines
 
 HTML = ROOT / "_build" / "html"
-CHAPTERS = ["book/intro", "book/audio-basics", "book/onsets", "book/beats", "book/bibliography"]
-NOTEBOOK_CHAPTERS = ["book/audio-basics", "book/onsets", "book/beats"]
+CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
+CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats",
+            "book/bibliography"]
+NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats"]
 # pages with demos -> the least number of demos they must have
-DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1}
+DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
@@ -178,6 +180,13 @@ def test_demo_controls_change_the_view_without_a_kernel(book, name):
         server.shutdown()
 
 
+def _number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _tables(name):
     """The pandas tables of a built page: list of {row name: {column: value}}."""
     tables = []
@@ -186,7 +195,7 @@ def _tables(name):
         rows = {}
         for tr in table.select("tbody tr"):
             label = tr.find("th").get_text(strip=True)
-            rows[label] = {h: float(td.get_text(strip=True)) for h, td in zip(header, tr.find_all("td"))}
+            rows[label] = {h: _number(td.get_text(strip=True)) for h, td in zip(header, tr.find_all("td"))}
         tables.append(rows)
     return tables
 
@@ -209,3 +218,36 @@ def test_rhythm_chapters_have_figures_citations_and_results_tables(book):
     assert {"CMLt", "AMLt"} <= set(beats["our BLSTM + DBN"])
     assert {"madmom RNNBeatProcessor + DBN (pretrained)", "librosa beat_track"} <= set(beats) & set(real_beats)
     assert {"Acc1", "Acc2"} <= set(tempo["our BLSTM + comb filters"]) & set(real_tempo["librosa tempo"])
+
+
+def _table_with(name, row):
+    tables = [t for t in _tables(name) if row in t]
+    assert tables, f"{name}: no table with a row {row!r}"
+    return tables[0]
+
+
+def test_classification_chapters_report_measured_comparisons(book):
+    for name in CLASSIFICATION_CHAPTERS:
+        soup = page(name)
+        figures = [img for img in soup.select("div.cell_output img") if "mirlib-view" not in img.get("class", [])]
+        assert len(figures) >= 1 or name == "book/tags-transfer", f"{name}: no figure"
+        assert len(soup.select("a.reference.internal[href*='bibliography']")) >= 3, f"{name}: too few citations"
+    # music/speech: the issue's bar, on recordings the network was not trained on
+    loro = _table_with("book/music-speech", "all excerpts")
+    assert loro["all excerpts"]["accuracy"] >= 0.95
+    assert {"music excerpts", "speech excerpts"} <= set(loro)
+    per_recording = _table_with("book/music-speech", "fishin")
+    assert per_recording["fishin"]["class"] == "music" and len(per_recording) == 11
+    assert "augmentation" in page("book/music-speech").get_text()
+    # genre: filter shapes and augmentation measured
+    shapes = _table_with("book/genre-cnn", "parallel")
+    assert {"square", "vertical", "horizontal", "parallel"} <= set(shapes)
+    assert shapes["parallel"]["test accuracy"] >= 0.9    # chance is 1/6
+    aug = _table_with("book/genre-cnn", "without augmentation")
+    assert {"with augmentation (5× data)", "without augmentation"} <= set(aug)
+    # deep-learning basics: every run reported on the test set
+    basics = _table_with("book/dl-basics", "Adam")
+    assert basics["Adam"]["test accuracy"] > 0.5
+    # tags: thresholds table and per-tag ROC-AUC of all three methods
+    per_tag = _table_with("book/tags-transfer", "minor")
+    assert {"from scratch", "transfer, frozen", "transfer, fine-tuned"} <= set(per_tag["fast"])

@@ -1,0 +1,216 @@
+"""Classification chapters' mirlib code: styles data, builders, training helpers,
+music/speech model, augmentation, tag metrics and the mirdata loaders."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mirlib import augment, datasets, evaluation, learn, models, musicspeech, styles
+
+FIXTURES = Path(__file__).parent / "fixtures" / "mir_datasets"
+
+
+# -- generated styles -------------------------------------------------------
+
+def test_style_pieces_are_reproducible_and_tags_follow_the_rendering():
+    a, b = styles.render_piece("jive", 4), styles.render_piece("jive", 4)
+    assert np.array_equal(a.audio, b.audio) and np.array_equal(a.tags, b.tags)
+    for style in styles.STYLE_NAMES:
+        for seed in range(4):
+            p = styles.render_piece(style, seed)
+            r, tags = p.rendering, dict(zip(styles.TAGS, p.tags))
+            assert tags["fast"] == (r.tempo >= 140) and tags["slow"] == (r.tempo < 100)
+            assert tags["ternary"] == (r.metre == 3 or r.swing >= 0.5)
+            assert tags["minor"] == r.params["minor"]
+            assert tags["distorted"] == (r.params["distortion"] > 0)
+            spec = styles.STYLES[style]
+            assert spec.tempo[0] <= r.tempo <= spec.tempo[1] and r.metre == spec.metre
+
+
+def test_style_dataset_shapes_labels_and_disjoint_seeds():
+    d0, d1 = styles.style_dataset(2, seed=0), styles.style_dataset(2, seed=1)
+    assert d0.X.shape == (12, styles.N_FRAMES, styles.N_BANDS) and d0.X.dtype == np.float32
+    assert d0.y.tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
+    assert not set(d0.seeds) & set(d1.seeds)
+    assert np.isfinite(d0.X).all() and d0.X.std() > 0.1
+    with pytest.raises(ValueError, match="unknown style"):
+        styles.render_piece("polka")
+    with pytest.raises(ValueError, match="n_per_style"):
+        styles.style_dataset(0)
+    with pytest.raises(ValueError, match="22050"):
+        styles.log_mel(np.ones(1000), 44100)
+
+
+# -- builders -----------------------------------------------------------------
+
+def test_music_speech_cnn_follows_lidy():
+    model = models.music_speech_cnn()
+    assert model.input_shape == (None, 80, 40) and model.output_shape == (None, 1)
+    assert tuple(model.get_layer("conv").kernel.shape) == (8, 12, 1, 15)   # one layer, 15 filters
+    assert model.get_layer("output").activation.__name__ == "sigmoid"
+
+
+def test_filter_shapes_and_parallel_cnn():
+    for name, shape in models.FILTER_SHAPES.items():
+        assert tuple(models.genre_cnn(128, 40, 6, name).get_layer("conv").kernel.shape[:2]) == shape
+    with pytest.raises(ValueError, match="does not fit"):
+        models.genre_cnn(16, 40, 6, "horizontal")
+    with pytest.raises(ValueError, match="unknown filter shape"):
+        models.genre_cnn(128, 40, 6, "round")
+    par = models.parallel_cnn(128, 40, 6, output="sigmoid")
+    assert par.output_shape == (None, 6) and par.get_layer("output").activation.__name__ == "sigmoid"
+
+
+def test_transfer_reuses_and_freezes_the_base():
+    base = models.parallel_cnn(128, 40, 6)
+    new = models.transfer(base, 4, freeze=True)
+    assert new.output_shape == (None, 4)
+    assert models.count_params(new) == 32 * 4 + 4          # only the new head trains
+    np.testing.assert_array_equal(np.asarray(new.get_layer("conv_time").kernel),
+                                  np.asarray(base.get_layer("conv_time").kernel))
+    with pytest.raises(ValueError, match="no layer"):
+        models.transfer(base, 4, layer="nonexistent")
+
+
+# -- training helpers -----------------------------------------------------------
+
+def test_fit_learns_a_separable_problem_and_logs_to_tensorboard(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 4)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    model = models.mlp(4, 2, hidden=(8,), normalization=learn.normalization(X))
+    hist = learn.fit(model, X, y, epochs=30, batch_size=16, learning_rate=0.01, log_dir=tmp_path / "run")
+    assert hist["loss"][-1] < hist["loss"][0]
+    assert learn.accuracy(y, learn.predict(model, X)[:, 0] >= 0.5) >= 0.95
+    logs = learn.read_tensorboard(tmp_path)
+    loss = logs[logs.tag == "loss/train"].sort_values("step")
+    assert loss.step.tolist() == list(range(1, 31))
+    np.testing.assert_allclose(loss.value, hist["loss"], rtol=1e-5)
+    with pytest.raises(ValueError, match="NaN"):
+        learn.fit(model, np.full((4, 4), np.nan), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="labels"):
+        learn.fit(model, X, y[:10])
+    with pytest.raises(FileNotFoundError):
+        learn.read_tensorboard(tmp_path / "empty")
+
+
+def test_class_weights_and_confusion_matrix():
+    w = learn.balanced_class_weight([1] * 9 + [0])
+    assert w[0] * 1 == pytest.approx(w[1] * 9)
+    cm = learn.confusion_matrix([0, 1, 1], [0, 0, 1], ["speech", "music"])
+    assert cm.loc["music", "speech"] == 1 and cm.values.sum() == 3
+
+
+# -- music / speech -----------------------------------------------------------
+
+def test_excerpts_cover_and_pad():
+    S = np.arange(200 * 40, dtype=np.float32).reshape(200, 40)
+    E = musicspeech.excerpts(S)
+    assert E.shape == (4, 80, 40) and np.array_equal(E[1], S[40:120])
+    assert musicspeech.excerpts(S[:10]).shape == (1, 80, 40)
+    with pytest.raises(ValueError):
+        musicspeech.excerpts(np.zeros((0, 40)))
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return musicspeech.load_corpus()
+
+
+def test_shipped_music_speech_model_separates_the_classes(corpus):
+    shipped = musicspeech.load_model()
+    p = learn.predict(shipped, corpus.X)[:, 0]
+    per_class = [learn.accuracy(corpus.y[corpus.y == c], p[corpus.y == c] >= 0.5) for c in (0, 1)]
+    assert min(per_class) >= 0.95
+    untrained = musicspeech.build(corpus.X)
+    q = learn.predict(untrained, corpus.X)[:, 0]
+    assert min(learn.accuracy(corpus.y[corpus.y == c], q[corpus.y == c] >= 0.5) for c in (0, 1)) < 0.9
+
+
+def test_music_speech_generalises_to_held_out_recordings(corpus):
+    """Trained without vibeace and libri2, the network still classifies both."""
+    train_corpus = musicspeech.load_corpus(training=True)
+    held = np.isin(train_corpus.recording, ["vibeace", "libri2"])
+    model, _ = musicspeech.train(train_corpus.where(~held))
+    test = corpus.where(np.isin(corpus.recording, ["vibeace", "libri2"]))
+    p = learn.predict(model, test.X)[:, 0]
+    assert learn.accuracy(test.y, p >= 0.5) >= 0.9
+    assert not set(train_corpus.where(~held).recording) & {"vibeace", "libri2"}
+
+
+def test_classify_rejects_bad_input():
+    model = musicspeech.load_model()
+    with pytest.raises(ValueError, match="silent"):
+        musicspeech.classify(model, np.zeros(22050, dtype=np.float32), 22050)
+    with pytest.raises(ValueError, match="22050"):
+        musicspeech.classify(model, np.ones(44100, dtype=np.float32), 44100)
+    with pytest.raises(FileNotFoundError):
+        musicspeech.classify_file("/no/such/file.wav", model)
+    with pytest.raises(FileNotFoundError):
+        musicspeech.load_model("/no/such.weights.h5")
+
+
+# -- augmentation ---------------------------------------------------------------
+
+def test_augmentations_keep_length_and_do_what_they_say():
+    y = styles.render_piece("rock", 1).audio[:22050 * 2] * 0.5
+    for out in (augment.pitch_shift(y, 22050, 2), augment.time_stretch(y, 1.05), augment.random_augment(y, 22050, 0)):
+        assert out.shape == y.shape and out.dtype == np.float32 and np.isfinite(out).all()
+    noisy = augment.add_noise(y, 20.0, rng=0)
+    snr = 10 * np.log10(np.mean(y.astype(float) ** 2) / np.mean((noisy - y).astype(float) ** 2))
+    assert snr == pytest.approx(20.0, abs=0.5)
+    np.testing.assert_allclose(augment.gain(y, -6.0), y * 10 ** (-6 / 20), rtol=1e-5)
+    with pytest.raises(ValueError, match="silent"):
+        augment.add_noise(np.zeros(100, dtype=np.float32), 20.0)
+
+
+# -- tag metrics ----------------------------------------------------------------
+
+def test_tag_scores():
+    rng = np.random.default_rng(1)
+    Y = rng.integers(0, 2, (100, 3))
+    perfect = evaluation.tag_scores(Y, Y * 0.8 + 0.1, ["a", "b", "c"])
+    assert (perfect.loc["mean", ["ROC-AUC", "PR-AUC", "F"]] == 1).all()
+    random = evaluation.tag_scores(Y, rng.random((100, 3)), ["a", "b", "c"])
+    assert random.loc["mean", "ROC-AUC"] < 0.7
+    flipped = evaluation.tag_scores(Y, 1 - Y * 0.8, ["a", "b", "c"])
+    assert flipped.loc["mean", "ROC-AUC"] == 0
+    with pytest.raises(ValueError, match="only negative"):
+        evaluation.tag_scores(np.zeros((4, 1), int), np.ones((4, 1)), ["x"])
+    with pytest.raises(ValueError, match="NaN"):
+        evaluation.tag_scores(Y, np.full((100, 3), np.nan), ["a", "b", "c"])
+
+
+# -- mirdata loaders on fixture folders in the datasets' real layout -------------
+
+def test_gtzan_loader_reads_the_real_layout():
+    home = FIXTURES / "gtzan_genre"
+    tracks = datasets.gtzan(home, index_path=home / "index.json")
+    assert tracks.index.tolist() == ["blues.00000", "classical.00001", "rock.00002"]
+    assert tracks.genre.tolist() == ["blues", "classical", "rock"]
+    assert all(Path(p).is_file() and "gtzan_genre/genres/" in p for p in tracks.audio_path)
+
+
+def test_mtg_jamendo_loader_reads_tags_and_splits():
+    home = FIXTURES / "mtg_jamendo"
+    tracks = datasets.mtg_jamendo_moodtheme(home, index_path=home / "index.json", split=0)
+    assert tracks.loc["track_0000948", "tags"] == ["background", "calm"]
+    assert tracks.loc["track_0000948", "duration"] == pytest.approx(212.7)
+    assert sorted(tracks.split) == ["test", "train", "validation"]
+    with pytest.raises(ValueError, match="split_number"):
+        datasets.mtg_jamendo_moodtheme(home, index_path=home / "index.json", split=7)
+
+
+def test_loaders_name_missing_data(tmp_path):
+    home = FIXTURES / "gtzan_genre"
+    with pytest.raises(FileNotFoundError, match="dataset folder"):
+        datasets.gtzan(tmp_path / "nothing", index_path=home / "index.json")
+    with pytest.raises(FileNotFoundError, match="index file"):
+        datasets.gtzan(home, index_path=tmp_path / "index.json")
+    # an index that lists a file the folder lacks
+    (tmp_path / "gtzan_genre").mkdir()
+    with pytest.raises(FileNotFoundError, match="missing"):
+        datasets.gtzan(tmp_path, index_path=home / "index.json")
+    with pytest.raises(FileNotFoundError, match="Metadata|metadata"):
+        datasets.mtg_jamendo_moodtheme(tmp_path, index_path=FIXTURES / "mtg_jamendo" / "index.json")
