@@ -20,6 +20,21 @@ __all__ = ["gain", "add_noise", "pitch_shift", "time_stretch", "random_augment"]
 def gain(y, db):
     """Scale a signal by ``db`` decibels (clipped to ±1).
 
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+    db : float
+        Gain in dB (negative: softer).
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_samples,)``
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-finite signal.
+
     Examples
     --------
     >>> float(gain(np.full(4, 0.1), 20.0)[0])
@@ -31,6 +46,18 @@ def gain(y, db):
 
 def add_noise(y, snr_db, rng=None):
     """Add white noise at a signal-to-noise ratio of ``snr_db`` decibels.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+    snr_db : float
+        Signal-to-noise ratio in dB (signal power over noise power).
+    rng : int or np.random.Generator or None
+        Seed of the noise.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_samples,)``, clipped to ±1
 
     Raises
     ------
@@ -45,7 +72,28 @@ def add_noise(y, snr_db, rng=None):
 
 
 def pitch_shift(y, sr, n_steps):
-    """Shift the pitch by ``n_steps`` semitones at the same tempo (librosa)."""
+    """Shift the pitch by ``n_steps`` semitones at the same tempo and length.
+
+    Time stretch by phase vocoder, then resampling, as librosa does it
+    :cite:p:`mcfee2015librosa`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+    sr : int
+        Sample rate in Hz.
+    n_steps : float
+        Semitones (negative: down).
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_samples,)``
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-finite signal or a bad sample rate.
+    """
     import librosa
 
     y = check_signal(y, sr, name="signal")
@@ -55,6 +103,23 @@ def pitch_shift(y, sr, n_steps):
 def time_stretch(y, rate):
     """Play ``rate`` times faster at the same pitch, same length (cut or zero-padded).
 
+    Phase vocoder of librosa :cite:p:`mcfee2015librosa`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+    rate : float
+        Speed factor (> 1: faster).
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_samples,)``
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-finite signal or a rate that is not positive.
+
     Keeping the length keeps the excerpt's frame count for the network. Note
     that a stretch changes the tempo: where tempo defines a class (a Viennese
     waltz is fast), use small rates.
@@ -63,8 +128,7 @@ def time_stretch(y, rate):
 
     y = check_signal(y, name="signal")
     out = librosa.effects.time_stretch(y, rate=float(rate))
-    out = out[: len(y)] if len(out) >= len(y) else np.pad(out, (0, len(y) - len(out)))
-    return out.astype(np.float32)
+    return librosa.util.fix_length(out, size=len(y)).astype(np.float32)
 
 
 def random_augment(y, sr, rng=None, max_db=6.0, max_steps=2.0, max_stretch=0.06, snr_db=(20.0, 40.0)):
@@ -89,6 +153,11 @@ def random_augment(y, sr, rng=None, max_db=6.0, max_steps=2.0, max_stretch=0.06,
     Returns
     -------
     np.ndarray, float32, shape ``(n_samples,)``
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-finite signal.
     """
     rng = np.random.default_rng(rng)
     out = time_stretch(y, 1.0 + rng.uniform(-max_stretch, max_stretch))

@@ -94,13 +94,12 @@ def _train_music_speech(args, out):
     from . import learn, musicspeech
     from .models import WEIGHTS_DIR
 
-    corpus = musicspeech.load_corpus(training=True)
+    test, corpus = musicspeech.load_corpora()
     model, history = musicspeech.train(corpus, epochs=args.epochs, seed=args.seed, verbose=2 if args.verbose else 0)
     path = args.out or "music_speech_cnn.weights.h5"
     musicspeech.save_weights(model, path)
     print(f"trained music_speech_cnn on {len(corpus)} excerpts of {len(set(corpus.recording))} recordings "
           f"in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
-    test = musicspeech.load_corpus()
     acc = learn.accuracy(test.y, learn.predict(model, test.X)[:, 0] >= 0.5)
     print(f"training-set excerpt accuracy {acc:.3f} (for accuracy on unseen recordings see the chapter "
           f"'Music or speech?': leave-one-recording-out)", file=out)

@@ -5,7 +5,7 @@ runs reproducible: input normalisation with training-set statistics
 (:func:`normalization`), class weights against imbalance
 (:func:`balanced_class_weight`), one call that compiles and trains with a seed
 (:func:`fit`), TensorBoard logs written without TensorFlow
-(:class:`TensorBoardLogger`, read back by :func:`read_tensorboard`), training
+(:func:`tensorboard_callback`, read back by :func:`read_tensorboard`), training
 curves (:func:`plot_history`) and a confusion matrix (:func:`confusion_matrix`).
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 
 from ._compat import import_keras
 
-__all__ = ["normalization", "balanced_class_weight", "loss_for", "fit", "predict", "TensorBoardLogger",
+__all__ = ["normalization", "balanced_class_weight", "loss_for", "fit", "predict", "tensorboard_callback",
            "read_tensorboard", "plot_history", "confusion_matrix", "accuracy"]
 
 
@@ -97,6 +97,16 @@ def loss_for(model, multi_label=False):
     One sigmoid unit: binary cross-entropy; several sigmoid units
     (``multi_label=True``): binary cross-entropy per output; softmax: sparse
     categorical cross-entropy on integer labels.
+
+    Parameters
+    ----------
+    model : keras.Model
+    multi_label : bool
+
+    Returns
+    -------
+    str
+        A Keras loss name.
     """
     n_out = model.output_shape[-1]
     if n_out == 1 or multi_label:
@@ -133,7 +143,7 @@ def fit(model, X, y, *, epochs=10, batch_size=32, learning_rate=1e-3, optimizer=
     callbacks : sequence
         Extra Keras callbacks.
     log_dir : str or Path or None
-        Write TensorBoard logs there (see :class:`TensorBoardLogger`).
+        Write TensorBoard logs there (see :func:`tensorboard_callback`).
     verbose : int
         Keras verbosity.
 
@@ -162,7 +172,7 @@ def fit(model, X, y, *, epochs=10, batch_size=32, learning_rate=1e-3, optimizer=
     model.compile(optimizer=optimizers[optimizer](learning_rate), loss=loss, metrics=metrics)
     callbacks = list(callbacks)
     if log_dir is not None:
-        callbacks.append(TensorBoardLogger(log_dir))
+        callbacks.append(tensorboard_callback(log_dir))
     if validation_data is not None:
         validation_data = (_check_inputs(validation_data[0], "validation inputs"), np.asarray(validation_data[1]))
     start = time.perf_counter()
@@ -174,11 +184,27 @@ def fit(model, X, y, *, epochs=10, batch_size=32, learning_rate=1e-3, optimizer=
 
 
 def predict(model, X, batch_size=256):
-    """Model outputs for ``X`` without Keras' progress bar; shape ``(n_examples, n_outputs)``."""
+    """Model outputs without Keras' progress bar.
+
+    Parameters
+    ----------
+    model : keras.Model
+    X : np.ndarray, shape ``(n_examples, ...)``
+    batch_size : int
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_examples, n_outputs)``
+
+    Raises
+    ------
+    ValueError
+        For empty input or NaN.
+    """
     return np.asarray(model.predict(_check_inputs(X), batch_size=batch_size, verbose=0))
 
 
-class TensorBoardLogger:
+def tensorboard_callback(log_dir):
     """Keras callback writing per-epoch metrics as TensorBoard event files.
 
     Keras' own ``TensorBoard`` callback needs TensorFlow, which the book does
@@ -190,36 +216,32 @@ class TensorBoardLogger:
     ----------
     log_dir : str or Path
         Folder of the run's event files (created).
+
+    Returns
+    -------
+    keras.callbacks.Callback
     """
+    keras = import_keras()
+    from tensorboardX import SummaryWriter
 
-    def __new__(cls, log_dir):
-        keras = import_keras()
-        from tensorboardX import SummaryWriter
+    log_dir = Path(log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
 
-        class _Logger(keras.callbacks.Callback):
-            def __init__(self, log_dir):
-                super().__init__()
-                self.log_dir = Path(log_dir)
-                self.log_dir.mkdir(parents=True, exist_ok=True)
-                self._writer = None
+    class TensorBoardLogger(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.writer = SummaryWriter(str(log_dir))
 
-            def on_train_begin(self, logs=None):
-                self._writer = SummaryWriter(str(self.log_dir))
+        def on_epoch_end(self, epoch, logs=None):
+            for key, value in (logs or {}).items():
+                group = "validation" if key.startswith("val_") else "train"
+                self.writer.add_scalar(f"{key.removeprefix('val_')}/{group}", float(value), epoch + 1)
+            self.writer.add_scalar("learning_rate", float(np.asarray(self.model.optimizer.learning_rate)), epoch + 1)
+            self.writer.flush()
 
-            def on_epoch_end(self, epoch, logs=None):
-                for key, value in (logs or {}).items():
-                    group = "validation" if key.startswith("val_") else "train"
-                    self._writer.add_scalar(f"{key.removeprefix('val_')}/{group}", float(value), epoch + 1)
-                lr = getattr(self.model.optimizer, "learning_rate", None)
-                if lr is not None:
-                    self._writer.add_scalar("learning_rate", float(np.asarray(lr)), epoch + 1)
-                self._writer.flush()
+        def on_train_end(self, logs=None):
+            self.writer.close()
 
-            def on_train_end(self, logs=None):
-                if self._writer is not None:
-                    self._writer.close()
-
-        return _Logger(log_dir)
+    return TensorBoardLogger()
 
 
 def read_tensorboard(log_dir):
@@ -307,10 +329,12 @@ def accuracy(y_true, y_pred):
     >>> accuracy([0, 1, 1, 0], [0, 1, 0, 0])
     0.75
     """
+    from sklearn.metrics import accuracy_score
+
     y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
     if len(y_true) == 0 or len(y_true) != len(y_pred):
         raise ValueError(f"need equally many true and predicted labels, got {len(y_true)} and {len(y_pred)}")
-    return float(np.mean(y_true == y_pred))
+    return float(accuracy_score(y_true.astype(int), y_pred.astype(int)))
 
 
 def confusion_matrix(y_true, y_pred, labels):

@@ -23,7 +23,7 @@ import numpy as np
 from . import audio as _audio
 from . import data, styles
 
-__all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "excerpts", "Corpus", "load_corpus",
+__all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "excerpts", "Corpus", "load_corpora", "load_corpus",
            "build", "train", "save_weights", "load_model", "leave_one_recording_out", "classify", "classify_file"]
 
 #: librosa example -> class (0 = speech, 1 = music).
@@ -130,50 +130,61 @@ class Corpus:
         return table
 
 
-def load_corpus(recordings=None, training=False):
-    """Load librosa's example recordings as labelled log-mel excerpts.
+def load_corpora(recordings=None):
+    """Load librosa's example recordings once as the test and the training corpus.
+
+    Each recording is decoded and turned into a log-mel spectrogram once;
+    both corpora are cut from it.
 
     Parameters
     ----------
     recordings : dict or None
         Example name -> class index; default :data:`RECORDINGS`.
-    training : bool
-        False: one excerpt every :data:`EXCERPT_HOP` frames, as the model is
-        evaluated and used. True: the training set of :data:`RECIPE` --
-        speech (the minority class) cut more densely and pitch-shifted, the
-        copies keeping their recording's name so that splits stay by recording.
 
     Returns
     -------
-    Corpus
+    test : Corpus
+        One excerpt every :data:`EXCERPT_HOP` frames, as the model is evaluated
+        and used.
+    training : Corpus
+        The training set of :data:`RECIPE`: speech (the minority class) cut
+        more densely and also pitch-shifted (:func:`mirlib.augment.pitch_shift`);
+        the copies keep their recording's name, so splits stay by recording.
 
     Raises
     ------
     ValueError
-        For an unknown example name or class.
+        For an unknown example name or a class other than 0 or 1.
     """
-    import librosa
+    from . import augment
 
     recordings = RECORDINGS if recordings is None else recordings
-    X, y, rec, aug = [], [], [], []
+    test, training = [], []
     for name, label in recordings.items():
         if label not in (0, 1):
             raise ValueError(f"class of {name!r} must be 0 (speech) or 1 (music), got {label!r}")
         signal, _ = _audio.load(data.example(name), sr=SR)
-        hop = EXCERPT_HOP
-        versions = [(signal, False)]
-        if training:
-            hop = RECIPE["speech_hop"] if label == 0 else RECIPE["music_hop"]
-            if label == 0:
-                versions += [(librosa.effects.pitch_shift(signal, sr=SR, n_steps=s), True)
-                             for s in RECIPE["pitch_shifts"]]
-        for version, augmented in versions:
-            E = excerpts(styles.log_mel(version, SR), hop=hop)
-            X.append(E)
-            y += [label] * len(E)
-            rec += [name] * len(E)
-            aug += [augmented] * len(E)
-    return Corpus(np.concatenate(X), np.array(y), np.array(rec), np.array(aug))
+        S = styles.log_mel(signal, SR)
+        test.append((name, label, excerpts(S), False))
+        hop = RECIPE["speech_hop"] if label == 0 else RECIPE["music_hop"]
+        training.append((name, label, excerpts(S, hop=hop), False))
+        if label == 0:
+            training += [(name, label, excerpts(styles.log_mel(augment.pitch_shift(signal, SR, s), SR), hop=hop), True)
+                         for s in RECIPE["pitch_shifts"]]
+    return _corpus(test), _corpus(training)
+
+
+def _corpus(parts):
+    return Corpus(np.concatenate([E for _, _, E, _ in parts]),
+                  np.concatenate([np.full(len(E), label) for _, label, E, _ in parts]),
+                  np.concatenate([np.full(len(E), name) for name, _, E, _ in parts]),
+                  np.concatenate([np.full(len(E), augmented) for _, _, E, augmented in parts]))
+
+
+def load_corpus(recordings=None, training=False):
+    """One of the two corpora of :func:`load_corpora`: the test corpus, or the training one if ``training``."""
+    test, train_corpus = load_corpora(recordings)
+    return train_corpus if training else test
 
 
 def build(X_train=None):
@@ -203,7 +214,7 @@ def build(X_train=None):
 def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, log_dir=None):
     """Train the music/speech CNN on a corpus.
 
-    With the defaults (``RECIPE``) on :func:`load_corpus` this reproduces the
+    With the defaults (``RECIPE``) on the training corpus of :func:`load_corpora` this reproduces the
     shipped weights. Class imbalance (librosa has much more music than speech)
     is handled by weighting each class's excerpts inversely to its count.
 
@@ -251,7 +262,15 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
 
 
 def save_weights(model, path):
-    """Save a model's weights (with its normalisation statistics, without optimiser state)."""
+    """Save a model's weights (with its normalisation statistics, without optimiser state).
+
+    Parameters
+    ----------
+    model : keras.Model
+        A trained music/speech CNN (compiled or not).
+    path : str or Path
+        File to write; must end in ``.weights.h5`` (Keras' rule).
+    """
     copy = build()
     copy.set_weights(model.get_weights())
     copy.save_weights(str(path))
@@ -293,7 +312,7 @@ def leave_one_recording_out(corpus, test_corpus=None, epochs=None, seed=None, cl
     Parameters
     ----------
     corpus : Corpus
-        Training excerpts of all recordings (e.g. ``load_corpus(training=True)``).
+        Training excerpts of all recordings (e.g. the training corpus of :func:`load_corpora`).
     test_corpus : Corpus or None
         Excerpts to test on (default: ``corpus`` without augmented copies).
     epochs, seed, class_weight

@@ -101,3 +101,30 @@ def test_train_writes_weights_that_load(tmp_path):
     assert status == 0 and out_file.exists() and "held-out F-measure" in out
     model = rhythm.load_model("onsets_rnn", path=out_file)
     assert model.output_shape == (None, None, 1)
+
+
+def test_music_speech_prints_path_class_and_probability():
+    from mirlib import data
+
+    music, speech = data.madmom_file("sample.wav"), data.example("libri1")   # sample.wav was never trained on
+    status, out, err = run("music-speech", str(music), str(speech))
+    assert status == 0 and err == ""
+    rows = [line.split("\t") for line in out.splitlines()]
+    assert [r[:2] for r in rows] == [[str(music), "music"], [str(speech), "speech"]]
+    assert float(rows[0][2]) > 0.5 > float(rows[1][2])
+
+
+def test_music_speech_bad_files_give_one_line_each(files):
+    from mirlib import data
+
+    good = str(data.madmom_file("sample.wav"))
+    bad = [str(files / "missing.wav"), str(files / "notes.wav"), str(files / "silence.wav")]
+    status, out, err = run("music-speech", bad[0], good, bad[1], bad[2])
+    assert status == 1
+    assert out.splitlines() == [out.splitlines()[0]] and out.startswith(good + "\tmusic\t")
+    lines = err.splitlines()
+    assert len(lines) == 3 and all(line.startswith("mirlib music-speech: error: ") for line in lines)
+    assert all(b in line for b, line in zip(bad, lines))
+    assert "silent" in lines[2] and "not found" in lines[0]
+    status, _, err = run("music-speech", "--weights", str(files / "none.weights.h5"), good)
+    assert status == 2 and "no weights file" in err
