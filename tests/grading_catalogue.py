@@ -203,3 +203,221 @@ RNN = [
 ]
 
 CATALOGUE["rnn"] = RNN
+
+
+STD = "def standardize(X_train, X):\n"
+SOFTMAX = "def softmax(logits):\n"
+CE = "def cross_entropy(p, y):\n"
+FORWARD = "def forward(X, W1, b1, W2, b2):\n"
+CLASSIFIER = "def train_classifier(X, y):\n"
+CLASSIFIER_CALL = """
+keras.utils.set_random_seed(0)
+model = train_classifier(X_train, y_train)
+"""
+
+
+def _classifier(optimizer="keras.optimizers.Adam(0.003)", epochs=40, output="softmax",
+                loss='"sparse_categorical_crossentropy"'):
+    return CLASSIFIER + f"""
+    norm = keras.layers.Normalization()
+    norm.adapt(X)
+    model = keras.Sequential([keras.Input((X.shape[1],)), norm,
+                              keras.layers.Dense(32, activation="relu"),
+                              keras.layers.Dense(6, activation={output!r})])
+    model.compile(optimizer={optimizer}, loss={loss})
+    model.fit(X, y, epochs={epochs}, batch_size=16, verbose=0)
+    return model
+""" + CLASSIFIER_CALL
+
+
+DL_BASICS = [
+    # Part 1: standardisation
+    Mistake("std_own_statistics", "standardize", STD + """
+    X = np.asarray(X, dtype=float)
+    return (X - X.mean(axis=0)) / X.std(axis=0)
+""", "test_standardize"),
+    Mistake("std_one_mean_for_all_features", "standardize", STD + """
+    X_train = np.asarray(X_train, dtype=float)
+    return (np.asarray(X, dtype=float) - X_train.mean()) / X_train.std()
+""", "test_standardize"),
+    Mistake("std_divides_by_variance", "standardize", STD + """
+    X_train = np.asarray(X_train, dtype=float)
+    return (np.asarray(X, dtype=float) - X_train.mean(axis=0)) / X_train.var(axis=0)
+""", "test_standardize"),
+    Mistake("std_no_error_for_constant_feature", "standardize", STD + """
+    X_train = np.asarray(X_train, dtype=float)
+    return (np.asarray(X, dtype=float) - X_train.mean(axis=0)) / X_train.std(axis=0)
+""", "test_standardize"),
+    # Part 2: softmax
+    Mistake("softmax_overflows", "softmax", SOFTMAX + """
+    e = np.exp(np.asarray(logits, dtype=float))
+    return e / e.sum(axis=1, keepdims=True)
+""", "test_softmax"),
+    Mistake("softmax_over_examples", "softmax", SOFTMAX + """
+    z = np.asarray(logits, dtype=float)
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+""", "test_softmax"),
+    Mistake("softmax_is_sigmoid", "softmax", SOFTMAX + """
+    return 1 / (1 + np.exp(-np.asarray(logits, dtype=float)))
+""", "test_softmax"),
+    # Part 3: cross-entropy
+    Mistake("ce_sum_not_mean", "cross_entropy", CE + """
+    p = np.asarray(p, dtype=float)
+    return float(-np.sum(np.log(p[np.arange(len(y)), y])))
+""", "test_cross_entropy"),
+    Mistake("ce_log10", "cross_entropy", CE + """
+    p = np.asarray(p, dtype=float)
+    return float(-np.mean(np.log10(p[np.arange(len(y)), y])))
+""", "test_cross_entropy"),
+    Mistake("ce_indexes_columns_only", "cross_entropy", CE + """
+    p = np.asarray(p, dtype=float)
+    return float(-np.mean(np.log(p[:, y])))
+""", "test_cross_entropy"),
+    Mistake("ce_sign_lost", "cross_entropy", CE + """
+    p = np.asarray(p, dtype=float)
+    return float(np.mean(np.log(p[np.arange(len(y)), y])))
+""", "test_cross_entropy"),
+    # Part 4: forward pass
+    Mistake("forward_no_relu", "forward", FORWARD + """
+    return softmax((np.asarray(X, dtype=float) @ W1 + b1) @ W2 + b2)
+""", "test_forward"),
+    Mistake("forward_sigmoid_hidden", "forward", FORWARD + """
+    hidden = 1 / (1 + np.exp(-(np.asarray(X, dtype=float) @ W1 + b1)))
+    return softmax(hidden @ W2 + b2)
+""", "test_forward"),
+    Mistake("forward_without_hidden_bias", "forward", FORWARD + """
+    hidden = np.maximum(np.asarray(X, dtype=float) @ W1, 0.0)
+    return softmax(hidden @ W2 + b2)
+""", "test_forward"),
+    Mistake("forward_returns_logits", "forward", FORWARD + """
+    hidden = np.maximum(np.asarray(X, dtype=float) @ W1 + b1, 0.0)
+    return hidden @ W2 + b2
+""", "test_forward"),
+    # Part 5: training
+    Mistake("classifier_one_epoch", "train_classifier", _classifier(epochs=1), "test_train_classifier"),
+    Mistake("classifier_sgd_small_learning_rate", "train_classifier",
+            _classifier(optimizer="keras.optimizers.SGD(0.001)"), "test_train_classifier"),
+    Mistake("classifier_outputs_logits", "train_classifier", _classifier(
+        output=None, loss="keras.losses.SparseCategoricalCrossentropy(from_logits=True)"), "test_train_classifier"),
+]
+
+CATALOGUE["dl-basics"] = DL_BASICS
+
+
+CONV = "def conv2d(x, kernel, bias=0.0):\n"
+CONV_LOOP = """
+    x = np.asarray(x, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    k_t, k_f = kernel.shape
+"""
+BUILD_CNN = "def build_cnn(n_frames, n_bands, n_classes):\n"
+TRAIN_CNN = "def train(model, X, y):\n"
+TRAIN_CNN_CALL = """
+keras.utils.set_random_seed(0)
+model = train(build_cnn(128, 40, 6), X_train, y_train)
+"""
+AUC = "def roc_auc_per_tag(Y_true, Y_score):\n"
+
+
+def _cnn(first=8, second=16, padding="valid", second_pool=True, output="softmax"):
+    pool = "\n                             layers.MaxPooling2D((4, 4))," if second_pool else ""
+    return BUILD_CNN + f"""
+    layers = keras.layers
+    return keras.Sequential([keras.Input((n_frames, n_bands, 1)),
+                             layers.Conv2D({first}, (3, 3), activation="relu", padding={padding!r}),
+                             layers.MaxPooling2D((4, 4)),
+                             layers.Conv2D({second}, (3, 3), activation="relu", padding={padding!r}),{pool}
+                             layers.Flatten(),
+                             layers.Dense(n_classes, activation={output!r})])
+"""
+
+
+def _train_cnn(optimizer="keras.optimizers.Adam(0.003)", loss="sparse_categorical_crossentropy", epochs=30):
+    return TRAIN_CNN + f"""
+    model.compile(optimizer={optimizer}, loss={loss!r})
+    model.fit(X, y, epochs={epochs}, batch_size=16, verbose=0)
+    return model
+""" + TRAIN_CNN_CALL
+
+
+def _auc(pairs="(diff > 0) + 0.5 * (diff == 0)", empty="raise ValueError(f'tag {k} has only one class')",
+         scores="np.asarray(Y_score, dtype=float)"):
+    return AUC + f"""
+    Y_true = np.asarray(Y_true).astype(bool)
+    Y_score = {scores}
+    aucs = []
+    for k in range(Y_true.shape[1]):
+        pos, neg = Y_score[Y_true[:, k], k], Y_score[~Y_true[:, k], k]
+        if len(pos) == 0 or len(neg) == 0:
+            {empty}
+            continue
+        diff = pos[:, None] - neg[None, :]
+        aucs.append(np.mean({pairs}))
+    return np.array(aucs)
+"""
+
+
+CNN = [
+    # Part 1: convolution
+    Mistake("conv_flips_kernel", "conv2d", CONV + CONV_LOOP + """
+    kernel = kernel[::-1, ::-1]
+    out = np.empty((x.shape[0] - k_t + 1, x.shape[1] - k_f + 1))
+    for t in range(out.shape[0]):
+        for f in range(out.shape[1]):
+            out[t, f] = np.sum(x[t:t + k_t, f:f + k_f] * kernel)
+    return out + bias
+""", "test_conv2d"),
+    Mistake("conv_same_padding", "conv2d", CONV + CONV_LOOP + """
+    padded = np.pad(x, ((k_t // 2, (k_t - 1) // 2), (k_f // 2, (k_f - 1) // 2)))
+    out = np.empty(x.shape)
+    for t in range(out.shape[0]):
+        for f in range(out.shape[1]):
+            out[t, f] = np.sum(padded[t:t + k_t, f:f + k_f] * kernel)
+    return out + bias
+""", "test_conv2d"),
+    Mistake("conv_one_position_short", "conv2d", CONV + CONV_LOOP + """
+    out = np.empty((x.shape[0] - k_t, x.shape[1] - k_f))
+    for t in range(out.shape[0]):
+        for f in range(out.shape[1]):
+            out[t, f] = np.sum(x[t:t + k_t, f:f + k_f] * kernel)
+    return out + bias
+""", "test_conv2d"),
+    Mistake("conv_without_bias", "conv2d", CONV + CONV_LOOP + """
+    out = np.empty((x.shape[0] - k_t + 1, x.shape[1] - k_f + 1))
+    for t in range(out.shape[0]):
+        for f in range(out.shape[1]):
+            out[t, f] = np.sum(x[t:t + k_t, f:f + k_f] * kernel)
+    return out
+""", "test_conv2d"),
+    Mistake("conv_calls_scipy", "conv2d", """from scipy.signal import correlate2d
+
+""" + CONV + """
+    return correlate2d(np.asarray(x, dtype=float), np.asarray(kernel, dtype=float), mode="valid") + bias
+""", "test_conv2d"),
+    # Part 2: architecture
+    Mistake("cnn_same_padding", "build_cnn", _cnn(padding="same"), "test_build_cnn"),
+    Mistake("cnn_second_pooling_missing", "build_cnn", _cnn(second_pool=False), "test_build_cnn"),
+    Mistake("cnn_sigmoid_output", "build_cnn", _cnn(output="sigmoid"), "test_build_cnn"),
+    Mistake("cnn_filter_counts_swapped", "build_cnn", _cnn(first=16, second=8), "test_build_cnn"),
+    # Part 3: training
+    Mistake("cnn_train_one_epoch", "train", _train_cnn(epochs=1), "test_train"),
+    Mistake("cnn_train_sgd_small_learning_rate", "train", _train_cnn(optimizer="keras.optimizers.SGD(0.001)"),
+            "test_train"),
+    Mistake("cnn_train_one_hot_loss_for_integer_labels", "train", _train_cnn(loss="categorical_crossentropy"),
+            "test_train"),
+    # Part 4: ROC-AUC
+    Mistake("auc_ties_count_zero", "roc_auc_per_tag", _auc(pairs="diff > 0"), "test_roc_auc_per_tag"),
+    Mistake("auc_inverted", "roc_auc_per_tag", _auc(pairs="(diff < 0) + 0.5 * (diff == 0)"), "test_roc_auc_per_tag"),
+    Mistake("auc_of_thresholded_scores", "roc_auc_per_tag",
+            _auc(scores="(np.asarray(Y_score, dtype=float) > 0.5).astype(float)"), "test_roc_auc_per_tag"),
+    Mistake("auc_per_example", "roc_auc_per_tag", AUC + """
+    return _per_tag(np.asarray(Y_true).T, np.asarray(Y_score).T)
+
+
+""" + _auc().replace("def roc_auc_per_tag(", "def _per_tag("), "test_roc_auc_per_tag"),
+    Mistake("auc_no_error_for_single_class_tag", "roc_auc_per_tag", _auc(empty="aucs.append(0.5)"),
+            "test_roc_auc_per_tag"),
+]
+
+CATALOGUE["cnn"] = CNN
