@@ -14,6 +14,13 @@ import numpy as np
 
 from .audio import check_signal
 
+
+def _finite(name, value, positive=False):
+    value = float(value)
+    if not np.isfinite(value) or (positive and value <= 0):
+        raise ValueError(f"{name} must be a {'positive' if positive else 'finite'} number, got {value!r}")
+    return value
+
 __all__ = ["gain", "add_noise", "pitch_shift", "time_stretch", "random_augment"]
 
 
@@ -33,7 +40,7 @@ def gain(y, db):
     Raises
     ------
     ValueError
-        For an empty or non-finite signal.
+        For an empty or non-finite signal or a non-finite gain.
 
     Examples
     --------
@@ -41,6 +48,7 @@ def gain(y, db):
     1.0
     """
     y = check_signal(y, name="signal")
+    db = _finite("gain in dB", db)
     return np.clip(y * 10.0 ** (db / 20.0), -1.0, 1.0).astype(np.float32)
 
 
@@ -62,9 +70,11 @@ def add_noise(y, snr_db, rng=None):
     Raises
     ------
     ValueError
-        For a silent signal (its SNR is undefined).
+        For an empty, non-finite or silent signal (its SNR is undefined) or a
+        non-finite ``snr_db``.
     """
     y = check_signal(y, name="signal", allow_silence=False)
+    snr_db = _finite("snr_db", snr_db)
     rng = np.random.default_rng(rng)
     power = np.mean(np.asarray(y, dtype=np.float64) ** 2)
     noise = rng.standard_normal(len(y)) * np.sqrt(power / 10.0 ** (snr_db / 10.0))
@@ -92,12 +102,14 @@ def pitch_shift(y, sr, n_steps):
     Raises
     ------
     ValueError
-        For an empty or non-finite signal or a bad sample rate.
+        For an empty or non-finite signal, a bad sample rate or a non-finite
+        ``n_steps``.
     """
     import librosa
 
     y = check_signal(y, sr, name="signal")
-    return librosa.effects.pitch_shift(y, sr=sr, n_steps=float(n_steps)).astype(np.float32)
+    n_steps = _finite("n_steps", n_steps)
+    return librosa.effects.pitch_shift(y, sr=sr, n_steps=n_steps).astype(np.float32)
 
 
 def time_stretch(y, rate):
@@ -118,7 +130,7 @@ def time_stretch(y, rate):
     Raises
     ------
     ValueError
-        For an empty or non-finite signal or a rate that is not positive.
+        For an empty or non-finite signal or a rate that is not a positive number.
 
     Keeping the length keeps the excerpt's frame count for the network. Note
     that a stretch changes the tempo: where tempo defines a class (a Viennese
@@ -127,7 +139,8 @@ def time_stretch(y, rate):
     import librosa
 
     y = check_signal(y, name="signal")
-    out = librosa.effects.time_stretch(y, rate=float(rate))
+    rate = _finite("rate", rate, positive=True)
+    out = librosa.effects.time_stretch(y, rate=rate)
     return librosa.util.fix_length(out, size=len(y)).astype(np.float32)
 
 

@@ -84,11 +84,14 @@ def balanced_class_weight(y):
     >>> balanced_class_weight([0, 0, 0, 1])
     {0: 0.6666666666666666, 1: 2.0}
     """
+    from sklearn.utils.class_weight import compute_class_weight
+
     y = np.asarray(y).astype(int).ravel()
     if len(y) == 0:
         raise ValueError("no labels given")
-    classes, counts = np.unique(y, return_counts=True)
-    return {int(c): len(y) / (len(classes) * n) for c, n in zip(classes, counts)}
+    classes = np.unique(y)
+    weights = compute_class_weight("balanced", classes=classes, y=y)
+    return {int(c): float(w) for c, w in zip(classes, weights)}
 
 
 def loss_for(model, multi_label=False):
@@ -318,6 +321,16 @@ def plot_history(histories, metrics=("loss", "accuracy"), title=None):
 
 def accuracy(y_true, y_pred):
     """Fraction of correct labels.
+
+    Parameters
+    ----------
+    y_true, y_pred : array of int or bool, shape ``(n_examples,)``
+        True and predicted class indices.
+
+    Returns
+    -------
+    float
+        Accuracy between 0 and 1.
 
     Raises
     ------

@@ -20,8 +20,8 @@ keras = import_keras()
 layers = keras.layers
 
 __all__ = [
-    "mlp", "center_excerpts", "music_speech_cnn", "genre_cnn", "FILTER_SHAPES", "parallel_cnn", "transfer",
-    "onset_cnn", "onset_rnn", "beat_blstm", "weights_path", "count_params",
+    "mlp", "CenterExcerpts", "center_excerpts", "music_speech_cnn", "genre_cnn", "FILTER_SHAPES", "parallel_cnn", "transfer",
+    "onset_cnn", "onset_rnn", "beat_blstm", "weights_path", "save_weights", "count_params",
 ]
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
@@ -84,12 +84,26 @@ def _classifier_output(x, n_classes, reg=None, name="output"):
     return layers.Dense(n_classes, activation="softmax", kernel_regularizer=reg, name=name)(x)
 
 
-def center_excerpts(X):
+@keras.saving.register_keras_serializable(package="mirlib")
+class CenterExcerpts(layers.Layer):
     """Subtract each excerpt's mean log-mel value: level (gain) invariance.
 
     A gain change shifts every value of a log spectrogram by about the same
     amount, so removing the mean over frames and bands makes a classifier
-    nearly blind to how loud a recording is.
+    nearly blind to how loud a recording is. A layer without weights (not a
+    ``Lambda``), so that models holding it can be cloned and saved safely.
+
+    Input and output shape ``(batch, n_frames, n_bands)``.
+    """
+
+    def call(self, x):
+        return x - keras.ops.mean(x, axis=(1, 2), keepdims=True)
+
+
+def center_excerpts(X):
+    """Subtract each excerpt's mean log-mel value (what :class:`CenterExcerpts` computes), in NumPy.
+
+    Used to adapt a normalisation layer to centred training excerpts.
 
     Parameters
     ----------
@@ -97,7 +111,12 @@ def center_excerpts(X):
 
     Returns
     -------
-    np.ndarray, same shape
+    np.ndarray, float32, same shape
+
+    Examples
+    --------
+    >>> center_excerpts([[[1.0, 3.0]]]).tolist()
+    [[[-1.0, 1.0]]]
     """
     import numpy as np
 
@@ -156,7 +175,7 @@ def music_speech_cnn(n_frames=80, n_bands=40, filters=15, kernel_size=(8, 12), p
     inp = keras.Input((n_frames, n_bands), name="log_mel")
     x = inp
     if center:
-        x = layers.Lambda(lambda v: v - keras.ops.mean(v, axis=(1, 2), keepdims=True), name="center")(x)
+        x = CenterExcerpts(name="center")(x)
     x = normalization(x) if normalization is not None else x
     x = layers.Reshape((n_frames, n_bands, 1))(x)
     x = layers.Conv2D(filters, kernel_size, activation="relu", name="conv")(x)
@@ -501,6 +520,35 @@ def count_params(model):
     489
     """
     return int(sum(int(w.numpy().size) for w in model.trainable_weights))
+
+
+def save_weights(model, path):
+    """Save a network's weights without the optimiser's state.
+
+    ``model.save_weights`` of a compiled Keras model also writes the
+    optimiser's variables (Adam keeps two per weight), which triples the file
+    and is not needed to use the model. This saves an uncompiled copy, rebuilt
+    from the model's configuration, with the same weights (including
+    normalisation statistics). (``keras.models.clone_model`` and
+    ``model_from_json`` would not do: they compile the copy like the original.)
+
+    Parameters
+    ----------
+    model : keras.Model
+        A trained network (compiled or not).
+    path : str or pathlib.Path
+        File to write; must end in ``.weights.h5``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.weights.h5`` (Keras' requirement).
+    """
+    if not str(path).endswith(".weights.h5"):
+        raise ValueError(f"weights file must end in .weights.h5, got {path}")
+    clean = model.__class__.from_config(model.get_config())
+    clean.set_weights(model.get_weights())
+    clean.save_weights(str(path))
 
 
 def weights_path(name):

@@ -23,7 +23,7 @@ import numpy as np
 from . import audio as _audio
 from . import data, styles
 
-__all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "excerpts", "Corpus", "load_corpora", "load_corpus",
+__all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "excerpts", "Corpus", "load_corpora",
            "build", "train", "save_weights", "load_model", "leave_one_recording_out", "classify", "classify_file"]
 
 #: librosa example -> class (0 = speech, 1 = music).
@@ -181,12 +181,6 @@ def _corpus(parts):
                   np.concatenate([np.full(len(E), augmented) for _, _, E, augmented in parts]))
 
 
-def load_corpus(recordings=None, training=False):
-    """One of the two corpora of :func:`load_corpora`: the test corpus, or the training one if ``training``."""
-    test, train_corpus = load_corpora(recordings)
-    return train_corpus if training else test
-
-
 def build(X_train=None):
     """The music/speech CNN (:func:`mirlib.models.music_speech_cnn`), normalised with ``X_train``'s statistics.
 
@@ -245,11 +239,10 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
         If the corpus lacks one of the two classes.
     """
     from . import learn
+    from ._compat import import_keras
 
     if len(np.unique(corpus.y)) != 2:
         raise ValueError("the training corpus must contain both music and speech excerpts")
-    from ._compat import import_keras
-
     weights = learn.balanced_class_weight(corpus.y) if class_weight == "balanced" else class_weight
     seed = RECIPE["seed"] if seed is None else seed
     import_keras().utils.set_random_seed(seed)   # before building: initial weights depend on it
@@ -262,18 +255,23 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
 
 
 def save_weights(model, path):
-    """Save a model's weights (with its normalisation statistics, without optimiser state).
+    """Save a model's weights with its normalisation statistics, without optimiser state.
 
     Parameters
     ----------
     model : keras.Model
         A trained music/speech CNN (compiled or not).
     path : str or Path
-        File to write; must end in ``.weights.h5`` (Keras' rule).
+        File to write; must end in ``.weights.h5``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.weights.h5`` (see :func:`mirlib.models.save_weights`).
     """
-    copy = build()
-    copy.set_weights(model.get_weights())
-    copy.save_weights(str(path))
+    from . import models
+
+    models.save_weights(model, path)
 
 
 def load_model(path=None):

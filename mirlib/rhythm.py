@@ -448,11 +448,7 @@ def load_model(task, path=None):
 
 
 def save_weights(model, path):
-    """Save a rhythm network's weights without the optimiser's state.
-
-    ``model.save_weights`` of a compiled Keras model also writes Adam's two
-    moment estimates per weight, which triples the file and is not needed to
-    use the model. This saves an uncompiled copy with the same weights.
+    """Save a rhythm network's weights without the optimiser's state (:func:`mirlib.models.save_weights`).
 
     Parameters
     ----------
@@ -464,16 +460,11 @@ def save_weights(model, path):
     Raises
     ------
     ValueError
-        If ``path`` does not end in ``.weights.h5`` (Keras's requirement).
+        If ``path`` does not end in ``.weights.h5``.
     """
-    from ._compat import import_keras
+    from . import models
 
-    keras = import_keras()
-    if not str(path).endswith(".weights.h5"):
-        raise ValueError(f"weights file must end in .weights.h5, got {path}")
-    clean = keras.models.clone_model(model)
-    clean.set_weights(model.get_weights())
-    clean.save_weights(path)
+    models.save_weights(model, path)
 
 
 _MODELS = {}

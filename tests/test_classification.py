@@ -156,6 +156,19 @@ def test_classify_rejects_bad_input():
         musicspeech.load_model("/no/such.weights.h5")
 
 
+def test_saved_music_speech_weights_load_back_without_optimiser_state(tmp_path, corpus):
+    shipped = musicspeech.load_model()
+    with pytest.raises(ValueError, match="weights.h5"):
+        musicspeech.save_weights(shipped, tmp_path / "model.h5")
+    model = musicspeech.load_model()
+    learn.fit(model, corpus.X[:8], corpus.y[:8], epochs=1, batch_size=8, learning_rate=1e-9)  # now compiled, with Adam state
+    path = tmp_path / "copy.weights.h5"
+    musicspeech.save_weights(model, path)
+    X = corpus.X[::50]
+    np.testing.assert_array_equal(learn.predict(musicspeech.load_model(path), X), learn.predict(model, X))
+    assert path.stat().st_size < 1.2 * models.weights_path("music_speech_cnn").stat().st_size
+
+
 # -- augmentation ---------------------------------------------------------------
 
 def test_augmentations_keep_length_and_do_what_they_say():
@@ -168,6 +181,19 @@ def test_augmentations_keep_length_and_do_what_they_say():
     np.testing.assert_allclose(augment.gain(y, -6.0), y * 10 ** (-6 / 20), rtol=1e-5)
     with pytest.raises(ValueError, match="silent"):
         augment.add_noise(np.zeros(100, dtype=np.float32), 20.0)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda y: augment.time_stretch(y, 0.0), "rate"),
+    (lambda y: augment.time_stretch(y, -1.0), "rate"),
+    (lambda y: augment.pitch_shift(y, 22050, np.nan), "n_steps"),
+    (lambda y: augment.add_noise(y, np.inf), "snr_db"),
+    (lambda y: augment.gain(y, np.nan), "gain"),
+])
+def test_augmentation_parameters_are_checked(call, name):
+    y = styles.render_piece("rock", 1).audio[:22050]
+    with pytest.raises(ValueError, match=name):
+        call(y)
 
 
 # -- tag metrics ----------------------------------------------------------------
