@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from mirlib import audio, data, rhythm
+from mirlib import audio, beats, data, evaluation, onsets, references, synth
 
 
 def main():
@@ -22,30 +22,30 @@ def main():
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     pd.set_option("display.width", 160)
-    pieces = rhythm.held_out_pieces(n=args.n, length=8.0)
-    y, sr = audio.load(data.madmom_file("sample.wav"), sr=rhythm.SR)
-    sample = rhythm.Piece("sample.wav", y, sr, data.load_onsets(data.madmom_file("sample.onsets")),
+    pieces = synth.held_out_pieces(n=args.n, length=8.0)
+    y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
+    sample = data.Piece("sample.wav", y, sr, data.load_onsets(data.madmom_file("sample.onsets")),
                           data.load_beats(data.madmom_file("sample.beats"))[0], 0.0)
     onset_methods = {
-        "our CNN": rhythm.detect_onsets,
-        "our BLSTM": lambda y, sr: rhythm.detect_onsets(y, sr, task="onsets_rnn"),
-        "madmom CNN": rhythm.madmom_onsets,
-        "madmom BLSTM": lambda y, sr: rhythm.madmom_onsets(y, sr, model="rnn"),
-        "librosa": rhythm.librosa_onsets,
+        "our CNN": onsets.detect_onsets,
+        "our BLSTM": lambda y, sr: onsets.detect_onsets(y, sr, "onset_rnn"),
+        "madmom CNN": references.madmom_onsets,
+        "madmom BLSTM": lambda y, sr: references.madmom_onsets(y, sr, model="rnn"),
+        "librosa": references.librosa_onsets,
     }
     beat_methods = {
-        "our BLSTM + DBN": rhythm.track_beats,
-        "our BLSTM + peaks": lambda y, sr: rhythm.track_beats(y, sr, method="peaks"),
-        "madmom RNN + DBN": rhythm.madmom_beats,
-        "librosa": rhythm.librosa_beats,
+        "our BLSTM + DBN": beats.track_beats,
+        "our BLSTM + peaks": lambda y, sr: beats.track_beats(y, sr, method="peaks"),
+        "madmom RNN + DBN": references.madmom_beats,
+        "librosa": references.librosa_beats,
     }
-    tempo_methods = {"our BLSTM + comb": rhythm.estimate_tempo, "madmom + comb": rhythm.madmom_tempo,
-                     "librosa": rhythm.librosa_tempo}
-    print(f"Onsets, {args.n} held-out generated loops:\n{rhythm.compare(onset_methods, pieces).round(3)}\n")
-    print(f"Onsets, sample.wav:\n{rhythm.compare(onset_methods, [sample]).round(3)}\n")
-    print(f"Beats, {args.n} held-out generated loops:\n{rhythm.compare(beat_methods, pieces, 'beats').round(3)}\n")
-    print(f"Beats, sample.wav:\n{rhythm.compare(beat_methods, [sample], 'beats').round(3)}\n")
-    print(f"Tempo, {args.n} held-out generated loops:\n{rhythm.compare(tempo_methods, pieces, 'tempo').round(3)}")
+    tempo_methods = {"our BLSTM + comb": beats.estimate_tempo, "madmom + comb": references.madmom_tempo,
+                     "librosa": references.librosa_tempo}
+    print(f"Onsets, {args.n} held-out generated loops:\n{evaluation.compare(onset_methods, pieces).round(3)}\n")
+    print(f"Onsets, sample.wav:\n{evaluation.compare(onset_methods, [sample]).round(3)}\n")
+    print(f"Beats, {args.n} held-out generated loops:\n{evaluation.compare(beat_methods, pieces, 'beats').round(3)}\n")
+    print(f"Beats, sample.wav:\n{evaluation.compare(beat_methods, [sample], 'beats').round(3)}\n")
+    print(f"Tempo, {args.n} held-out generated loops:\n{evaluation.compare(tempo_methods, pieces, 'tempo').round(3)}")
 
 
 if __name__ == "__main__":

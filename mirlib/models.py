@@ -1,575 +1,84 @@
-"""Keras 3 builders of the book's network architectures.
+"""The networks that ship with mirlib, by name: the registry the ``mirlib`` command reads.
 
-Each builder returns an uncompiled :class:`keras.Model` and its docstring gives
-the paper it follows and the input and output shapes. Sequence models take a
-whole excerpt at once, time first: ``(batch, n_frames, ...)`` in and
-``(batch, n_frames, 1)`` out, one activation per frame.
+=====================  ===============  ==============================================
+name                   task             paper
+=====================  ===============  ==============================================
+``onset_cnn``          onsets           Schlüter & Böck, ICASSP 2014
+``onset_rnn``          onsets           Eyben et al. 2010; Böck et al. 2012
+``beat_blstm``         beats, tempo     Böck & Schedl, DAFx 2011
+``music_speech_cnn``   music/speech     Lidy, MIREX 2015
+=====================  ===============  ==============================================
 
-Keras runs on the JAX backend unless ``KERAS_BACKEND`` says otherwise (set it
-before mirlib imports Keras). Weights of the book's trained reference models
-ship with mirlib in ``mirlib/weights/`` (see :func:`weights_path`).
+Each entry is a :class:`mirlib.nn.ShippedModel` defined by its task module
+(:mod:`mirlib.onsets`, :mod:`mirlib.beats`, :mod:`mirlib.musicspeech`):
+its feature settings, builder, training recipe and weights file
+(``mirlib/weights/NAME.weights.h5``). ``mirlib train NAME`` runs the recipe,
+which reproduces the shipped weights on the default backend.
+
+Examples
+--------
+>>> sorted(MODELS)
+['beat_blstm', 'music_speech_cnn', 'onset_cnn', 'onset_rnn']
+>>> get("beats").name, get("beats").fps
+('beat_blstm', 100.0)
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from . import beats, musicspeech, onsets
 
-from ._compat import import_keras
+__all__ = ["MODELS", "get", "load", "train"]
 
-keras = import_keras()
-layers = keras.layers
+#: Shipped networks by name.
+MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN)}
 
-__all__ = [
-    "mlp", "CenterExcerpts", "center_excerpts", "music_speech_cnn", "genre_cnn", "FILTER_SHAPES", "parallel_cnn", "transfer",
-    "onset_cnn", "onset_rnn", "beat_blstm", "weights_path", "save_weights", "count_params",
-]
 
-WEIGHTS_DIR = Path(__file__).parent / "weights"
-
-
-# ---------------------------------------------------------------------------
-# Classification (chapters "Deep learning basics" and "CNNs for music classification")
-# ---------------------------------------------------------------------------
-
-def mlp(n_features, n_classes, hidden=(64, 32), activation="relu", dropout=0.0, l2=0.0, normalization=None):
-    """Fully connected network (multi-layer perceptron) for classification.
-
-    The first example of the ISMIR 2018 tutorial :cite:p:`schindler2018tutorial`:
-    dense layers with a non-linear activation function, optional dropout
-    :cite:p:`srivastava2014dropout` and L2 weight decay against overfitting, and
-    a softmax output over the classes (one sigmoid unit for two classes).
-
-    Parameters
-    ----------
-    n_features : int
-        Features per example.
-    n_classes : int
-        Number of classes; 2 gives one sigmoid output unit.
-    hidden : tuple of int
-        Units of each hidden layer.
-    activation : str
-        Activation function of the hidden layers (``"relu"``, ``"tanh"``, ``"sigmoid"``).
-    dropout : float
-        Dropout rate after every hidden layer (0 switches it off).
-    l2 : float
-        L2 penalty on the weights of every dense layer (0 switches it off).
-    normalization : keras.layers.Normalization or None
-        Adapted input normalisation (training-set mean and variance) to put first.
-
-    Returns
-    -------
-    keras.Model
-        Input ``(batch, n_features)``, output ``(batch, n_classes)`` class
-        probabilities, or ``(batch, 1)`` for two classes.
-
-    Examples
-    --------
-    >>> mlp(80, 6, hidden=(32,)).output_shape
-    (None, 6)
-    """
-    reg = keras.regularizers.L2(l2) if l2 else None
-    inp = keras.Input((n_features,), name="features")
-    x = normalization(inp) if normalization is not None else inp
-    for i, units in enumerate(hidden):
-        x = layers.Dense(units, activation=activation, kernel_regularizer=reg, name=f"dense{i + 1}")(x)
-        if dropout:
-            x = layers.Dropout(dropout, name=f"dropout{i + 1}")(x)
-    out = _classifier_output(x, n_classes, reg)
-    return keras.Model(inp, out, name="mlp")
-
-
-def _classifier_output(x, n_classes, reg=None, name="output"):
-    if n_classes == 2:
-        return layers.Dense(1, activation="sigmoid", kernel_regularizer=reg, name=name)(x)
-    return layers.Dense(n_classes, activation="softmax", kernel_regularizer=reg, name=name)(x)
-
-
-@keras.saving.register_keras_serializable(package="mirlib")
-class CenterExcerpts(layers.Layer):
-    """Subtract each excerpt's mean log-mel value: level (gain) invariance.
-
-    A gain change shifts every value of a log spectrogram by about the same
-    amount, so removing the mean over frames and bands makes a classifier
-    nearly blind to how loud a recording is. A layer without weights (not a
-    ``Lambda``), so that models holding it can be cloned and saved safely.
-
-    Input and output shape ``(batch, n_frames, n_bands)``.
-    """
-
-    def call(self, x):
-        return x - keras.ops.mean(x, axis=(1, 2), keepdims=True)
-
-
-def center_excerpts(X):
-    """Subtract each excerpt's mean log-mel value (what :class:`CenterExcerpts` computes), in NumPy.
-
-    Used to adapt a normalisation layer to centred training excerpts.
-
-    Parameters
-    ----------
-    X : np.ndarray, shape ``(n_excerpts, n_frames, n_bands)``
-
-    Returns
-    -------
-    np.ndarray, float32, same shape
-
-    Examples
-    --------
-    >>> center_excerpts([[[1.0, 3.0]]]).tolist()
-    [[[-1.0, 1.0]]]
-    """
-    import numpy as np
-
-    X = np.asarray(X, dtype=np.float32)
-    return X - X.mean(axis=(1, 2), keepdims=True)
-
-
-def music_speech_cnn(n_frames=80, n_bands=40, filters=15, kernel_size=(8, 12), pool_size=(8, 4), dense_units=32,
-                     dropout=0.5, center=True, normalization=None):
-    """Music/speech CNN after Lidy's MIREX 2015 submission.
-
-    One convolutional layer of 15 filters over log-mel excerpts of 40 bands ×
-    80 frames, ReLU, max-pooling, one fully connected layer and a sigmoid
-    output: the probability that the excerpt is music. This small network won
-    the MIREX 2015 music/speech classification task with 99.73 % accuracy
-    :cite:p:`lidy2015mirex`. The dense layer here has 32 units and the pooling
-    is 8 × 4 (frames × bands), which is enough for the book's few recordings, overfits less and
-    keeps the shipped weights small. Each excerpt's mean is removed first
-    (:func:`center_excerpts`), so loudness does not decide the class.
-
-    Parameters
-    ----------
-    n_frames : int
-        Frames per excerpt (time first).
-    n_bands : int
-        Mel bands.
-    filters : int
-        Number of convolutional filters (feature maps).
-    kernel_size : tuple of int
-        Filter size ``(frames, bands)``.
-    pool_size : tuple of int
-        Max-pooling size ``(frames, bands)``.
-    dense_units : int
-        Units of the fully connected layer.
-    dropout : float
-        Dropout rate before the output.
-    center : bool
-        Remove each excerpt's mean first (level invariance).
-    normalization : keras.layers.Normalization or None
-        Per-band normalisation adapted to the (centred) training excerpts.
-
-    Returns
-    -------
-    keras.Model
-        Input ``(batch, n_frames, n_bands)`` log-mel excerpts, output
-        ``(batch, 1)``: probability of music.
-
-    Examples
-    --------
-    >>> model = music_speech_cnn()
-    >>> model.input_shape, model.output_shape
-    ((None, 80, 40), (None, 1))
-    >>> model.get_layer("conv").kernel.shape
-    (8, 12, 1, 15)
-    """
-    inp = keras.Input((n_frames, n_bands), name="log_mel")
-    x = inp
-    if center:
-        x = CenterExcerpts(name="center")(x)
-    x = normalization(x) if normalization is not None else x
-    x = layers.Reshape((n_frames, n_bands, 1))(x)
-    x = layers.Conv2D(filters, kernel_size, activation="relu", name="conv")(x)
-    x = layers.MaxPooling2D(pool_size, name="pool")(x)
-    x = layers.Flatten()(x)
-    x = layers.Dense(dense_units, activation="relu", name="dense")(x)
-    x = layers.Dropout(dropout)(x)
-    out = layers.Dense(1, activation="sigmoid", name="output")(x)
-    return keras.Model(inp, out, name="music_speech_cnn")
-
-
-#: Filter shapes ``(frames, bands)`` compared in the genre chapter, with the
-#: direction of pooling that follows each (pooling goes across the filter).
-FILTER_SHAPES = {
-    "square": (5, 5),
-    "vertical": (1, 24),     # spans frequency: timbre, harmonics
-    "horizontal": (24, 1),   # spans time: rhythm, note onsets
-}
-
-
-def genre_cnn(n_frames, n_bands, n_classes, filter_shape="square", filters=16, dense_units=32, dropout=0.3,
-              normalization=None):
-    """Single-layer CNN with one filter shape, for comparing shapes.
-
-    Square filters, as in image recognition, see small time-frequency patches;
-    vertical filters span many mel bands of one frame (timbre, the spectral
-    envelope); horizontal filters span many frames of one band (rhythm, onset
-    patterns) :cite:p:`pons2016experimenting`. The convolution is followed by
-    ReLU, max-pooling over the whole remaining input (so the feature maps'
-    positions do not matter), a dense layer and a softmax output.
-
-    Parameters
-    ----------
-    n_frames, n_bands : int
-        Input size, time first.
-    n_classes : int
-        Number of classes.
-    filter_shape : str or tuple of int
-        A key of :data:`FILTER_SHAPES` or a kernel size ``(frames, bands)``.
-    filters : int
-        Number of filters.
-    dense_units : int
-        Units of the dense layer.
-    dropout : float
-        Dropout rate before the output.
-    normalization : keras.layers.Normalization or None
-        Adapted per-band normalisation to put first.
-
-    Returns
-    -------
-    keras.Model
-        Input ``(batch, n_frames, n_bands)``, output ``(batch, n_classes)``.
-        The convolution layer is named ``"conv"``, the dense layer ``"embedding"``.
-
-    Raises
-    ------
-    ValueError
-        For an unknown shape name or a filter larger than the input.
-
-    Examples
-    --------
-    >>> genre_cnn(128, 40, 6, "vertical").get_layer("conv").kernel.shape
-    (1, 24, 1, 16)
-    """
-    kernel = _kernel(filter_shape, n_frames, n_bands)
-    inp = keras.Input((n_frames, n_bands), name="log_mel")
-    x = normalization(inp) if normalization is not None else inp
-    x = layers.Reshape((n_frames, n_bands, 1))(x)
-    x = layers.Conv2D(filters, kernel, activation="relu", name="conv")(x)
-    x = layers.GlobalMaxPooling2D(name="pool")(x)
-    x = layers.Dense(dense_units, activation="relu", name="embedding")(x)
-    x = layers.Dropout(dropout)(x)
-    out = layers.Dense(n_classes, activation="softmax", name="output")(x)
-    return keras.Model(inp, out, name=f"genre_cnn_{filter_shape if isinstance(filter_shape, str) else 'custom'}")
-
-
-def _kernel(shape, n_frames, n_bands):
-    if isinstance(shape, str):
-        if shape not in FILTER_SHAPES:
-            raise ValueError(f"unknown filter shape {shape!r}; choose one of {sorted(FILTER_SHAPES)} or give (frames, bands)")
-        shape = FILTER_SHAPES[shape]
-    frames, bands = (int(v) for v in shape)
-    if not (1 <= frames <= n_frames and 1 <= bands <= n_bands):
-        raise ValueError(f"filter of {frames} frames x {bands} bands does not fit an input of "
-                         f"{n_frames} frames x {n_bands} bands")
-    return frames, bands
-
-
-def parallel_cnn(n_frames, n_bands, n_classes, filters=16, time_kernel=(24, 3), freq_kernel=(3, 24), dense_units=32,
-                 dropout=0.3, output="softmax", normalization=None):
-    """Parallel time/frequency CNN of Pons et al. and Lidy & Schindler (MIREX 2016).
-
-    Two branches read the same log-mel excerpt: one with horizontal filters
-    spanning many frames (temporal, rhythm) and max-pooling across frequency,
-    one with vertical filters spanning many bands (spectral, timbre) and
-    max-pooling across time -- pooling goes in the direction opposite to the
-    filter. Their flattened outputs are concatenated and classified by a dense
-    layer :cite:p:`pons2016experimenting,lidy2016parallel`.
-
-    Parameters
-    ----------
-    n_frames, n_bands : int
-        Input size, time first.
-    n_classes : int
-        Number of outputs.
-    filters : int
-        Filters per branch.
-    time_kernel, freq_kernel : tuple of int
-        Filter sizes ``(frames, bands)`` of the temporal and the spectral branch.
-    dense_units : int
-        Units of the shared dense layer (named ``"embedding"``).
-    dropout : float
-        Dropout rate before the output.
-    output : {"softmax", "sigmoid"}
-        Single-label classification or multi-label tagging.
-    normalization : keras.layers.Normalization or None
-        Adapted per-band normalisation to put first.
-
-    Returns
-    -------
-    keras.Model
-        Input ``(batch, n_frames, n_bands)``, output ``(batch, n_classes)``.
-
-    Raises
-    ------
-    ValueError
-        If a kernel does not fit the input or ``output`` is unknown.
-
-    Examples
-    --------
-    >>> model = parallel_cnn(128, 40, 6)
-    >>> model.output_shape
-    (None, 6)
-    >>> [model.get_layer(n).kernel.shape[:2] for n in ("conv_time", "conv_freq")]
-    [(24, 3), (3, 24)]
-    """
-    if output not in ("softmax", "sigmoid"):
-        raise ValueError(f"output must be 'softmax' or 'sigmoid', got {output!r}")
-    time_kernel = _kernel(time_kernel, n_frames, n_bands)
-    freq_kernel = _kernel(freq_kernel, n_frames, n_bands)
-    inp = keras.Input((n_frames, n_bands), name="log_mel")
-    x = normalization(inp) if normalization is not None else inp
-    x = layers.Reshape((n_frames, n_bands, 1))(x)
-    t = layers.Conv2D(filters, time_kernel, activation="relu", name="conv_time")(x)
-    t = layers.MaxPooling2D((1, t.shape[2]), name="pool_freq")(t)        # across all bands
-    t = layers.MaxPooling2D((4, 1), name="pool_time_coarse")(t)          # keep a coarse time axis
-    f = layers.Conv2D(filters, freq_kernel, activation="relu", name="conv_freq")(x)
-    f = layers.MaxPooling2D((f.shape[1], 1), name="pool_time")(f)        # across all frames
-    x = layers.Concatenate(name="concat")([layers.Flatten()(t), layers.Flatten()(f)])
-    x = layers.Dense(dense_units, activation="relu", name="embedding")(x)
-    x = layers.Dropout(dropout)(x)
-    out = layers.Dense(n_classes, activation=output, name="output")(x)
-    return keras.Model(inp, out, name="parallel_cnn")
-
-
-def transfer(model, n_outputs, output="sigmoid", freeze=True, layer="embedding"):
-    """A new model that reuses a trained network up to one layer (transfer learning).
-
-    The layers up to and including ``layer`` keep their trained weights (and
-    are frozen if asked); a new output layer is put on top. Used to pre-train on
-    genre classification and fine-tune on tagging with few examples
-    :cite:p:`choi2017transfer`.
-
-    Parameters
-    ----------
-    model : keras.Model
-        The pre-trained network.
-    n_outputs : int
-        Outputs of the new head (e.g. number of tags).
-    output : {"sigmoid", "softmax"}
-        Multi-label (sigmoid) or single-label (softmax) head.
-    freeze : bool
-        Keep the reused layers fixed (only the head trains).
-    layer : str
-        Name of the last reused layer.
-
-    Returns
-    -------
-    keras.Model
-        Same input as ``model``, output ``(batch, n_outputs)``.
-
-    Raises
-    ------
-    ValueError
-        If ``model`` has no layer named ``layer``.
-    """
-    names = [lay.name for lay in model.layers]
-    if layer not in names:
-        raise ValueError(f"model {model.name!r} has no layer {layer!r}; its layers: {names}")
-    base = keras.Model(model.input, model.get_layer(layer).output, name=f"{model.name}_base")
-    base.trainable = not freeze
-    out = layers.Dense(n_outputs, activation=output, name="new_output")(base.output)
-    return keras.Model(base.input, out, name=f"{model.name}_transfer")
-
-
-def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), dense_units=256, normalization=None):
-    """CNN onset detector of Schlüter & Böck (ICASSP 2014).
-
-    The paper classifies every frame from a 15-frame window (±7 frames) of
-    log-mel spectrograms computed with three frame sizes, stacked as channels:
-    convolution 10 × (7 × 3) + tanh, max-pooling 1 × 3 over frequency,
-    convolution 20 × (3 × 3) + tanh, max-pooling 1 × 3, a dense layer of 256
-    sigmoid units and one sigmoid output :cite:p:`schlueter2014improved`.
-    Here the window slides over the whole excerpt: the dense layer is a
-    convolution spanning the remaining context, so one call gives the
-    activation of every frame (the same function, computed without copying
-    windows). The input is padded with ``context`` frames of silence at both ends.
-
-    Parameters
-    ----------
-    n_bands : int
-        Mel bands per spectrogram.
-    n_channels : int
-        Number of spectrograms (frame sizes) stacked as channels.
-    context : int
-        Frames of context on each side (7 gives the paper's 15-frame window).
-    filters : tuple of two int
-        Filters of the two convolutional layers.
-    dense_units : int
-        Units of the dense (fully connected) layer.
-    normalization : keras.layers.Normalization or None
-        Adapted input normalisation (per band and channel) to put first.
-
-    Returns
-    -------
-    keras.Model
-        Input ``(batch, n_frames, n_bands, n_channels)``, output
-        ``(batch, n_frames, 1)``: onset probability per frame.
-
-    Examples
-    --------
-    >>> model = onset_cnn()
-    >>> model.output_shape
-    (None, None, 1)
-    """
-    inp = keras.Input((None, n_bands, n_channels), name="log_mel")
-    # pad with silence (log-mel 0) before normalising, so that the ends of an
-    # excerpt look like silence, not like an average frame after silence
-    x = layers.ZeroPadding2D(((context, context), (0, 0)))(inp)
-    x = normalization(x) if normalization is not None else x
-    x = layers.Conv2D(filters[0], (7, 3), activation="tanh", name="conv1")(x)
-    x = layers.MaxPooling2D((1, 3), name="pool1")(x)
-    x = layers.Conv2D(filters[1], (3, 3), activation="tanh", name="conv2")(x)
-    x = layers.MaxPooling2D((1, 3), name="pool2")(x)
-    remaining = 2 * context + 1 - 6 - 2
-    x = layers.Conv2D(dense_units, (remaining, x.shape[2]), activation="sigmoid", name="dense")(x)
-    x = layers.Dropout(0.5)(x)
-    x = layers.Conv2D(1, (1, 1), activation="sigmoid", name="output")(x)
-    out = layers.Reshape((-1, 1))(x)
-    return keras.Model(inp, out, name="onset_cnn")
-
-
-def onset_rnn(n_features, units=25, n_layers=2, bidirectional=True, normalization=None):
-    """(B)LSTM onset detector after Eyben et al. (2010) and Böck et al. (2012).
-
-    Stacked (bidirectional) LSTM layers :cite:p:`hochreiter1997long` read
-    log-magnitude spectrograms of several frame sizes and their positive
-    first-order differences and output an onset probability per frame
-    :cite:p:`eyben2010universal,boeck2012online`. The offline (bidirectional)
-    variant sees the future as well as the past of each frame.
-
-    Parameters
-    ----------
-    n_features : int
-        Features per frame.
-    units : int
-        LSTM units per layer and direction.
-    n_layers : int
-        Number of recurrent layers.
-    bidirectional : bool
-        Offline BLSTM (True) or online, causal LSTM (False).
-    normalization : keras.layers.Normalization or None
-        Adapted input normalisation to put first.
-
-    Returns
-    -------
-    keras.Model
-        Input ``(batch, n_frames, n_features)``, output ``(batch, n_frames, 1)``.
-
-    Examples
-    --------
-    >>> onset_rnn(240, units=8, n_layers=1).count_params()
-    15953
-    """
-    return _recurrent(n_features, units, n_layers, bidirectional, normalization, "onset_rnn")
-
-
-def beat_blstm(n_features, units=25, n_layers=3, normalization=None):
-    """BLSTM beat activation network of Böck & Schedl (DAFx 2011).
-
-    Three bidirectional LSTM layers of 25 units per direction read
-    log-magnitude spectrograms of three frame sizes with their positive
-    first-order differences, at 100 frames per second, and output a beat
-    probability per frame :cite:p:`boeck2011enhanced`. The bidirectional context
-    of several seconds lets the network learn the regularity of beats, not only
-    where notes start; a beat tracker (peak picking or madmom's dynamic Bayesian
-    network :cite:p:`krebs2015efficient`) turns the activation into beat times.
-
-    Parameters
-    ----------
-    n_features : int
-        Features per frame.
-    units : int
-        LSTM units per layer and direction.
-    n_layers : int
-        Number of BLSTM layers.
-    normalization : keras.layers.Normalization or None
-        Adapted input normalisation to put first.
-
-    Returns
-    -------
-    keras.Model
-        Input ``(batch, n_frames, n_features)``, output ``(batch, n_frames, 1)``.
-
-    Examples
-    --------
-    >>> beat_blstm(240).output_shape
-    (None, None, 1)
-    """
-    return _recurrent(n_features, units, n_layers, True, normalization, "beat_blstm")
-
-
-def _recurrent(n_features, units, n_layers, bidirectional, normalization, name):
-    inp = keras.Input((None, n_features), name="features")
-    x = normalization(inp) if normalization is not None else inp
-    for i in range(n_layers):
-        lstm = layers.LSTM(units, return_sequences=True, name=f"lstm{i + 1}")
-        x = layers.Bidirectional(lstm, name=f"blstm{i + 1}")(x) if bidirectional else lstm(x)
-    out = layers.Dense(1, activation="sigmoid", name="output")(x)
-    return keras.Model(inp, out, name=name)
-
-
-def count_params(model):
-    """Number of trainable parameters of a Keras model.
-
-    Unlike :meth:`keras.Model.count_params`, the statistics of a
-    Normalization layer (not trained) are not counted.
-
-    Examples
-    --------
-    >>> count_params(onset_rnn(10, units=4, n_layers=1))
-    489
-    """
-    return int(sum(int(w.numpy().size) for w in model.trainable_weights))
-
-
-def save_weights(model, path):
-    """Save a network's weights without the optimiser's state.
-
-    ``model.save_weights`` of a compiled Keras model also writes the
-    optimiser's variables (Adam keeps two per weight), which triples the file
-    and is not needed to use the model. This saves an uncompiled copy, rebuilt
-    from the model's configuration, with the same weights (including
-    normalisation statistics). (``keras.models.clone_model`` and
-    ``model_from_json`` would not do: they compile the copy like the original.)
-
-    Parameters
-    ----------
-    model : keras.Model
-        A trained network (compiled or not).
-    path : str or pathlib.Path
-        File to write; must end in ``.weights.h5``.
-
-    Raises
-    ------
-    ValueError
-        If ``path`` does not end in ``.weights.h5`` (Keras' requirement).
-    """
-    if not str(path).endswith(".weights.h5"):
-        raise ValueError(f"weights file must end in .weights.h5, got {path}")
-    clean = model.__class__.from_config(model.get_config())
-    clean.set_weights(model.get_weights())
-    clean.save_weights(str(path))
-
-
-def weights_path(name):
-    """Path of the shipped weights of a reference model.
+def get(name):
+    """The shipped network of a name (or of an alias such as ``"beats"``).
 
     Parameters
     ----------
     name : str
-        Model name, e.g. ``"onset_cnn"`` or ``"beat_blstm"``.
 
     Returns
     -------
-    pathlib.Path
+    mirlib.nn.ShippedModel
 
     Raises
     ------
-    FileNotFoundError
-        If mirlib ships no weights of that name; the message lists those it has.
+    ValueError
+        For an unknown name; the message lists the known ones.
     """
-    path = WEIGHTS_DIR / f"{name}.weights.h5"
-    if not path.is_file():
-        have = sorted(p.name.split(".")[0] for p in WEIGHTS_DIR.glob("*.weights.h5"))
-        raise FileNotFoundError(f"no shipped weights {path.name} in {WEIGHTS_DIR}; available: {have}")
-    return path
+    for model in MODELS.values():
+        if name == model.name or name in model.aliases:
+            return model
+    raise ValueError(f"unknown model {name!r}; shipped models: {sorted(MODELS)}")
+
+
+def load(name, path=None):
+    """The trained network ``name`` with its shipped weights (or those in ``path``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    FileNotFoundError
+        If the weights file does not exist.
+    """
+    return get(name).load(path)
+
+
+def train(name, **overrides):
+    """Train the network ``name`` by its recipe (keyword arguments override it).
+
+    Returns
+    -------
+    mirlib.nn.History
+        With the trained network as ``.model``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or training argument.
+    """
+    return get(name).train(**overrides)

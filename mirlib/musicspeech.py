@@ -6,12 +6,12 @@ The processing chain, at 22.05 kHz and 43 frames per second::
       -> CNN (Lidy, MIREX 2015) -> P(music) per excerpt -> mean over the file
 
 The data are real recordings: librosa's musical examples (music) and its
-LibriSpeech clips (speech). Evaluation always splits **by recording**: the
+LibriSpeech clips (speech). The features are :data:`mirlib.features.CLASSIFICATION`. Evaluation always splits **by recording**: the
 excerpts of one recording are never in both the training and the test set, or
 the network could recognise the recording instead of the class
 (:func:`leave_one_recording_out`). The trained reference model ships with
-mirlib; :func:`train` reproduces it (``mirlib train music-speech``) and
-:func:`classify_file` is what ``mirlib music-speech`` runs.
+mirlib (:data:`MUSIC_SPEECH_CNN`); its recipe reproduces it (``mirlib train
+music_speech_cnn``) and :func:`classify_file` is what ``mirlib music-speech`` runs.
 """
 
 from __future__ import annotations
@@ -21,10 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import audio as _audio
-from . import data, styles
+from . import nn
+from .data import augment
+from .data.recordings import example
+from .features.settings import CLASSIFICATION
+from .features.spectral import excerpts
 
-__all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "excerpts", "Corpus", "load_corpora",
-           "build", "train", "save_weights", "load_model", "leave_one_recording_out", "classify", "classify_file"]
+__all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "RECIPE", "excerpts", "Corpus", "load_corpora",
+           "MUSIC_SPEECH_CNN", "train", "load_model", "leave_one_recording_out", "classify", "classify_file"]
 
 #: librosa example -> class (0 = speech, 1 = music).
 RECORDINGS = {
@@ -33,8 +37,8 @@ RECORDINGS = {
 }
 #: Class names in index order.
 CLASSES = ("speech", "music")
-#: Sample rate in Hz.
-SR = styles.SR
+#: Sample rate in Hz (that of :data:`mirlib.features.CLASSIFICATION`).
+SR = CLASSIFICATION.sr
 #: Frames per excerpt (80 frames at 43 fps: 1.86 s), as in Lidy's model.
 N_FRAMES = 80
 #: Hop between excerpts in frames (50 % overlap).
@@ -44,47 +48,6 @@ EXCERPT_HOP = 40
 #: semitones (other "speakers"), 10 epochs of Adam with balanced class weights.
 RECIPE = dict(epochs=10, batch_size=32, learning_rate=1e-3, seed=0, music_hop=40, speech_hop=20,
               pitch_shifts=(-4, -2, 2, 4))
-
-
-def excerpts(S, n_frames=N_FRAMES, hop=EXCERPT_HOP):
-    """Cut a spectrogram into overlapping excerpts, padding short input with silence.
-
-    Parameters
-    ----------
-    S : np.ndarray, shape ``(n_frames_total, n_bands)``
-        Log-mel spectrogram, time first.
-    n_frames : int
-        Frames per excerpt.
-    hop : int
-        Frames between excerpt starts.
-
-    Returns
-    -------
-    np.ndarray, shape ``(n_excerpts, n_frames, n_bands)``
-        At least one excerpt; a spectrogram shorter than ``n_frames`` is padded
-        with zeros (log-mel of silence) at the end.
-
-    Raises
-    ------
-    ValueError
-        For an empty spectrogram or a non-positive size.
-
-    Examples
-    --------
-    >>> excerpts(np.ones((200, 40))).shape
-    (4, 80, 40)
-    >>> excerpts(np.ones((30, 40))).shape
-    (1, 80, 40)
-    """
-    S = np.asarray(S, dtype=np.float32)
-    if S.ndim != 2 or len(S) == 0:
-        raise ValueError(f"expected a spectrogram of shape (n_frames, n_bands), got {S.shape}")
-    if n_frames < 1 or hop < 1:
-        raise ValueError(f"n_frames and hop must be positive, got {n_frames} and {hop}")
-    if len(S) < n_frames:
-        S = np.pad(S, ((0, n_frames - len(S)), (0, 0)))
-    starts = range(0, len(S) - n_frames + 1, hop)
-    return np.stack([S[s:s + n_frames] for s in starts])
 
 
 @dataclass
@@ -156,20 +119,18 @@ def load_corpora(recordings=None):
     ValueError
         For an unknown example name or a class other than 0 or 1.
     """
-    from . import augment
-
     recordings = RECORDINGS if recordings is None else recordings
     test, training = [], []
     for name, label in recordings.items():
         if label not in (0, 1):
             raise ValueError(f"class of {name!r} must be 0 (speech) or 1 (music), got {label!r}")
-        signal, _ = _audio.load(data.example(name), sr=SR)
-        S = styles.log_mel(signal, SR)
+        signal, _ = _audio.load(example(name), sr=SR)
+        S = CLASSIFICATION(signal, SR)
         test.append((name, label, excerpts(S), False))
         hop = RECIPE["speech_hop"] if label == 0 else RECIPE["music_hop"]
         training.append((name, label, excerpts(S, hop=hop), False))
         if label == 0:
-            training += [(name, label, excerpts(styles.log_mel(augment.pitch_shift(signal, SR, s), SR), hop=hop), True)
+            training += [(name, label, excerpts(CLASSIFICATION(augment.pitch_shift(signal, SR, s), SR), hop=hop), True)
                          for s in RECIPE["pitch_shifts"]]
     return _corpus(test), _corpus(training)
 
@@ -181,36 +142,14 @@ def _corpus(parts):
                   np.concatenate([np.full(len(E), augmented) for _, _, E, augmented in parts]))
 
 
-def build(X_train=None):
-    """The music/speech CNN (:func:`mirlib.models.music_speech_cnn`), normalised with ``X_train``'s statistics.
-
-    Parameters
-    ----------
-    X_train : np.ndarray, shape ``(n_excerpts, 80, 40)``, or None
-        Training excerpts for the per-band normalisation; None builds the
-        layer unadapted (weights are loaded afterwards).
-
-    Returns
-    -------
-    keras.Model
-    """
-    from . import learn, models
-    from ._compat import import_keras
-
-    if X_train is None:
-        norm = import_keras().layers.Normalization(axis=-1, name="normalization")
-        norm.build((None, N_FRAMES, styles.N_BANDS))
-    else:
-        norm = learn.normalization(models.center_excerpts(X_train))
-    return models.music_speech_cnn(N_FRAMES, styles.N_BANDS, normalization=norm)
-
-
 def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, log_dir=None):
     """Train the music/speech CNN on a corpus.
 
-    With the defaults (``RECIPE``) on the training corpus of :func:`load_corpora` this reproduces the
-    shipped weights. Class imbalance (librosa has much more music than speech)
-    is handled by weighting each class's excerpts inversely to its count.
+    With the defaults (:data:`RECIPE`) on the training corpus of
+    :func:`load_corpora` this reproduces the shipped weights. The input
+    normalisation is adapted to the (centred) training excerpts; class
+    imbalance (librosa has much more music than speech) is handled by
+    weighting each class's excerpts inversely to its count.
 
     Parameters
     ----------
@@ -219,7 +158,7 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
     epochs : int or None
         Passes over the data.
     seed : int or None
-        Seed of initialisation and batch order.
+        Seed of initialisation, dropout and batch order.
     class_weight : "balanced" or dict or None
         Per-class loss weights.
     verbose : int
@@ -229,58 +168,49 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
 
     Returns
     -------
-    model : keras.Model
-    history : dict
-        As returned by :func:`mirlib.learn.fit`.
+    mirlib.nn.History
+        Loss and accuracy per epoch, with the trained network as ``.model``.
 
     Raises
     ------
     ValueError
         If the corpus lacks one of the two classes.
     """
-    from . import learn
-    from ._compat import import_keras
-
     if len(np.unique(corpus.y)) != 2:
         raise ValueError("the training corpus must contain both music and speech excerpts")
-    weights = learn.balanced_class_weight(corpus.y) if class_weight == "balanced" else class_weight
-    seed = RECIPE["seed"] if seed is None else seed
-    import_keras().utils.set_random_seed(seed)   # before building: initial weights depend on it
-    model = build(corpus.X)
-    history = learn.fit(model, corpus.X, corpus.y, epochs=RECIPE["epochs"] if epochs is None else epochs,
-                        batch_size=RECIPE["batch_size"], learning_rate=RECIPE["learning_rate"],
-                        class_weight=weights, seed=seed, verbose=verbose,
-                        log_dir=log_dir)
-    return model, history
+    weights = nn.balanced_class_weight(corpus.y) if class_weight == "balanced" else class_weight
+    return nn.train(lambda: MUSIC_SPEECH_CNN.untrained(nn.center_excerpts(corpus.X)), corpus.X, corpus.y,
+                    epochs=RECIPE["epochs"] if epochs is None else epochs, batch_size=RECIPE["batch_size"],
+                    learning_rate=RECIPE["learning_rate"], class_weight=weights,
+                    seed=RECIPE["seed"] if seed is None else seed, verbose=verbose, log_dir=log_dir)
 
 
-def save_weights(model, path):
-    """Save a model's weights with its normalisation statistics, without optimiser state.
+def _train_reference(model, epochs, seed, verbose=0, log_dir=None, **recipe):
+    """The recipe of :data:`MUSIC_SPEECH_CNN`: :func:`train` on the training corpus of :func:`load_corpora`."""
+    _, corpus = load_corpora()
+    history = train(corpus, epochs=epochs, seed=seed, verbose=verbose, log_dir=log_dir)
+    history["n_excerpts"], history["n_recordings"] = len(corpus), len(set(corpus.recording))
+    return history
 
-    Parameters
-    ----------
-    model : keras.Model
-        A trained music/speech CNN (compiled or not).
-    path : str or Path
-        File to write; must end in ``.weights.h5``.
 
-    Raises
-    ------
-    ValueError
-        If ``path`` does not end in ``.weights.h5`` (see :func:`mirlib.models.save_weights`).
-    """
-    from . import models
-
-    models.save_weights(model, path)
+#: The music/speech CNN after Lidy (MIREX 2015), trained on librosa's recordings.
+MUSIC_SPEECH_CNN = nn.ShippedModel(
+    name="music_speech_cnn", task="music/speech", paper="lidy2015mirex",
+    description="music/speech CNN (Lidy, MIREX 2015) on 40-band log-mel excerpts of 80 frames, 43 fps",
+    features=CLASSIFICATION, inputs="excerpts", outputs=("music",),
+    build=lambda norm: nn.music_speech_cnn(N_FRAMES, CLASSIFICATION.n_bands, normalization=norm),
+    normalization_axis=-1, input_shape=(N_FRAMES, CLASSIFICATION.n_bands),
+    trainer=_train_reference, recipe=dict(epochs=RECIPE["epochs"], seed=RECIPE["seed"]),
+    aliases=("music-speech",))
 
 
 def load_model(path=None):
-    """The trained reference music/speech CNN, from the weights shipped with mirlib.
+    """The trained reference music/speech CNN (:meth:`MUSIC_SPEECH_CNN.load <mirlib.nn.ShippedModel.load>`).
 
     Parameters
     ----------
     path : str or None
-        Other weights to load (e.g. written by ``mirlib train music-speech``).
+        Other weights to load (e.g. written by ``mirlib train music_speech_cnn``).
 
     Returns
     -------
@@ -291,16 +221,7 @@ def load_model(path=None):
     FileNotFoundError
         If the weights file does not exist.
     """
-    from pathlib import Path
-
-    from . import models
-
-    path = models.weights_path("music_speech_cnn") if path is None else Path(path)
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"no weights file {path}")
-    model = build()
-    model.load_weights(str(path))
-    return model
+    return MUSIC_SPEECH_CNN.load(path)
 
 
 def leave_one_recording_out(corpus, test_corpus=None, epochs=None, seed=None, class_weight="balanced",
@@ -327,17 +248,15 @@ def leave_one_recording_out(corpus, test_corpus=None, epochs=None, seed=None, cl
     """
     import pandas as pd
 
-    from . import learn
-
     test_corpus = corpus.where(~corpus.augmented) if test_corpus is None else test_corpus
     rows = []
     for name in (dict.fromkeys(corpus.recording) if recordings is None else recordings):
         if name not in set(corpus.recording):
             raise ValueError(f"no recording {name!r} in the corpus")
-        model, _ = train(corpus.where(corpus.recording != name), epochs=epochs, seed=seed,
-                         class_weight=class_weight)
+        model = train(corpus.where(corpus.recording != name), epochs=epochs, seed=seed,
+                      class_weight=class_weight).model
         test = test_corpus.recording == name
-        p = learn.predict(model, test_corpus.X[test])[:, 0]
+        p = nn.predict(model, test_corpus.X[test])[:, 0]
         rows.append(pd.DataFrame({"recording": name, "true": test_corpus.y[test],
                                   "predicted": (p >= 0.5).astype(int), "p_music": p}))
     return pd.concat(rows, ignore_index=True)
@@ -367,10 +286,8 @@ def classify(model, y, sr):
     ValueError
         For an empty, silent or non-finite signal or another sample rate.
     """
-    from . import learn
-
     _audio.check_signal(y, sr, name="signal", allow_silence=False)
-    p = float(np.mean(learn.predict(model, excerpts(styles.log_mel(y, sr)))[:, 0]))
+    p = float(np.mean(nn.predict(model, excerpts(CLASSIFICATION(y, sr), N_FRAMES, EXCERPT_HOP))[:, 0]))
     return CLASSES[int(p >= 0.5)], p
 
 

@@ -1,61 +1,46 @@
-"""Onset detection functions and peak picking.
+"""Onset detection: hand-made detection functions and the book's onset networks.
 
 An onset detector has two stages :cite:p:`bello2005tutorial,boeck2012evaluating`:
 
 1. an *onset detection function* (ODF) or *activation function*, one value per
-   frame that is high where a note starts: here spectral flux and SuperFlux
-   (hand-made) or the output of a trained network (:mod:`mirlib.rhythm`);
-2. *peak picking*, which turns the activation function into onset times in
-   seconds.
+   frame that is high where a note starts: spectral flux and SuperFlux
+   (hand-made), or the output of a trained network;
+2. *peak picking* (:func:`pick_peaks`), which turns it into onset times in seconds.
 
-All activation functions are one-dimensional arrays of shape ``(n_frames,)``
-with an explicit frame rate ``fps`` in frames per second.
+The networks' processing chain, in the manner of madmom's processors
+:cite:p:`boeck2016madmom`, with the frame rate carried at every step::
+
+    signal (any sample rate, checked once, resampled to 44.1 kHz)
+      -> RHYTHM features: multi-resolution log-mel spectrogram, 100 fps
+      -> network (ONSET_CNN or ONSET_RNN) -> Activations at 100 fps
+      -> peak picking (ONSET_PEAKS) -> onset times in seconds
+
+* :data:`ONSET_CNN`: the CNN of Schlüter & Böck :cite:p:`schlueter2014improved`;
+* :data:`ONSET_RNN`: a BLSTM after Eyben et al. and Böck et al.
+  :cite:p:`eyben2010universal,boeck2012online`.
+
+Both are trained on loops rendered by :mod:`mirlib.synth` with exact
+annotations (:func:`train_on_loops`); ``mirlib train onset_cnn`` reproduces the
+shipped weights. madmom's and librosa's detectors are in :mod:`mirlib.references`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._compat import import_madmom
+from . import nn
 from .audio import check_signal
+from .features.activations import Activations, check_activation
+from .features.postprocessing import pick_peaks
+from .features.settings import RHYTHM
+from .synth.rhythm import make_examples
 
-__all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation"]
+__all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
+           "activation", "detect_onsets", "train_on_loops"]
 
-
-def check_activation(activation, fps=None, name="activation"):
-    """Check an activation function and return it as a float array.
-
-    Parameters
-    ----------
-    activation : array_like, shape ``(n_frames,)``
-        One value per frame.
-    fps : float or None
-        Frame rate in frames per second, checked to be positive if given.
-    name : str
-        What to call the array in error messages.
-
-    Returns
-    -------
-    np.ndarray, float64, shape ``(n_frames,)``
-
-    Raises
-    ------
-    ValueError
-        If it is not one-dimensional, is empty, holds NaN or infinite values, or
-        ``fps`` is not a positive number.
-    """
-    a = np.asarray(activation, dtype=float)
-    if a.ndim == 2 and a.shape[1] == 1:
-        a = a[:, 0]
-    if a.ndim != 1:
-        raise ValueError(f"{name} must have shape (n_frames,), got {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name} is empty")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if fps is not None and not (np.isfinite(fps) and fps > 0):
-        raise ValueError(f"frame rate must be a positive number of frames per second, got {fps!r}")
-    return a
+#: Peak-picking settings of the onset networks, tuned once on generated
+#: validation loops (seeds 20000+) and kept fixed for every evaluation.
+ONSET_PEAKS = dict(threshold=0.4, pre_max=0.01, post_max=0.01, combine=0.03)
 
 
 def spectral_flux(S, lag=1):
@@ -129,7 +114,8 @@ def superflux(y, sr, hop_size=441, frame_size=2048, n_mels=138, lag=2, max_size=
 
     Returns
     -------
-    np.ndarray, float32, shape ``(n_frames,)``
+    Activations, shape ``(n_frames,)``
+        At ``sr / hop_size`` frames per second.
 
     Raises
     ------
@@ -142,66 +128,139 @@ def superflux(y, sr, hop_size=441, frame_size=2048, n_mels=138, lag=2, max_size=
     S = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=frame_size, hop_length=hop_size, fmin=27.5,
                                        fmax=min(16000.0, sr / 2), n_mels=n_mels)
     S = librosa.power_to_db(S, ref=np.max)
-    odf = librosa.onset.onset_strength(S=S, sr=sr, hop_length=hop_size, lag=lag, max_size=max_size)
-    return odf.astype(np.float32)
+    odf = librosa.onset.onset_strength(S=S, sr=sr, n_fft=frame_size, hop_length=hop_size, lag=lag,
+                                       max_size=max_size)
+    return Activations(odf, fps=sr / hop_size)
 
 
-def pick_peaks(activation, fps, threshold=0.5, smooth=0.0, pre_avg=0.0, post_avg=0.0, pre_max=0.0,
-               post_max=0.0, combine=0.03):
-    """Onset times from an activation function by peak picking.
+def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
+                   examples=None, log_dir=None, verbose=0):
+    """Train a shipped rhythm network on generated loops (its recipe).
 
-    A frame is an onset if it is the maximum within ``[-pre_max, +post_max]``
-    seconds, exceeds the moving average over ``[-pre_avg, +post_avg]`` seconds
-    by more than ``threshold``, and lies more than ``combine`` seconds after the
-    previous onset (minimum distance). This is madmom's
-    :class:`~madmom.features.onsets.OnsetPeakPickingProcessor`
-    :cite:p:`boeck2012evaluating,boeck2016madmom`, with every window given in
-    seconds so that the same values work at any frame rate.
+    Renders ``n_train`` loops (seeds ``0 .. n_train - 1``,
+    :func:`mirlib.synth.make_examples`), pads them to one batch with a mask
+    (:func:`mirlib.nn.pad_sequences`), adapts the input normalisation to the
+    training frames, and minimises binary cross-entropy with Adam on whole
+    loops (:func:`mirlib.nn.train`).
 
     Parameters
     ----------
-    activation : array_like, shape ``(n_frames,)``
-        Onset activation function.
-    fps : float
-        Its frame rate in frames per second.
-    threshold : float
-        Minimum height above the moving average (absolute height if both
-        averaging windows are 0).
-    smooth : float
-        Length in seconds of a Hamming window that smooths the activation first
-        (0: no smoothing).
-    pre_avg, post_avg : float
-        Moving-average window before and after each frame, in seconds.
-    pre_max, post_max : float
-        Moving-maximum window before and after each frame, in seconds.
-    combine : float
-        Minimum distance between two onsets, in seconds; a later peak closer
-        than this to the last onset is dropped.
+    model : mirlib.nn.ShippedModel
+        The network to train, e.g. :data:`ONSET_CNN` or :data:`mirlib.beats.BEAT_BLSTM`;
+        its ``outputs`` name the targets (``"onsets"``, ``"beats"``, ...).
+    n_train : int
+        Number of generated training loops.
+    epochs, batch_size, learning_rate
+        As in :func:`mirlib.nn.train`.
+    seed : int
+        Seed of weight initialisation and batch order.
+    length : float
+        Approximate loop length in seconds.
+    examples : list of mirlib.synth.Example or None
+        Training examples to use instead of rendering ``n_train`` loops.
+    log_dir : str or None
+        Write TensorBoard logs there.
+    verbose : int
+        Keras verbosity.
 
     Returns
     -------
-    np.ndarray, float64, shape ``(n_onsets,)``
+    mirlib.nn.History
+        Loss per epoch, ``"seconds"``, and the trained network as ``.model``.
+    """
+    if examples is None:
+        examples = make_examples(range(n_train), length=length)
+    # computed once, for the normalisation and the batch
+    xs = [e.inputs(model.inputs) for e in examples]
+    ys = [e.target(model.outputs) for e in examples]
+    X, Y, W = nn.pad_sequences(xs, ys)
+    return nn.train(lambda: model.untrained(np.concatenate(xs)[None]), X, Y, sample_weight=W,
+                    loss="binary_crossentropy", metrics=[], epochs=epochs, batch_size=batch_size,
+                    learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
+
+
+#: The CNN onset detector of Schlüter & Böck (ICASSP 2014), trained on generated loops.
+ONSET_CNN = nn.ShippedModel(
+    name="onset_cnn", task="onsets", paper="schlueter2014improved",
+    description="onset CNN (Schlüter & Böck 2014) on a 3-resolution log-mel stack, 100 fps",
+    features=RHYTHM, inputs="stack", outputs=("onsets",),
+    build=lambda norm: nn.onset_cnn(RHYTHM.n_bands, RHYTHM.n_channels, normalization=norm),
+    normalization_axis=(-2, -1), input_shape=(None, RHYTHM.n_bands, RHYTHM.n_channels),
+    trainer=train_on_loops, recipe=dict(n_train=120, epochs=20, seed=0, length=6.0, batch_size=8,
+                                        learning_rate=1e-3),
+    aliases=("onsets",))
+
+#: The BLSTM onset detector after Eyben et al. (2010) and Böck et al. (2012).
+ONSET_RNN = nn.ShippedModel(
+    name="onset_rnn", task="onsets", paper="eyben2010universal,boeck2012online",
+    description="onset BLSTM (Eyben et al. 2010) on log-mel stack + positive difference, 100 fps",
+    features=RHYTHM, inputs="flat", outputs=("onsets",),
+    build=lambda norm: nn.onset_rnn(2 * RHYTHM.n_bands * RHYTHM.n_channels, normalization=norm),
+    normalization_axis=-1, input_shape=(None, 2 * RHYTHM.n_bands * RHYTHM.n_channels),
+    trainer=train_on_loops, recipe=dict(n_train=120, epochs=20, seed=0, length=6.0, batch_size=8,
+                                        learning_rate=1e-3),
+    aliases=("onsets_rnn",))
+
+_NETWORKS = {"onset_cnn": ONSET_CNN, "onset_rnn": ONSET_RNN}
+
+
+def activation(y, sr, network="onset_cnn", model=None):
+    """Onset activation function of an onset network.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz (resampled to 44.1 kHz).
+    network : {"onset_cnn", "onset_rnn"}
+        Which network: its features and, without ``model``, its shipped weights.
+    model : keras.Model or None
+        Other weights of the same network, e.g. trained by ``ONSET_CNN.train()``.
+
+    Returns
+    -------
+    Activations, shape ``(n_frames,)``
+        Onset probability per frame at 100 fps.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal, a bad sample rate or an
+        unknown network.
+    FileNotFoundError
+        If no model is given and the shipped weights are missing.
+    """
+    if network not in _NETWORKS:
+        raise ValueError(f"unknown onset network {network!r}; choose one of {sorted(_NETWORKS)}")
+    return _NETWORKS[network].activation(y, sr, model)[:, 0]
+
+
+def detect_onsets(y, sr, network="onset_cnn", model=None, **peaks):
+    """Onset times in seconds from an onset network and peak picking.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz.
+    network : {"onset_cnn", "onset_rnn"}
+        The shipped CNN or BLSTM (see :func:`activation`).
+    model : keras.Model or None
+        Other weights of the same network.
+    **peaks
+        Peak-picking parameters overriding :data:`ONSET_PEAKS` (see
+        :func:`pick_peaks`).
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_onsets,)``
         Onset times in seconds.
 
     Raises
     ------
     ValueError
-        For a bad activation (see :func:`check_activation`), a bad ``fps`` or a
-        negative window.
-
-    Examples
-    --------
-    >>> act = np.zeros(100); act[[10, 12, 50]] = [1.0, 0.8, 0.9]
-    >>> pick_peaks(act, fps=100, threshold=0.5, combine=0.03)
-    array([0.1, 0.5])
+        For a bad signal (see :func:`activation`) or bad peak-picking values.
     """
-    act = check_activation(activation, fps)
-    for name, value in dict(smooth=smooth, pre_avg=pre_avg, post_avg=post_avg, pre_max=pre_max,
-                            post_max=post_max, combine=combine).items():
-        if not value >= 0:
-            raise ValueError(f"{name} must be a non-negative number of seconds, got {value!r}")
-    madmom = import_madmom()
-    proc = madmom.features.onsets.OnsetPeakPickingProcessor(
-        threshold=threshold, smooth=smooth, pre_avg=pre_avg, post_avg=post_avg, pre_max=pre_max,
-        post_max=post_max, combine=combine, delay=0.0, online=False, fps=fps)
-    return np.asarray(proc(act.astype(np.float32)), dtype=float)
+    return pick_peaks(activation(y, sr, network, model), **{**ONSET_PEAKS, **peaks})

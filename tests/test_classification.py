@@ -6,7 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mirlib import augment, datasets, evaluation, learn, models, musicspeech, styles
+from mirlib import evaluation, features, musicspeech, nn
+from mirlib.data import augment, datasets
+from mirlib.synth import styles
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mir_datasets"
 
@@ -45,32 +47,32 @@ def test_style_dataset_shapes_labels_and_disjoint_seeds():
 # -- builders -----------------------------------------------------------------
 
 def test_music_speech_cnn_follows_lidy():
-    model = models.music_speech_cnn()
+    model = nn.music_speech_cnn()
     assert model.input_shape == (None, 80, 40) and model.output_shape == (None, 1)
     assert tuple(model.get_layer("conv").kernel.shape) == (8, 12, 1, 15)   # one layer, 15 filters
     assert model.get_layer("output").activation.__name__ == "sigmoid"
 
 
 def test_filter_shapes_and_parallel_cnn():
-    for name, shape in models.FILTER_SHAPES.items():
-        assert tuple(models.genre_cnn(128, 40, 6, name).get_layer("conv").kernel.shape[:2]) == shape
+    for name, shape in nn.FILTER_SHAPES.items():
+        assert tuple(nn.genre_cnn(128, 40, 6, name).get_layer("conv").kernel.shape[:2]) == shape
     with pytest.raises(ValueError, match="does not fit"):
-        models.genre_cnn(16, 40, 6, "horizontal")
+        nn.genre_cnn(16, 40, 6, "horizontal")
     with pytest.raises(ValueError, match="unknown filter shape"):
-        models.genre_cnn(128, 40, 6, "round")
-    par = models.parallel_cnn(128, 40, 6, output="sigmoid")
+        nn.genre_cnn(128, 40, 6, "round")
+    par = nn.parallel_cnn(128, 40, 6, output="sigmoid")
     assert par.output_shape == (None, 6) and par.get_layer("output").activation.__name__ == "sigmoid"
 
 
 def test_transfer_reuses_and_freezes_the_base():
-    base = models.parallel_cnn(128, 40, 6)
-    new = models.transfer(base, 4, freeze=True)
+    base = nn.parallel_cnn(128, 40, 6)
+    new = nn.transfer(base, 4, freeze=True)
     assert new.output_shape == (None, 4)
-    assert models.count_params(new) == 32 * 4 + 4          # only the new head trains
+    assert nn.count_params(new) == 32 * 4 + 4          # only the new head trains
     np.testing.assert_array_equal(np.asarray(new.get_layer("conv_time").kernel),
                                   np.asarray(base.get_layer("conv_time").kernel))
     with pytest.raises(ValueError, match="no layer"):
-        models.transfer(base, 4, layer="nonexistent")
+        nn.transfer(base, 4, layer="nonexistent")
 
 
 # -- training helpers -----------------------------------------------------------
@@ -79,26 +81,42 @@ def test_fit_learns_a_separable_problem_and_logs_to_tensorboard(tmp_path):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((200, 4)).astype(np.float32)
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
-    model = models.mlp(4, 2, hidden=(8,), normalization=learn.normalization(X))
-    hist = learn.fit(model, X, y, epochs=30, batch_size=16, learning_rate=0.01, log_dir=tmp_path / "run")
-    assert hist["loss"][-1] < hist["loss"][0]
-    assert learn.accuracy(y, learn.predict(model, X)[:, 0] >= 0.5) >= 0.95
-    logs = learn.read_tensorboard(tmp_path)
-    loss = logs[logs.tag == "loss/train"].sort_values("step")
-    assert loss.step.tolist() == list(range(1, 31))
+    model = nn.mlp(4, 2, hidden=(8,), normalization=nn.normalization(X))
+    hist = nn.train(model, X, y, epochs=30, batch_size=16, learning_rate=0.01, log_dir=tmp_path / "run",
+                    validation_data=(X[:50], y[:50]))
+    assert hist["loss"][-1] < hist["loss"][0] and hist.model is model
+    assert evaluation.accuracy(y, nn.predict(model, X)[:, 0] >= 0.5) >= 0.95
+    # keras.callbacks.TensorBoard wrote the same losses, read back
+    logs = nn.read_tensorboard(tmp_path)
+    loss = logs[(logs.run == "run/train") & (logs.tag == "epoch_loss")].sort_values("step")
+    assert loss.step.tolist() == list(range(30))
     np.testing.assert_allclose(loss.value, hist["loss"], rtol=1e-5)
+    val = logs[(logs.run == "run/validation") & (logs.tag == "epoch_accuracy")].sort_values("step")
+    np.testing.assert_allclose(val.value, hist["val_accuracy"], rtol=1e-5)
     with pytest.raises(ValueError, match="NaN"):
-        learn.fit(model, np.full((4, 4), np.nan), [0, 1, 0, 1])
+        nn.train(model, np.full((4, 4), np.nan), [0, 1, 0, 1])
     with pytest.raises(ValueError, match="labels"):
-        learn.fit(model, X, y[:10])
+        nn.train(model, X, y[:10])
     with pytest.raises(FileNotFoundError):
-        learn.read_tensorboard(tmp_path / "empty")
+        nn.read_tensorboard(tmp_path / "empty")
+
+
+def test_train_seeds_before_building():
+    """Given a builder, train seeds first: the same seed gives the same initial and final weights."""
+    X = np.random.default_rng(1).standard_normal((32, 3)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    a = nn.train(lambda: nn.mlp(3, 2, hidden=(4,)), X, y, epochs=2, seed=5).model
+    b = nn.train(lambda: nn.mlp(3, 2, hidden=(4,)), X, y, epochs=2, seed=5).model
+    c = nn.train(lambda: nn.mlp(3, 2, hidden=(4,)), X, y, epochs=2, seed=6).model
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
 
 
 def test_class_weights_and_confusion_matrix():
-    w = learn.balanced_class_weight([1] * 9 + [0])
+    w = nn.balanced_class_weight([1] * 9 + [0])
     assert w[0] * 1 == pytest.approx(w[1] * 9)
-    cm = learn.confusion_matrix([0, 1, 1], [0, 0, 1], ["speech", "music"])
+    cm = evaluation.confusion_matrix([0, 1, 1], [0, 0, 1], ["speech", "music"])
     assert cm.loc["music", "speech"] == 1 and cm.values.sum() == 3
 
 
@@ -106,11 +124,11 @@ def test_class_weights_and_confusion_matrix():
 
 def test_excerpts_cover_and_pad():
     S = np.arange(200 * 40, dtype=np.float32).reshape(200, 40)
-    E = musicspeech.excerpts(S)
+    E = features.excerpts(S)
     assert E.shape == (4, 80, 40) and np.array_equal(E[1], S[40:120])
-    assert musicspeech.excerpts(S[:10]).shape == (1, 80, 40)
+    assert features.excerpts(S[:10]).shape == (1, 80, 40)
     with pytest.raises(ValueError):
-        musicspeech.excerpts(np.zeros((0, 40)))
+        features.excerpts(np.zeros((0, 40)))
 
 
 @pytest.fixture(scope="module")
@@ -125,22 +143,22 @@ def corpus(corpora):
 
 def test_shipped_music_speech_model_separates_the_classes(corpus):
     shipped = musicspeech.load_model()
-    p = learn.predict(shipped, corpus.X)[:, 0]
-    per_class = [learn.accuracy(corpus.y[corpus.y == c], p[corpus.y == c] >= 0.5) for c in (0, 1)]
+    p = nn.predict(shipped, corpus.X)[:, 0]
+    per_class = [evaluation.accuracy(corpus.y[corpus.y == c], p[corpus.y == c] >= 0.5) for c in (0, 1)]
     assert min(per_class) >= 0.95
-    untrained = musicspeech.build(corpus.X)
-    q = learn.predict(untrained, corpus.X)[:, 0]
-    assert min(learn.accuracy(corpus.y[corpus.y == c], q[corpus.y == c] >= 0.5) for c in (0, 1)) < 0.9
+    untrained = musicspeech.MUSIC_SPEECH_CNN.untrained(nn.center_excerpts(corpus.X))
+    q = nn.predict(untrained, corpus.X)[:, 0]
+    assert min(evaluation.accuracy(corpus.y[corpus.y == c], q[corpus.y == c] >= 0.5) for c in (0, 1)) < 0.9
 
 
 def test_music_speech_generalises_to_held_out_recordings(corpora):
     """Trained without vibeace and libri2, the network still classifies both."""
     corpus, train_corpus = corpora
     held = np.isin(train_corpus.recording, ["vibeace", "libri2"])
-    model, _ = musicspeech.train(train_corpus.where(~held))
+    model = musicspeech.train(train_corpus.where(~held)).model
     test = corpus.where(np.isin(corpus.recording, ["vibeace", "libri2"]))
-    p = learn.predict(model, test.X)[:, 0]
-    assert learn.accuracy(test.y, p >= 0.5) >= 0.9
+    p = nn.predict(model, test.X)[:, 0]
+    assert evaluation.accuracy(test.y, p >= 0.5) >= 0.9
     assert not set(train_corpus.where(~held).recording) & {"vibeace", "libri2"}
 
 
@@ -159,14 +177,14 @@ def test_classify_rejects_bad_input():
 def test_saved_music_speech_weights_load_back_without_optimiser_state(tmp_path, corpus):
     shipped = musicspeech.load_model()
     with pytest.raises(ValueError, match="weights.h5"):
-        musicspeech.save_weights(shipped, tmp_path / "model.h5")
+        nn.save_weights(shipped, tmp_path / "model.h5")
     model = musicspeech.load_model()
-    learn.fit(model, corpus.X[:8], corpus.y[:8], epochs=1, batch_size=8, learning_rate=1e-9)  # now compiled, with Adam state
+    nn.train(model, corpus.X[:8], corpus.y[:8], epochs=1, batch_size=8, learning_rate=1e-9)  # now compiled, with Adam state
     path = tmp_path / "copy.weights.h5"
-    musicspeech.save_weights(model, path)
+    nn.save_weights(model, path)
     X = corpus.X[::50]
-    np.testing.assert_array_equal(learn.predict(musicspeech.load_model(path), X), learn.predict(model, X))
-    assert path.stat().st_size < 1.2 * models.weights_path("music_speech_cnn").stat().st_size
+    np.testing.assert_array_equal(nn.predict(musicspeech.load_model(path), X), nn.predict(model, X))
+    assert path.stat().st_size < 1.2 * nn.weights_path("music_speech_cnn").stat().st_size
 
 
 # -- augmentation ---------------------------------------------------------------

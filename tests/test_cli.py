@@ -93,14 +93,23 @@ def test_console_script_is_installed(files):
 
 
 def test_train_writes_weights_that_load(tmp_path):
-    from mirlib import rhythm
+    from mirlib import models
 
     out_file = tmp_path / "tiny.weights.h5"
-    status, out, _ = run("train", "onsets_rnn", "--n-train", "4", "--epochs", "1", "--n-test", "2",
+    status, out, _ = run("train", "onset_rnn", "--n-train", "4", "--epochs", "1", "--n-test", "2",
                          "--out", str(out_file))
-    assert status == 0 and out_file.exists() and "held-out F-measure" in out
-    model = rhythm.load_model("onsets_rnn", path=out_file)
+    assert status == 0 and out_file.exists() and "held-out F-measure on 2 generated loops" in out
+    model = models.load("onset_rnn", path=out_file)
     assert model.output_shape == (None, None, 1)
+    with pytest.raises(ValueError, match="not weights of beat_blstm"):
+        models.load("beat_blstm", path=out_file)
+
+
+def test_train_rejects_what_a_recipe_does_not_have(tmp_path):
+    status, out, err = run("train", "music_speech_cnn", "--n-train", "4", "--out", str(tmp_path / "x.weights.h5"))
+    assert status == 2 and out == "" and "--n-train does not apply to music_speech_cnn" in err
+    with pytest.raises(SystemExit):
+        run("train", "chords")
 
 
 def test_music_speech_prints_path_class_and_probability():

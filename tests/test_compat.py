@@ -1,7 +1,7 @@
 import numpy as np
 
 from mirlib import data
-from mirlib._compat import import_madmom
+from mirlib.compat import import_madmom
 
 
 def test_madmom_runs_its_pretrained_beat_tracker():

@@ -34,9 +34,11 @@ def test_sample_annotations():
     np.testing.assert_array_equal(positions, [1, 2, 3, 4])
     assert times[-1] == 2.1478
     np.testing.assert_allclose(data.load_tempo(data.madmom_file("sample.tempo")), [[87.5, 0.7], [175.0, 0.3]])
-    times, names = data.load_drums(data.madmom_file("sample.drums"))
-    assert len(times) == 20 and set(names) == {"KD", "SD", "HH"}
-    assert names[0] == "KD" and names[7] == "SD"
+    drums = data.load_drums(data.madmom_file("sample.drums"))
+    assert tuple(drums) == data.DRUMS == ("KD", "SD", "HH")
+    assert sum(len(t) for t in drums.values()) == 20 and all(len(t) > 0 for t in drums.values())
+    assert drums["KD"][0] == min(t[0] for t in drums.values())
+    assert all(np.all(np.diff(t) >= 0) for t in drums.values())
 
 
 def write(tmp_path, text, name="ann.txt"):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mirlib import data, evaluation, models, onsets, rhythm
+from mirlib import beats, data, evaluation, features, models, nn, onsets, synth
 
 
 # -- spectral flux and peak picking ------------------------------------------------
@@ -35,7 +35,7 @@ def test_pick_peaks_threshold_and_minimum_distance_in_seconds():
 
 
 @pytest.mark.parametrize("act, fps, match", [
-    (np.zeros((5, 2)), 100, "n_frames"),
+    (np.zeros((5, 2)), 100, "one output"),
     (np.array([]), 100, "empty"),
     (np.array([0.1, np.nan]), 100, "NaN"),
     (np.zeros(5), 0, "frame rate"),
@@ -91,29 +91,34 @@ def test_tempo_scores_reject_nonsense():
 
 def test_spectrogram_stack_resamples_and_keeps_100_fps():
     y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050).astype(np.float32)
-    stack = rhythm.spectrogram_stack(y, 22050)
-    assert stack.shape == (101, rhythm.N_BANDS, 3)
-    assert rhythm.rnn_features(stack).shape == (101, 6 * rhythm.N_BANDS)
+    stack = features.RHYTHM(y, 22050)
+    assert stack.shape == (101, features.RHYTHM.n_bands, 3) and features.RHYTHM.fps == 100.0
+    assert features.add_positive_difference(stack).shape == (101, 6 * features.RHYTHM.n_bands)
     with pytest.raises(ValueError, match="NaN"):
-        rhythm.spectrogram_stack(np.full(1000, np.nan), 44100)
+        features.RHYTHM(np.full(1000, np.nan), 44100)
 
 
 def test_event_targets_mark_the_nearest_frame():
-    target = rhythm.event_targets([0.104, 0.5, 9.0], 60, fps=100)
+    target = data.event_targets([0.104, 0.5, 9.0], 60, fps=100)
     assert target[10] == 1.0 and target[9] == target[11] == 0.5 and target[50] == 1.0
     assert target.sum() == pytest.approx(4.0)
 
 
 def test_random_renderings_are_reproducible_and_varied():
-    a, b = rhythm.random_rendering(3), rhythm.random_rendering(3)
+    a, b = synth.random_rendering(3), synth.random_rendering(3)
     np.testing.assert_array_equal(a.audio, b.audio)
-    tempi = [rhythm.random_rendering(s, length=2.0).tempo for s in range(20)]
+    assert a.params["seed"] == 3
+    loops = [synth.random_rendering(s, length=2.0) for s in range(60)]
+    tempi = [r.tempo for r in loops]
     assert min(tempi) < 90 and max(tempi) > 140
+    # every tempo, also at the end of a tempo change, lies within the DBN's range
+    assert all(beats.BPM_RANGE[0] <= t <= beats.BPM_RANGE[1] for r in loops for t in (r.tempo, r.end_tempo))
+    assert any(r.end_tempo != r.tempo for r in loops)
 
 
 def test_reference_onsets_merge_notes_within_30_ms():
-    r = rhythm.random_rendering(10000)
-    ref = rhythm.reference_onsets(r)
+    r = synth.random_rendering(10000)
+    ref = synth.reference_onsets(r)
     assert len(ref) < len(r.onsets) and np.all(np.diff(ref) > 0.03)
 
 
@@ -121,17 +126,17 @@ def test_reference_onsets_merge_notes_within_30_ms():
 
 @pytest.fixture(scope="module")
 def held_out():
-    return rhythm.held_out_pieces(n=10, length=8.0)
+    return synth.held_out_pieces(n=10, length=8.0)
 
 
 def _mean_onset_f(pieces, model):
-    return np.mean([evaluation.onset_scores(p.onsets, rhythm.detect_onsets(p.audio, p.sr, model=model))["F"]
+    return np.mean([evaluation.onset_scores(p.onsets, onsets.detect_onsets(p.audio, p.sr, model=model))["F"]
                     for p in pieces])
 
 
 def test_shipped_onset_cnn_beats_an_untrained_one(held_out):
-    trained = rhythm.load_model("onsets")
-    untrained = rhythm._build("onsets", rhythm._normalization("onsets", rhythm.make_examples(range(3))))
+    trained = models.load("onset_cnn")
+    untrained = onsets.ONSET_CNN.untrained(np.concatenate([e.stack for e in synth.make_examples(range(3))])[None])
     assert _mean_onset_f(held_out, trained) >= 0.85
     assert _mean_onset_f(held_out, untrained) < 0.5
 
@@ -139,52 +144,57 @@ def test_shipped_onset_cnn_beats_an_untrained_one(held_out):
 def test_shipped_onset_cnn_on_real_recording():
     from mirlib import audio
 
-    y, sr = audio.load(data.madmom_file("sample.wav"), sr=rhythm.SR)
+    y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
     ref = data.load_onsets(data.madmom_file("sample.onsets"))
-    assert evaluation.onset_scores(ref, rhythm.detect_onsets(y, sr))["F"] >= 0.80
+    assert evaluation.onset_scores(ref, onsets.detect_onsets(y, sr))["F"] >= 0.80
 
 
 def test_shipped_onset_blstm(held_out):
-    est = [rhythm.detect_onsets(p.audio, p.sr, task="onsets_rnn") for p in held_out]
+    est = [onsets.detect_onsets(p.audio, p.sr, network="onset_rnn") for p in held_out]
     assert np.mean([evaluation.onset_scores(p.onsets, e)["F"] for p, e in zip(held_out, est)]) >= 0.85
 
 
 def test_shipped_beat_blstm_beats_an_untrained_one(held_out):
-    trained = rhythm.load_model("beats")
-    untrained = rhythm._build("beats", rhythm._normalization("beats", rhythm.make_examples(range(3))))
-    f = [evaluation.beat_scores(p.beats, rhythm.track_beats(p.audio, p.sr, model=trained))["F"] for p in held_out]
-    f0 = [evaluation.beat_scores(p.beats, rhythm.track_beats(p.audio, p.sr, model=untrained))["F"] for p in held_out]
+    trained = models.load("beat_blstm")
+    flat = [e.inputs("flat") for e in synth.make_examples(range(3))]
+    untrained = beats.BEAT_BLSTM.untrained(np.concatenate(flat)[None])
+    f = [evaluation.beat_scores(p.beats, beats.track_beats(p.audio, p.sr, model=trained))["F"] for p in held_out]
+    f0 = [evaluation.beat_scores(p.beats, beats.track_beats(p.audio, p.sr, model=untrained))["F"] for p in held_out]
     assert np.mean(f) >= 0.85
     assert np.mean(f0) < 0.6
 
 
 def test_tempo_from_shipped_beat_network(held_out):
-    acc2 = [evaluation.tempo_scores(p.tempo, rhythm.estimate_tempo(p.audio, p.sr))["Acc2"] for p in held_out]
+    acc2 = [evaluation.tempo_scores(p.tempo, beats.estimate_tempo(p.audio, p.sr))["Acc2"] for p in held_out]
     assert np.mean(acc2) >= 0.8
 
 
 def test_training_lowers_the_loss():
-    model, history = rhythm.train("onsets_rnn", n_train=6, epochs=3, length=3.0)
+    history = models.train("onset_rnn", n_train=6, epochs=3, length=3.0)
     assert history["loss"][-1] < history["loss"][0]
-    assert model.output_shape == (None, None, 1)
+    assert history.model.output_shape == (None, None, 1)
 
 
 def test_model_builders_follow_the_papers():
-    cnn = models.onset_cnn()
+    cnn = nn.onset_cnn()
     assert [layer.name for layer in cnn.layers if layer.name.startswith("conv")] == ["conv1", "conv2"]
     assert cnn.get_layer("conv1").kernel_size == (7, 3) and cnn.get_layer("conv1").filters == 10
     assert cnn.get_layer("dense").filters == 256
     x = np.zeros((2, 37, 80, 3), dtype=np.float32)
     assert cnn.predict(x, verbose=0).shape == (2, 37, 1)
-    blstm = models.beat_blstm(480)
+    blstm = nn.beat_blstm(480)
     assert sum(1 for layer in blstm.layers if layer.name.startswith("blstm")) == 3
     assert blstm.get_layer("blstm1").forward_layer.units == 25
 
 
 def test_unknown_task_and_missing_weights():
-    with pytest.raises(ValueError, match="unknown task"):
-        rhythm.train("chords")
+    with pytest.raises(ValueError, match="unknown model"):
+        models.train("chords")
+    with pytest.raises(ValueError, match="unknown training argument"):
+        models.train("onset_cnn", n_tarin=3)
     with pytest.raises(FileNotFoundError, match="available"):
-        models.weights_path("nonexistent")
+        nn.weights_path("nonexistent")
     with pytest.raises(FileNotFoundError):
-        rhythm.load_model("onsets", path="/nonexistent/onset_cnn.weights.h5")
+        models.load("onset_cnn", path="/nonexistent/onset_cnn.weights.h5")
+    with pytest.raises(ValueError, match="unknown onset network"):
+        onsets.detect_onsets(np.zeros(4410), 44100, network="onset_gru")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from mirlib import synth
-from mirlib._compat import import_madmom
+from mirlib.compat import import_madmom
 
 
 def test_same_seed_same_rendering_other_seed_other():

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import soundfile as sf  # noqa: E402
 
-from mirlib import display, widgets  # noqa: E402
+from mirlib.viz import display, widgets  # noqa: E402
 
 
 def line_demo(calls):

@@ -12,7 +12,7 @@ import io
 
 import numpy as np
 
-from .audio import check_signal
+from ..audio import check_signal
 
 __all__ = ["Player", "player", "encode_mp3", "specshow", "mark_events", "figure_to_png", "figure_to_data_uri"]
 

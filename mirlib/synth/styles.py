@@ -1,8 +1,8 @@
 """A generated dance-style dataset with multi-label tags, for classification chapters.
 
-Real genre and mood datasets (GTZAN, MTG-Jamendo; see :mod:`mirlib.datasets`)
+Real genre and mood datasets (GTZAN, MTG-Jamendo; see :mod:`mirlib.data.datasets`)
 are large and cannot be redistributed, so the book's default classification
-data is rendered by :mod:`mirlib.synth`. Six styles, in the manner of ballroom
+data is rendered by :func:`mirlib.synth.render_loop`. Six styles, in the manner of ballroom
 dances :cite:p:`gouyon2006experimental`, differ as real styles do:
 
 * in tempo range and metre (waltzes in 3/4; the others in 4/4),
@@ -33,19 +33,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import features, synth
+from ..features.settings import CLASSIFICATION
+from .loops import Rendering, render_loop
 
 __all__ = ["STYLES", "STYLE_NAMES", "TAGS", "SR", "FRAME_SIZE", "HOP_SIZE", "N_BANDS", "N_FRAMES", "LOG_MUL",
            "Style", "StylePiece", "render_piece", "log_mel", "StyleData", "style_dataset"]
 
-#: Sample rate in Hz of the rendered pieces.
-SR = 22050
+#: Sample rate in Hz of the rendered pieces (that of :data:`mirlib.features.CLASSIFICATION`).
+SR = CLASSIFICATION.sr
 #: Frame size and hop size in samples of the log-mel spectrogram (46 ms, 43 frames per second).
-FRAME_SIZE, HOP_SIZE = 1024, 512
+FRAME_SIZE, HOP_SIZE = CLASSIFICATION.frame_sizes[0], CLASSIFICATION.hop_size
 #: Mel bands.
-N_BANDS = 40
+N_BANDS = CLASSIFICATION.n_bands
 #: Log compression ``log10(1 + LOG_MUL * x)`` of the mel magnitudes.
-LOG_MUL = 1000.0
+LOG_MUL = CLASSIFICATION.log_mul
 #: Frames per excerpt (about 3 s).
 N_FRAMES = 128
 
@@ -125,7 +126,7 @@ class StylePiece:
 
     style: str
     tags: np.ndarray
-    rendering: synth.Rendering
+    rendering: Rendering
 
     @property
     def tag_names(self):
@@ -176,7 +177,7 @@ def render_piece(style, seed=0, duration=4.0, sr=SR):
     lead_in = float(rng.uniform(0.0, 0.3))
     bar = spec.metre * 60.0 / tempo
     n_bars = int(np.ceil((duration - lead_in) / bar))
-    rendering = synth.render_loop(
+    rendering = render_loop(
         rng, tempo=tempo, metre=spec.metre, n_bars=n_bars, swing=swing, sr=sr,
         pattern=spec.pattern, fill_slots=spec.fills, fills=0.3,
         bass_slots=list(spec.bass), chord_slots=list(spec.chords), minor=minor,
@@ -184,13 +185,14 @@ def render_piece(style, seed=0, duration=4.0, sr=SR):
         tonal_gain=0.15 if percussive else float(rng.uniform(0.8, 1.6)),
         humanise=0.005, lead_in=lead_in, peak=float(rng.uniform(0.3, 0.9)),
     )
+    rendering.params["seed"] = seed
     tags = np.array([tempo >= 140, tempo < 100, spec.metre == 3 or swing >= 0.5, minor, distorted, percussive],
                     dtype=int)
     return StylePiece(style=style, tags=tags, rendering=rendering)
 
 
 def log_mel(y, sr=SR):
-    """The classification chapters' input: log-mel spectrogram of 40 bands at 43 fps.
+    """The classification chapters' input: log-mel spectrogram of 40 bands at 43 fps (:data:`mirlib.features.CLASSIFICATION`).
 
     Frame size 1024 and hop size 512 samples at 22.05 kHz, 40 mel bands from
     27.5 Hz to 11.025 kHz, ``log10(1 + 1000 x)`` compression (see
@@ -212,9 +214,7 @@ def log_mel(y, sr=SR):
     ValueError
         If ``sr`` is not 22050 Hz (resample first) or the signal is bad.
     """
-    if sr != SR:
-        raise ValueError(f"expected a sample rate of {SR} Hz, got {sr} Hz; resample first (mirlib.audio.load does)")
-    return features.log_mel_spectrogram(y, sr, frame_size=FRAME_SIZE, hop_size=HOP_SIZE, n_mels=N_BANDS, mul=LOG_MUL)
+    return CLASSIFICATION(y, sr)
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Evaluation of onsets, beats and tempo the way the field reports them.
+"""Evaluation of events (onsets, beats, drum hits) and tempo the way the field reports them.
 
 Onset and beat scores come from mir_eval :cite:p:`raffel2014mireval`; every
 function states its tolerance window in seconds. Tempo accuracies Acc1 and Acc2
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["onset_scores", "beat_scores", "tempo_scores", "check_times", "tag_scores"]
+__all__ = ["onset_scores", "beat_scores", "tempo_scores", "check_times"]
 
 
 def check_times(times, name="times"):
@@ -173,69 +173,3 @@ def _check_window(window):
         raise ValueError(f"tolerance window must be a positive number of seconds, got {window!r}")
     if window >= 1.0:
         raise ValueError(f"tolerance window of {window} s is implausibly long: give it in seconds, not frames")
-
-
-def tag_scores(y_true, y_score, tags, threshold=0.5):
-    """Per-tag scores of multi-label predictions (scikit-learn).
-
-    ROC-AUC is the probability that a random positive example scores higher
-    than a random negative one (0.5 = chance, whatever the tag's frequency);
-    PR-AUC (average precision) summarises precision over all recall levels and
-    does depend on how rare a tag is -- its chance level is the tag's frequency
-    :cite:p:`davis2006relationship`. Both judge the ranking of scores; F, P and R
-    judge the decisions at ``threshold``.
-
-    Parameters
-    ----------
-    y_true : array of {0, 1}, shape ``(n_examples, n_tags)``
-        Ground truth.
-    y_score : array of float, shape ``(n_examples, n_tags)``
-        Predicted probabilities (sigmoid outputs).
-    tags : sequence of str
-        Tag names, one per column.
-    threshold : float or sequence of float
-        Decision threshold, one for all tags or one per tag.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per tag and a last row ``"mean"``: columns ``frequency``,
-        ``ROC-AUC``, ``PR-AUC``, ``P``, ``R``, ``F``.
-
-    Raises
-    ------
-    ValueError
-        For mismatched shapes, NaN scores, labels other than 0/1, or a tag
-        without both positive and negative examples (its AUCs are undefined).
-
-    Examples
-    --------
-    >>> t = tag_scores([[1, 0], [0, 1], [1, 1], [0, 0]], [[0.9, 0.2], [0.1, 0.7], [0.8, 0.4], [0.3, 0.1]], ["a", "b"])
-    >>> float(t.loc["a", "ROC-AUC"]), round(float(t.loc["b", "F"]), 3)
-    (1.0, 0.667)
-    """
-    import pandas as pd
-    from sklearn.metrics import average_precision_score, precision_recall_fscore_support, roc_auc_score
-
-    y_true = np.asarray(y_true)
-    y_score = np.asarray(y_score, dtype=float)
-    if y_true.ndim != 2 or y_true.shape != y_score.shape or y_true.shape[1] != len(tags):
-        raise ValueError(f"need (n_examples, {len(tags)}) labels and scores, got {y_true.shape} and {y_score.shape}")
-    if not np.all(np.isfinite(y_score)):
-        raise ValueError("scores contain NaN or infinite values")
-    if not np.all(np.isin(y_true, (0, 1))):
-        raise ValueError("labels must be 0 or 1")
-    thresholds = np.broadcast_to(np.asarray(threshold, dtype=float), (len(tags),))
-    rows = {}
-    for j, tag in enumerate(tags):
-        if y_true[:, j].min() == y_true[:, j].max():
-            raise ValueError(f"tag {tag!r} has only {'positive' if y_true[0, j] else 'negative'} examples; "
-                             "its AUCs are undefined")
-        p, r, f, _ = precision_recall_fscore_support(y_true[:, j], y_score[:, j] >= thresholds[j], average="binary",
-                                                     zero_division=0)
-        rows[tag] = {"frequency": y_true[:, j].mean(), "ROC-AUC": roc_auc_score(y_true[:, j], y_score[:, j]),
-                     "PR-AUC": average_precision_score(y_true[:, j], y_score[:, j]), "P": p, "R": r, "F": f}
-    table = pd.DataFrame(rows).T
-    table.loc["mean"] = table.mean()
-    table.index.name = "tag"
-    return table

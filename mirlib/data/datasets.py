@@ -1,6 +1,6 @@
 """Research datasets through mirdata: GTZAN (genre) and MTG-Jamendo (mood/theme).
 
-The book trains on generated data by default (:mod:`mirlib.styles`); these
+The book trains on generated data by default (:mod:`mirlib.synth.styles`); these
 loaders are the switch to real data on a machine that has the datasets, e.g.
 the course's GPU hub. They go through mirdata :cite:p:`bittner2019mirdata`, which
 knows each dataset's folder layout and file checksums, and return plain tables.

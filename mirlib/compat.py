@@ -9,7 +9,8 @@ madmom 0.16.1 (2018) is the only release on the package index. Its code
 
 Importing this module restores both names, so ``import madmom`` works. Always
 import madmom through :func:`import_madmom`, never directly, so that the shim is
-in place first. Nothing else in mirlib depends on these aliases.
+in place first. This is the only place of the shim; nothing else in mirlib
+depends on these aliases.
 """
 
 import collections
@@ -17,7 +18,7 @@ import collections.abc
 
 import numpy as np
 
-__all__ = ["import_madmom", "import_keras"]
+__all__ = ["import_madmom"]
 
 for _name in ("MutableSequence", "Sequence", "Iterable", "Mapping", "MutableMapping"):
     if not hasattr(collections, _name):
@@ -57,25 +58,3 @@ def import_madmom():
             "`pip install --no-build-isolation madmom==0.16.1` (see README)"
         ) from err
     return madmom
-
-
-def import_keras():
-    """Import and return :mod:`keras` on the JAX backend unless told otherwise.
-
-    Keras 3 picks its backend once, at import, from ``KERAS_BACKEND`` and
-    defaults to TensorFlow, which the book does not install. This sets the
-    variable to ``"jax"`` if it is unset (a user who exports another backend,
-    e.g. ``torch``, keeps it), then imports Keras. Import Keras through this
-    function in mirlib so that the order is right.
-
-    Returns
-    -------
-    module
-        The :mod:`keras` package.
-    """
-    import os
-
-    os.environ.setdefault("KERAS_BACKEND", "jax")
-    import keras
-
-    return keras

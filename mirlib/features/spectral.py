@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio import check_sample_rate, check_signal
+from ..audio import check_sample_rate, check_signal
 
 __all__ = [
     "fps",
@@ -25,6 +25,7 @@ __all__ = [
     "mel_filterbank",
     "log_compress",
     "log_mel_spectrogram",
+    "excerpts",
     "Standardizer",
 ]
 
@@ -313,6 +314,47 @@ def log_mel_spectrogram(y, sr, frame_size=2048, hop_size=512, n_mels=80, fmin=27
     spec = magnitude_spectrogram(y, frame_size=frame_size, hop_size=hop_size, window=window)
     fb = mel_filterbank(sr, frame_size, n_mels=n_mels, fmin=fmin, fmax=fmax)
     return log_compress(spec @ fb, mul=mul, add=add)
+
+
+def excerpts(S, n_frames=80, hop=40):
+    """Cut a spectrogram into overlapping excerpts, padding short input with silence.
+
+    Parameters
+    ----------
+    S : np.ndarray, shape ``(n_frames_total, n_bands)``
+        Log-mel spectrogram, time first.
+    n_frames : int
+        Frames per excerpt.
+    hop : int
+        Frames between excerpt starts.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_excerpts, n_frames, n_bands)``
+        At least one excerpt; a spectrogram shorter than ``n_frames`` is padded
+        with zeros (log-mel of silence) at the end.
+
+    Raises
+    ------
+    ValueError
+        For an empty spectrogram or a non-positive size.
+
+    Examples
+    --------
+    >>> excerpts(np.ones((200, 40))).shape
+    (4, 80, 40)
+    >>> excerpts(np.ones((30, 40))).shape
+    (1, 80, 40)
+    """
+    S = np.asarray(S, dtype=np.float32)
+    if S.ndim != 2 or len(S) == 0:
+        raise ValueError(f"expected a spectrogram of shape (n_frames, n_bands), got {S.shape}")
+    if n_frames < 1 or hop < 1:
+        raise ValueError(f"n_frames and hop must be positive, got {n_frames} and {hop}")
+    if len(S) < n_frames:
+        S = np.pad(S, ((0, n_frames - len(S)), (0, 0)))
+    starts = range(0, len(S) - n_frames + 1, hop)
+    return np.stack([S[s:s + n_frames] for s in starts])
 
 
 class Standardizer:

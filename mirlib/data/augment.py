@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audio import check_signal
+from ..audio import check_signal
 
 
 def _finite(name, value, positive=False):

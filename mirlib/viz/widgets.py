@@ -23,8 +23,8 @@ import uuid
 
 import numpy as np
 
-from . import features
-from .audio import check_signal
+from .. import features
+from ..audio import check_signal
 from .display import figure_to_data_uri, figure_to_png, specshow
 
 __all__ = ["Demo", "stft_explorer", "mel_explorer"]

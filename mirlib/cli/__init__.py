@@ -6,9 +6,9 @@
     mirlib beats AUDIO...             beat times in seconds, one per line
     mirlib tempo AUDIO...             tempo in bpm
     mirlib music-speech AUDIO...      path, "music" or "speech", and P(music), tab-separated
-    mirlib train onsets|onsets_rnn|beats|music-speech [--out FILE]
-                                      retrain a shipped network (generated loops;
-                                      librosa's recordings for music-speech)
+    mirlib train NAME [--out FILE]    retrain a shipped network by its recipe
+                                      (onset_cnn, onset_rnn, beat_blstm,
+                                      music_speech_cnn; see mirlib.models)
 
 With one file the values are printed alone; with several, every line starts
 with the file's path and a tab (like ``grep``); ``music-speech`` always prints
@@ -24,29 +24,28 @@ import argparse
 import sys
 import warnings
 
+import numpy as np
+
 __all__ = ["main"]
 
 PROG = "mirlib"
 
 
 def _analyse(command, y, sr, use_madmom):
-    from . import rhythm
+    from . import _tasks
 
-    if command == "onsets":
-        return rhythm.madmom_onsets(y, sr) if use_madmom else rhythm.detect_onsets(y, sr)
-    if command == "beats":
-        return rhythm.madmom_beats(y, sr) if use_madmom else rhythm.track_beats(y, sr)
-    return [rhythm.madmom_tempo(y, sr) if use_madmom else rhythm.estimate_tempo(y, sr)]
+    return _tasks.ANALYSES[command][1 if use_madmom else 0](y, sr)
 
 
 def _run_analysis(args, out, err):
-    from . import audio, rhythm
+    from .. import audio
+    from ..features.settings import RHYTHM
 
     status = 0
     several = len(args.audio) > 1
     for path in args.audio:
         try:
-            y, sr = audio.load(path, sr=rhythm.SR)
+            y, sr = audio.load(path, sr=RHYTHM.sr)
             audio.check_signal(y, sr, name=path, allow_silence=False)
             values = _analyse(args.command, y, sr, args.madmom)
         except (OSError, ValueError, RuntimeError) as error:
@@ -54,7 +53,7 @@ def _run_analysis(args, out, err):
             status = 1
             continue
         fmt = "{:.1f}" if args.command == "tempo" else "{:.3f}"
-        for value in values:
+        for value in np.atleast_1d(values):
             line = fmt.format(value)
             print(f"{path}\t{line}" if several else line, file=out)
         out.flush()
@@ -69,7 +68,7 @@ def _report_error(command, path, error, err):
 
 
 def _run_music_speech(args, out, err):
-    from . import audio, musicspeech
+    from .. import audio, musicspeech
 
     try:
         model = musicspeech.load_model(args.weights)
@@ -90,46 +89,14 @@ def _run_music_speech(args, out, err):
     return status
 
 
-def _train_music_speech(args, out):
-    from . import learn, musicspeech
-    from .models import WEIGHTS_DIR
+def _run_train(args, out, err):
+    from . import _tasks
 
-    test, corpus = musicspeech.load_corpora()
-    model, history = musicspeech.train(corpus, epochs=args.epochs, seed=args.seed, verbose=2 if args.verbose else 0)
-    path = args.out or "music_speech_cnn.weights.h5"
-    musicspeech.save_weights(model, path)
-    print(f"trained music_speech_cnn on {len(corpus)} excerpts of {len(set(corpus.recording))} recordings "
-          f"in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
-    acc = learn.accuracy(test.y, learn.predict(model, test.X)[:, 0] >= 0.5)
-    print(f"training-set excerpt accuracy {acc:.3f} (for accuracy on unseen recordings see the chapter "
-          f"'Music or speech?': leave-one-recording-out)", file=out)
-    print(f"wrote {path}; copy it to {WEIGHTS_DIR}/ to replace the shipped weights", file=out)
-    return 0
-
-
-def _run_train(args, out):
-    from . import rhythm
-    from .models import WEIGHTS_DIR
-
-    if args.task == "music-speech":
-        return _train_music_speech(args, out)
-
-    spec = rhythm.TASKS[args.task]
-    model, history = rhythm.train(args.task, n_train=args.n_train, epochs=args.epochs, seed=args.seed,
-                                  verbose=2 if args.verbose else 0)
-    path = args.out or f"{spec['model']}.weights.h5"
-    rhythm.save_weights(model, path)
-    print(f"trained {spec['model']} in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
-    pieces = rhythm.held_out_pieces(n=args.n_test, length=8.0)
-    if spec["events"] == "onsets":
-        method = lambda y, sr: rhythm.detect_onsets(y, sr, model=model, task=args.task)  # noqa: E731
-    else:
-        method = lambda y, sr: rhythm.track_beats(y, sr, model=model)  # noqa: E731
-    table = rhythm.compare({spec["model"]: method}, pieces, spec["events"])
-    f_measure = table.filter(like="F ±").iloc[0, 0]
-    print(f"held-out F-measure on {len(pieces)} generated loops (seeds 10000+): {f_measure:.3f}", file=out)
-    print(f"wrote {path}; copy it to {WEIGHTS_DIR}/ to replace the shipped weights", file=out)
-    return 0
+    try:
+        return _tasks.train(args, out)
+    except ValueError as error:
+        print(f"{PROG} train: error: {str(error).splitlines()[0]}", file=err)
+        return 2
 
 
 def build_parser():
@@ -149,12 +116,19 @@ def build_parser():
                        "'music' or 'speech' and the probability of music, tab-separated, one line per file.")
     p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
     p.add_argument("--weights", default=None, help="weights file (default: the model shipped with mirlib)")
+    from ..models import MODELS
+
+    names = "; ".join(f"{m.name}: {m.description}" for m in MODELS.values())
     p = sub.add_parser("train", help="train a network and save its weights",
-                       description="Reproduce the weights shipped with mirlib (defaults) or train a variant.")
-    p.add_argument("task", choices=["onsets", "onsets_rnn", "beats", "music-speech"])
+                       description="Reproduce the weights shipped with mirlib (defaults) or train a variant. "
+                       f"Networks: {names}.")
+    p.add_argument("task", metavar="NAME", choices=sorted({n for m in MODELS.values() for n in (m.name, *m.aliases)}),
+                   help="network to train: " + ", ".join(MODELS) + " (or the old task names onsets, onsets_rnn, "
+                   "beats, music-speech)")
     p.add_argument("--out", help="weights file to write (default: MODEL.weights.h5 in the current folder)")
     p.add_argument("--epochs", type=int, default=None, help="passes over the training loops")
-    p.add_argument("--n-train", type=int, default=None, help="number of generated training loops")
+    p.add_argument("--n-train", type=int, default=None,
+                   help="number of generated training loops (rhythm networks only)")
     p.add_argument("--n-test", type=int, default=20, help="number of held-out loops to evaluate on")
     p.add_argument("--seed", type=int, default=None, help="seed of initialisation and batch order")
     p.add_argument("--verbose", action="store_true", help="print the loss of every epoch")
@@ -174,7 +148,7 @@ def main(argv=None, out=None, err=None):
         # the error line that follows says all the user needs
         warnings.simplefilter("ignore", FutureWarning)
         if args.command == "train":
-            return _run_train(args, out)
+            return _run_train(args, out, err)
         if args.command == "music-speech":
             return _run_music_speech(args, out, err)
         return _run_analysis(args, out, err)

@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Rendering", "render_loop", "beat_times", "DRUMS"]
+from ..data.annotations import DRUMS
 
-#: Drum instruments in the order used for multi-instrument targets.
-DRUMS = ("KD", "SD", "HH")
+__all__ = ["Rendering", "render_loop", "beat_times", "DRUMS"]
 
 # Drum patterns per metre: for each instrument the 8th-note slots (0 = first
 # beat, 1 = the "and" after it, ...) where it plays in every bar.
@@ -371,7 +370,7 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         drums={name: np.sort(np.asarray(v, dtype=float)) for name, v in drum_times.items()},
         beats=beats, beat_positions=positions, tempo=float(tempo), end_tempo=float(end_tempo),
         metre=metre, swing=float(swing),
-        params={"key": key, "minor": minor, "level_db": level_db, "humanise": humanise, "fills": fills,
+        params={"seed": None if isinstance(seed, np.random.Generator) else seed, "key": key, "minor": minor, "level_db": level_db, "humanise": humanise, "fills": fills,
                 "drums": drums, "bass": bass, "chords": chords, "distortion": distortion,
                 "tonal_gain": tonal_gain},
     )

@@ -1,0 +1,94 @@
+"""Print training and inference time of every shipped network on each Keras backend.
+
+    LIBROSA_DATA_DIR=... MIRLIB_DATA_DIR=... .venv/bin/python benchmarks/models.py [--backends tensorflow jax] [--full]
+
+Each backend runs in its own process (Keras picks its backend once per
+process). Per network and backend it prints:
+
+* training: seconds per epoch of the shipped recipe's data (the first epoch,
+  which includes compilation, separately), and with ``--full`` the time of the
+  whole recipe (what ``mirlib train NAME`` takes);
+* inference: seconds for madmom's ``sample.wav`` (2.8 s of audio) through the
+  whole chain, features included, median of 5 runs after one warm-up, and for
+  the music/speech CNN one recording of librosa (``vibeace``).
+
+The training data are computed once per process and are not timed.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+WORKER = r"""
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+import numpy as np
+from mirlib import audio, data, models, musicspeech, nn, onsets, synth
+
+full = sys.argv[1] == "full"
+rows = {}
+y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
+ms_y, ms_sr = audio.load(data.example("vibeace"), sr=22050)
+loops = {}
+for name, shipped in models.MODELS.items():
+    recipe = shipped.recipe
+    if shipped.inputs == "excerpts":
+        _, corpus = musicspeech.load_corpora()
+        run = lambda epochs: musicspeech.train(corpus, epochs=epochs)
+        infer = lambda: musicspeech.classify(shipped.cached(), ms_y, ms_sr)
+    else:
+        key = (recipe["n_train"], recipe["length"])
+        if key not in loops:
+            loops[key] = synth.make_examples(range(recipe["n_train"]), length=recipe["length"])
+        run = lambda epochs, shipped=shipped, key=key: shipped.train(epochs=epochs, examples=loops[key])
+        infer = lambda shipped=shipped: shipped.activation(y, sr)
+    first = run(2)["seconds"]
+    h = run(3)
+    # a 3-epoch run against a 2-epoch run: the steady cost of one epoch
+    per_epoch = max(h["seconds"] - first, 0.0)
+    row = {"epoch (s)": per_epoch, "first epoch incl. compile (s)": first - per_epoch,
+           "recipe epochs": recipe["epochs"]}
+    if full:
+        row["full recipe (s)"] = shipped.train()["seconds"]
+    infer()
+    times = []
+    for _ in range(5):
+        start = time.perf_counter(); infer(); times.append(time.perf_counter() - start)
+    row["inference (s)"] = float(np.median(times))
+    rows[name] = row
+print("RESULT " + json.dumps(rows))
+"""
+
+
+def run_backend(backend, full):
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    proc = subprocess.run([sys.executable, "-c", WORKER, "full" if full else "quick"], env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{backend} failed:\n{proc.stderr[-3000:]}")
+    line = next(l for l in proc.stdout.splitlines() if l.startswith("RESULT "))
+    return json.loads(line[len("RESULT "):])
+
+
+def main():
+    import pandas as pd
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax"])
+    parser.add_argument("--full", action="store_true", help="also time the whole training recipe")
+    args = parser.parse_args()
+    pd.set_option("display.width", 160)
+    tables = []
+    for backend in args.backends:
+        table = pd.DataFrame(run_backend(backend, args.full)).T
+        table.insert(0, "backend", backend)
+        tables.append(table)
+    print(f"{os.cpu_count()} CPU cores")
+    print(pd.concat(tables).rename_axis("model").reset_index().sort_values(["model", "backend"])
+          .to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+
+
+if __name__ == "__main__":
+    main()

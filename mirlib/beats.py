@@ -1,0 +1,120 @@
+"""Beat tracking and tempo estimation with the book's beat network.
+
+The processing chain, with the frame rate carried at every step::
+
+    signal (any sample rate, checked once, resampled to 44.1 kHz)
+      -> RHYTHM features flattened with their positive difference, 100 fps
+      -> BEAT_BLSTM -> beat Activations at 100 fps
+      -> madmom's DBN (or peak picking) -> beat times in seconds
+      -> comb filters -> tempo in bpm
+
+:data:`BEAT_BLSTM` is the BLSTM of Böck & Schedl :cite:p:`boeck2011enhanced`,
+trained on loops rendered by :mod:`mirlib.synth` (:func:`mirlib.onsets.train_on_loops`);
+``mirlib train beat_blstm`` reproduces the shipped weights. The DBN is madmom's
+:cite:p:`krebs2015efficient`, the comb filters :cite:p:`boeck2015accurate`.
+madmom's pretrained ensemble and librosa's tracker are in :mod:`mirlib.references`.
+"""
+
+from __future__ import annotations
+
+from . import nn
+from .features.postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, tempo_from_activation
+from .features.settings import RHYTHM
+from .onsets import train_on_loops
+
+__all__ = ["BEAT_BLSTM", "BEAT_PEAKS", "BPM_RANGE", "activation", "track_beats", "estimate_tempo",
+           "beats_from_activation", "tempo_from_activation"]
+
+#: The BLSTM beat network of Böck & Schedl (DAFx 2011), trained on generated loops.
+BEAT_BLSTM = nn.ShippedModel(
+    name="beat_blstm", task="beats", paper="boeck2011enhanced",
+    description="beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps",
+    features=RHYTHM, inputs="flat", outputs=("beats",),
+    build=lambda norm: nn.beat_blstm(2 * RHYTHM.n_bands * RHYTHM.n_channels, normalization=norm),
+    normalization_axis=-1, input_shape=(None, 2 * RHYTHM.n_bands * RHYTHM.n_channels),
+    trainer=train_on_loops, recipe=dict(n_train=120, epochs=20, seed=0, length=10.0, batch_size=8,
+                                        learning_rate=1e-3),
+    aliases=("beats",))
+
+
+def activation(y, sr, model=None):
+    """Beat activation function of the beat network.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz (resampled to 44.1 kHz).
+    model : keras.Model or None
+        Other weights of :data:`BEAT_BLSTM`, e.g. from ``BEAT_BLSTM.train()``.
+
+    Returns
+    -------
+    mirlib.features.Activations, shape ``(n_frames,)``
+        Beat probability per frame at 100 fps.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    FileNotFoundError
+        If no model is given and the shipped weights are missing.
+    """
+    return BEAT_BLSTM.activation(y, sr, model)[:, 0]
+
+
+def track_beats(y, sr, model=None, method="dbn"):
+    """Beat times in seconds from the BLSTM beat network.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz.
+    model : keras.Model or None
+        Other weights of :data:`BEAT_BLSTM`.
+    method : {"dbn", "peaks"}
+        Post-processing (see :func:`beats_from_activation`).
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_beats,)``
+        Beat times in seconds.
+
+    Raises
+    ------
+    ValueError
+        For a bad signal (see :func:`activation`) or an unknown method.
+    """
+    return beats_from_activation(activation(y, sr, model), method=method)
+
+
+def estimate_tempo(y, sr, model=None):
+    """Tempo in bpm from the BLSTM beat activation and comb filters.
+
+    :func:`activation` of the beat network :cite:p:`boeck2011enhanced`, then
+    :func:`tempo_from_activation` :cite:p:`boeck2015accurate`.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz (resampled to 44.1 kHz).
+    model : keras.Model or None
+        Other weights of :data:`BEAT_BLSTM`.
+
+    Returns
+    -------
+    float
+        Tempo in beats per minute.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal, or an activation without
+        periodicity.
+    """
+    return tempo_from_activation(activation(y, sr, model))

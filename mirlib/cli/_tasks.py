@@ -1,0 +1,55 @@
+"""What the ``mirlib`` commands run: analyses per command, and training by the registry."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import beats, models, onsets
+from ..evaluation.tables import score_piece
+from ..references import madmom_beats, madmom_onsets, madmom_tempo
+from ..synth.rhythm import held_out_pieces
+
+#: command -> (the book's method, madmom's method), each ``f(y, sr)``.
+ANALYSES = {
+    "onsets": (onsets.detect_onsets, madmom_onsets),
+    "beats": (beats.track_beats, madmom_beats),
+    "tempo": (beats.estimate_tempo, madmom_tempo),
+}
+
+
+def _held_out_f_measure(shipped, model, n_test):
+    """Mean F-measure of a freshly trained rhythm network on generated held-out loops."""
+    pieces = held_out_pieces(n=n_test, length=8.0)
+    if "beats" in shipped.outputs:
+        estimate = lambda p: beats.track_beats(p.audio, p.sr, model=model)  # noqa: E731
+        task, column = "beats", "F ±70 ms"
+    else:
+        estimate = lambda p: onsets.detect_onsets(p.audio, p.sr, network=shipped.name, model=model)  # noqa: E731
+        task, column = "onsets", "F ±50 ms"
+    return float(np.mean([score_piece(p, estimate(p), task)[column] for p in pieces])), len(pieces)
+
+
+def train(args, out):
+    """``mirlib train NAME``: train by the recipe, save the weights, report held-out quality."""
+    from ..nn import WEIGHTS_DIR, save_weights
+
+    shipped = models.get(args.task)
+    overrides = dict(epochs=args.epochs, seed=args.seed)
+    if args.n_train is not None:
+        if "n_train" not in shipped.recipe:
+            raise ValueError(f"--n-train does not apply to {shipped.name}: it trains on a fixed corpus")
+        overrides["n_train"] = args.n_train
+    history = shipped.train(verbose=2 if args.verbose else 0, **overrides)
+    path = args.out or f"{shipped.name}.weights.h5"
+    save_weights(history.model, path)
+    print(f"trained {shipped.name} in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
+    if shipped is models.MODELS["music_speech_cnn"]:
+        print(f"trained on {history['n_excerpts']} excerpts of {history['n_recordings']} recordings; for accuracy "
+              "on unseen recordings see the chapter 'Music or speech?' (leave-one-recording-out)", file=out)
+    else:
+        f_measure, n = _held_out_f_measure(shipped, history.model, args.n_test)
+        print(f"held-out F-measure on {n} generated loops (seeds 10000+): {f_measure:.3f}", file=out)
+    print(f"wrote {path}; copy it to {WEIGHTS_DIR}/ to replace the shipped weights", file=out)
+    return 0
+
+

@@ -1,0 +1,27 @@
+"""Data: real recordings, annotation files, research datasets, augmentation.
+
+Submodules
+----------
+recordings
+    librosa's example recordings and madmom's annotated test recordings
+    (downloaded on first use, sha256-checked, cached).
+annotations
+    Readers of onset, beat, tempo and drum annotation files; frame-wise
+    targets from event times; :class:`Piece`, an annotated recording.
+datasets
+    GTZAN and MTG-Jamendo mood/theme through mirdata.
+augment
+    Audio data augmentation (gain, noise, pitch shift, time stretch).
+
+Generated data with exact annotations lives in :mod:`mirlib.synth`.
+"""
+
+from . import augment, datasets
+from .annotations import (DRUM_CODES, DRUMS, Piece, event_targets, load_beats, load_drums, load_onsets,
+                          load_tempo)
+from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, example, example_attribution,
+                         madmom_file)
+
+__all__ = ["EXAMPLES", "example", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
+           "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "load_beats", "load_tempo", "load_drums",
+           "event_targets", "Piece", "augment", "datasets"]

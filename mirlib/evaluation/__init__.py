@@ -1,0 +1,19 @@
+"""Evaluation as the field reports it, and results tables.
+
+Submodules
+----------
+events
+    Onset and beat F-measure with a tolerance window in seconds, CMLt/AMLt,
+    tempo Acc1/Acc2 (mir_eval).
+classification
+    Accuracy, confusion matrix, per-tag ROC-AUC/PR-AUC/F (scikit-learn).
+tables
+    Several methods scored on the same annotated pieces, as a table.
+"""
+
+from .classification import accuracy, confusion_matrix, tag_scores
+from .events import beat_scores, check_times, onset_scores, tempo_scores
+from .tables import compare, score_piece
+
+__all__ = ["onset_scores", "beat_scores", "tempo_scores", "check_times", "accuracy", "confusion_matrix",
+           "tag_scores", "compare", "score_piece"]

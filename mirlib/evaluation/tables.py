@@ -1,0 +1,92 @@
+"""Results tables: several methods scored on the same annotated pieces."""
+
+from __future__ import annotations
+
+import time
+
+from .events import beat_scores, onset_scores, tempo_scores
+
+__all__ = ["compare", "score_piece"]
+
+
+def score_piece(piece, estimate, task="onsets", windows=(0.05, 0.025)):
+    """Scores of one estimate against one piece's annotations.
+
+    Parameters
+    ----------
+    piece : mirlib.data.Piece
+        Reference annotations.
+    estimate : array_like or float
+        Onset or beat times in seconds, or (``task="tempo"``) a tempo in bpm.
+    task : {"onsets", "beats", "tempo"}
+        Onsets: F, P, R at the first window and F at the others (seconds).
+        Beats: F (±70 ms), CMLt, AMLt. Tempo: Acc1, Acc2 (4 %).
+    windows : tuple of float
+        Onset tolerance windows in seconds.
+
+    Returns
+    -------
+    dict
+        Score name -> value, e.g. ``{"F ±50 ms": ..., "P": ..., "R": ..., "F ±25 ms": ...}``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown task or bad times (see :mod:`mirlib.evaluation.events`).
+    """
+    if task == "onsets":
+        s = onset_scores(piece.onsets, estimate, window=windows[0])
+        out = {f"F ±{windows[0] * 1000:.0f} ms": s["F"], "P": s["P"], "R": s["R"]}
+        for w in windows[1:]:
+            out[f"F ±{w * 1000:.0f} ms"] = onset_scores(piece.onsets, estimate, window=w)["F"]
+        return out
+    if task == "beats":
+        s = beat_scores(piece.beats, estimate)
+        return {"F ±70 ms": s["F"], "CMLt": s["CMLt"], "AMLt": s["AMLt"]}
+    if task == "tempo":
+        return tempo_scores(piece.tempo, estimate)
+    raise ValueError(f"task must be 'onsets', 'beats' or 'tempo', got {task!r}")
+
+
+def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
+    """Mean scores of several methods over annotated pieces, as a table.
+
+    Parameters
+    ----------
+    methods : dict
+        Name -> ``f(y, sr)`` returning onset or beat times in seconds (or, for
+        ``task="tempo"``, a tempo in bpm).
+    pieces : list of mirlib.data.Piece
+    task : {"onsets", "beats", "tempo"}
+        See :func:`score_piece`.
+    windows : tuple of float
+        Onset tolerance windows in seconds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method, one column per score (mean over pieces), and the
+        seconds each method needed in total to process the pieces (scoring
+        not included).
+
+    Raises
+    ------
+    ValueError
+        For an unknown task, or bad times returned by a method.
+    """
+    import pandas as pd
+
+    if task not in ("onsets", "beats", "tempo"):
+        raise ValueError(f"task must be 'onsets', 'beats' or 'tempo', got {task!r}")
+    rows = {}
+    for name, method in methods.items():
+        scores, seconds = [], 0.0
+        for p in pieces:
+            start = time.perf_counter()
+            est = method(p.audio, p.sr)
+            seconds += time.perf_counter() - start
+            scores.append(score_piece(p, est, task, windows))
+        row = pd.DataFrame(scores).mean()
+        row["seconds"] = seconds
+        rows[name] = row
+    return pd.DataFrame(rows).T

@@ -1,0 +1,32 @@
+"""Features: spectrograms, named feature settings, activation functions.
+
+Every feature array is time first, shape ``(n_frames, n_bins)``, as in madmom,
+and has a frame rate ``fps = sr / hop_size`` in frames per second.
+
+Submodules
+----------
+spectral
+    Framing, magnitude STFT, mel filterbank, log compression, log-mel
+    spectrogram, excerpts, and per-band standardisation in NumPy.
+settings
+    :class:`FeatureSettings`: named settings (sample rate, frame sizes, hop,
+    bands, frequency range, log scaling) that carry their ``fps``, and the
+    positive difference of recurrent networks' inputs.
+activations
+    :class:`Activations` (values with their ``fps``, one or several outputs)
+    and their checks.
+postprocessing
+    From activations to events and tempo: peak picking, madmom's DBN beat
+    tracker, comb-filter tempo.
+"""
+
+from .activations import Activations, check_activation
+from .postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, pick_peaks, tempo_from_activation
+from .settings import CLASSIFICATION, RHYTHM, FeatureSettings, add_positive_difference
+from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_mel_spectrogram,
+                       magnitude_spectrogram, mel_filterbank)
+
+__all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
+           "log_mel_spectrogram", "excerpts", "Standardizer", "FeatureSettings", "RHYTHM", "CLASSIFICATION",
+           "add_positive_difference", "Activations", "check_activation", "pick_peaks", "beats_from_activation",
+           "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE"]

@@ -1,0 +1,168 @@
+"""Post-processing: from an activation function to events in seconds and a tempo.
+
+Three ways, each given its frame rate explicitly or by an
+:class:`~mirlib.features.Activations` object: peak picking (onsets, drum hits,
+beats), madmom's dynamic Bayesian network for beats :cite:p:`krebs2015efficient`,
+and comb filters for the tempo :cite:p:`boeck2015accurate`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..compat import import_madmom
+from .activations import check_activation
+
+__all__ = ["pick_peaks", "beats_from_activation", "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE"]
+
+#: Peak-picking settings of :func:`beats_from_activation` with ``method="peaks"``,
+#: tuned once on generated validation loops (seeds 20000+).
+BEAT_PEAKS = dict(threshold=0.3, pre_max=0.15, post_max=0.15, combine=0.2)
+#: Tempo range of the beat tracker's DBN in bpm.
+BPM_RANGE = (55.0, 215.0)
+
+
+def _fps(activation, fps):
+    fps = getattr(activation, "fps", None) if fps is None else fps
+    if fps is None:
+        raise ValueError("frame rate missing: pass fps or an Activations object")
+    return fps
+
+
+def pick_peaks(activation, fps=None, threshold=0.5, smooth=0.0, pre_avg=0.0, post_avg=0.0, pre_max=0.0,
+               post_max=0.0, combine=0.03):
+    """Event times from an activation function by peak picking.
+
+    A frame is an event (an onset, a beat, a drum hit) if it is the maximum
+    within ``[-pre_max, +post_max]`` seconds, exceeds the moving average over
+    ``[-pre_avg, +post_avg]`` seconds by more than ``threshold``, and lies more
+    than ``combine`` seconds after the previous event (minimum distance). This
+    is madmom's :class:`~madmom.features.onsets.OnsetPeakPickingProcessor`
+    :cite:p:`boeck2012evaluating,boeck2016madmom`, with every window given in
+    seconds so that the same values work at any frame rate.
+
+    Parameters
+    ----------
+    activation : array_like or Activations, shape ``(n_frames,)``
+        Activation function of one output.
+    fps : float or None
+        Its frame rate in frames per second; None takes it from
+        :class:`Activations`.
+    threshold : float
+        Minimum height above the moving average (absolute height if both
+        averaging windows are 0).
+    smooth : float
+        Length in seconds of a Hamming window that smooths the activation first
+        (0: no smoothing).
+    pre_avg, post_avg : float
+        Moving-average window before and after each frame, in seconds.
+    pre_max, post_max : float
+        Moving-maximum window before and after each frame, in seconds.
+    combine : float
+        Minimum distance between two events, in seconds; a later peak closer
+        than this to the last event is dropped.
+
+    Returns
+    -------
+    np.ndarray, float64, shape ``(n_events,)``
+        Event times in seconds.
+
+    Raises
+    ------
+    ValueError
+        For a bad activation (see :func:`check_activation`), a missing or bad
+        ``fps``, or a negative window.
+
+    Examples
+    --------
+    >>> act = np.zeros(100); act[[10, 12, 50]] = [1.0, 0.8, 0.9]
+    >>> pick_peaks(act, fps=100, threshold=0.5, combine=0.03)
+    array([0.1, 0.5])
+    """
+    fps = _fps(activation, fps)
+    act = check_activation(activation, fps)
+    for name, value in dict(smooth=smooth, pre_avg=pre_avg, post_avg=post_avg, pre_max=pre_max,
+                            post_max=post_max, combine=combine).items():
+        if not value >= 0:
+            raise ValueError(f"{name} must be a non-negative number of seconds, got {value!r}")
+    madmom = import_madmom()
+    proc = madmom.features.onsets.OnsetPeakPickingProcessor(
+        threshold=threshold, smooth=smooth, pre_avg=pre_avg, post_avg=post_avg, pre_max=pre_max,
+        post_max=post_max, combine=combine, delay=0.0, online=False, fps=fps)
+    return np.asarray(proc(act.astype(np.float32)), dtype=float)
+
+
+def beats_from_activation(act, fps=None, method="dbn", bpm_range=BPM_RANGE):
+    """Beat times from a beat activation function.
+
+    Parameters
+    ----------
+    act : array_like or mirlib.features.Activations, shape ``(n_frames,)``
+        Beat activation function.
+    fps : float or None
+        Frame rate in frames per second; None takes it from the Activations.
+    method : {"dbn", "peaks"}
+        madmom's dynamic Bayesian network :cite:p:`krebs2015efficient` (jointly
+        infers tempo and beat phase, so beats stay regular) or plain peak
+        picking (:data:`BEAT_PEAKS`).
+    bpm_range : tuple of float
+        Tempo range of the DBN in bpm.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_beats,)``
+        Beat times in seconds.
+
+    Raises
+    ------
+    ValueError
+        For a bad activation (see :func:`mirlib.features.check_activation`) or an
+        unknown method.
+    """
+    fps = _fps(act, fps)
+    act = check_activation(act, fps)
+    if method == "peaks":
+        return pick_peaks(act, fps, **BEAT_PEAKS)
+    if method != "dbn":
+        raise ValueError(f"method must be 'dbn' or 'peaks', got {method!r}")
+    madmom = import_madmom()
+    dbn = madmom.features.beats.DBNBeatTrackingProcessor(min_bpm=bpm_range[0], max_bpm=bpm_range[1], fps=fps)
+    return np.asarray(dbn(act.astype(np.float32)), dtype=float)
+
+
+def tempo_from_activation(act, fps=None, bpm_range=(40.0, 250.0)):
+    """Dominant tempo in bpm from a beat activation with resonating comb filters.
+
+    madmom's :class:`~madmom.features.tempo.TempoEstimationProcessor`
+    :cite:p:`boeck2015accurate`: the smoothed activation is fed through a bank
+    of comb filters, one per beat period; the period whose filter resonates
+    most, summed over time, gives the tempo.
+
+    Parameters
+    ----------
+    act : array_like, shape ``(n_frames,)``
+        Beat activation function.
+    fps : float or None
+        Its frame rate in frames per second; None takes it from the Activations.
+    bpm_range : tuple of float
+        Lowest and highest tempo considered, in bpm.
+
+    Returns
+    -------
+    float
+        Tempo in beats per minute.
+
+    Raises
+    ------
+    ValueError
+        For a bad activation or one without periodicity.
+    """
+    fps = _fps(act, fps)
+    act = check_activation(act, fps)
+    madmom = import_madmom()
+    proc = madmom.features.tempo.TempoEstimationProcessor(method="comb", min_bpm=bpm_range[0],
+                                                          max_bpm=bpm_range[1], fps=fps)
+    tempi = proc(act.astype(np.float32))
+    if len(tempi) == 0:
+        raise ValueError("no tempo found: the beat activation has no periodicity")
+    return float(tempi[0][0])

@@ -1,0 +1,37 @@
+"""Neural networks: Keras with the book's backend, builders, training, shipped models.
+
+``from mirlib.nn import keras`` gives Keras 3 on TensorFlow (CPU) unless
+``KERAS_BACKEND`` chose another backend before (JAX is the tested
+alternative on the GPU hub).
+
+Submodules
+----------
+backend
+    The Keras import with the default backend.
+layers
+    :func:`normalization`, the one input normaliser; :class:`CenterExcerpts`.
+classifiers
+    MLP, music/speech CNN, genre CNNs with filter shapes, parallel CNN, transfer.
+event_detectors
+    Sequence models with an activation per frame: onset CNN, onset (B)LSTM,
+    beat BLSTM.
+training
+    :func:`train`, the one training function; padding, prediction, TensorBoard.
+shipped
+    :class:`ShippedModel`: name, paper, features, builder, recipe and weights
+    of a network shipped with mirlib; :func:`save_weights`.
+"""
+
+from .backend import DEFAULT_BACKEND, backend, keras
+from .classifiers import FILTER_SHAPES, genre_cnn, mlp, music_speech_cnn, parallel_cnn, transfer
+from .event_detectors import beat_blstm, onset_cnn, onset_rnn
+from .layers import CenterExcerpts, center_excerpts, check_inputs, normalization
+from .shipped import WEIGHTS_DIR, ShippedModel, save_weights, weights_path
+from .training import (History, balanced_class_weight, count_params, loss_for, pad_sequences, predict,
+                       predict_sequence, read_tensorboard, tensorboard_callback, train)
+
+__all__ = ["keras", "backend", "DEFAULT_BACKEND", "normalization", "CenterExcerpts", "center_excerpts",
+           "check_inputs", "mlp", "music_speech_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer",
+           "onset_cnn", "onset_rnn", "beat_blstm", "train", "History", "loss_for", "balanced_class_weight",
+           "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",
+           "read_tensorboard", "ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]

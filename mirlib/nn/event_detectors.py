@@ -1,0 +1,173 @@
+"""Keras 3 builders of networks that output an activation per frame.
+
+Sequence models take a whole excerpt at once, time first:
+``(batch, n_frames, ...)`` in and ``(batch, n_frames, n_outputs)`` out, one
+activation per frame and output, at the frame rate of their input features
+(100 fps for :data:`mirlib.features.RHYTHM`).
+"""
+
+from __future__ import annotations
+
+from .backend import keras
+
+layers = keras.layers
+
+__all__ = ["onset_cnn", "onset_rnn", "beat_blstm"]
+
+
+def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), kernels=((7, 3), (3, 3)), pools=(3, 3),
+              dense_units=256, n_outputs=1, normalization=None):
+    """CNN onset detector of Schlüter & Böck (ICASSP 2014).
+
+    The paper classifies every frame from a 15-frame window (±7 frames) of
+    log-mel spectrograms computed with three frame sizes, stacked as channels:
+    convolution 10 × (7 × 3) + tanh, max-pooling 1 × 3 over frequency,
+    convolution 20 × (3 × 3) + tanh, max-pooling 1 × 3, a dense layer of 256
+    sigmoid units and one sigmoid output :cite:p:`schlueter2014improved`.
+    Here the window slides over the whole excerpt: the dense layer is a
+    convolution spanning the remaining context, so one call gives the
+    activation of every frame (the same function, computed without copying
+    windows). The input is padded with ``context`` frames of silence at both ends.
+
+    Parameters
+    ----------
+    n_bands : int
+        Mel bands per spectrogram.
+    n_channels : int
+        Number of spectrograms (frame sizes) stacked as channels.
+    context : int
+        Frames of context on each side (7 gives the paper's 15-frame window).
+    filters : tuple of two int
+        Filters of the two convolutional layers.
+    kernels : tuple of two (frames, bands)
+        Kernel sizes of the two convolutional layers.
+    pools : tuple of two int
+        Max-pooling sizes over frequency (bands) after each convolution.
+    dense_units : int
+        Units of the dense (fully connected) layer.
+    n_outputs : int
+        Sigmoid outputs per frame (1 for onsets; 3 for KD, SD, HH).
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation (per band and channel) to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_bands, n_channels)``, output
+        ``(batch, n_frames, n_outputs)``: probability per frame.
+
+    Raises
+    ------
+    ValueError
+        If the kernels need more frames than the ``2 * context + 1`` of the window.
+
+    Examples
+    --------
+    >>> model = onset_cnn()
+    >>> model.output_shape
+    (None, None, 1)
+    >>> onset_cnn(context=4, kernels=((5, 3), (3, 3))).get_layer("dense").kernel_size
+    (3, 8)
+    """
+    inp = keras.Input((None, n_bands, n_channels), name="log_mel")
+    # pad with silence (log-mel 0) before normalising, so that the ends of an
+    # excerpt look like silence, not like an average frame after silence
+    x = layers.ZeroPadding2D(((context, context), (0, 0)))(inp)
+    x = normalization(x) if normalization is not None else x
+    # each "valid" convolution uses up kernel - 1 frames of the window; the
+    # dense layer spans the frames that remain
+    remaining = 2 * context + 1 - sum(k[0] - 1 for k in kernels)
+    if remaining < 1:
+        raise ValueError(f"kernels {kernels} need more than the {2 * context + 1} frames of a context of {context}")
+    for i, (n, kernel, pool) in enumerate(zip(filters, kernels, pools), 1):
+        x = layers.Conv2D(n, tuple(kernel), activation="tanh", name=f"conv{i}")(x)
+        x = layers.MaxPooling2D((1, pool), name=f"pool{i}")(x)
+    x = layers.Conv2D(dense_units, (remaining, x.shape[2]), activation="sigmoid", name="dense")(x)
+    x = layers.Dropout(0.5)(x)
+    x = layers.Conv2D(n_outputs, (1, 1), activation="sigmoid", name="output")(x)
+    out = layers.Reshape((-1, n_outputs))(x)
+    return keras.Model(inp, out, name="onset_cnn")
+
+
+def onset_rnn(n_features, units=25, n_layers=2, bidirectional=True, n_outputs=1, normalization=None):
+    """(B)LSTM onset detector after Eyben et al. (2010) and Böck et al. (2012).
+
+    Stacked (bidirectional) LSTM layers :cite:p:`hochreiter1997long` read
+    log-magnitude spectrograms of several frame sizes and their positive
+    first-order differences and output an onset probability per frame
+    :cite:p:`eyben2010universal,boeck2012online`. The offline (bidirectional)
+    variant sees the future as well as the past of each frame.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per frame.
+    units : int
+        LSTM units per layer and direction.
+    n_layers : int
+        Number of recurrent layers.
+    bidirectional : bool
+        Offline BLSTM (True) or online, causal LSTM (False).
+    n_outputs : int
+        Sigmoid outputs per frame.
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_features)``, output ``(batch, n_frames, n_outputs)``.
+
+    Examples
+    --------
+    >>> onset_rnn(240, units=8, n_layers=1).count_params()
+    15953
+    """
+    return _recurrent(n_features, units, n_layers, bidirectional, n_outputs, normalization, "onset_rnn")
+
+
+def beat_blstm(n_features, units=25, n_layers=3, n_outputs=1, normalization=None):
+    """BLSTM beat activation network of Böck & Schedl (DAFx 2011).
+
+    Three bidirectional LSTM layers of 25 units per direction read
+    log-magnitude spectrograms of three frame sizes with their positive
+    first-order differences, at 100 frames per second, and output a beat
+    probability per frame :cite:p:`boeck2011enhanced`. The bidirectional context
+    of several seconds lets the network learn the regularity of beats, not only
+    where notes start; a beat tracker (peak picking or madmom's dynamic Bayesian
+    network :cite:p:`krebs2015efficient`) turns the activation into beat times.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per frame.
+    units : int
+        LSTM units per layer and direction.
+    n_layers : int
+        Number of BLSTM layers.
+    n_outputs : int
+        Sigmoid outputs per frame (2 for beats and downbeats).
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_features)``, output ``(batch, n_frames, n_outputs)``.
+
+    Examples
+    --------
+    >>> beat_blstm(240).output_shape
+    (None, None, 1)
+    """
+    return _recurrent(n_features, units, n_layers, True, n_outputs, normalization, "beat_blstm")
+
+
+def _recurrent(n_features, units, n_layers, bidirectional, n_outputs, normalization, name):
+    inp = keras.Input((None, n_features), name="features")
+    x = normalization(inp) if normalization is not None else inp
+    for i in range(n_layers):
+        lstm = layers.LSTM(units, return_sequences=True, name=f"lstm{i + 1}")
+        x = layers.Bidirectional(lstm, name=f"blstm{i + 1}")(x) if bidirectional else lstm(x)
+    out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
+    return keras.Model(inp, out, name=name)

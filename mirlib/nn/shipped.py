@@ -1,0 +1,253 @@
+"""Shipped networks: what each is, how it is built, trained, saved and loaded.
+
+Like madmom's models, the book's trained networks ship with the package
+(``mirlib/weights/NAME.weights.h5``) and are described by their paper. A
+:class:`ShippedModel` holds everything about one of them: name, paper,
+feature settings, builder, training recipe and weights file, so that
+:func:`mirlib.models.get` and the ``mirlib`` command (``mirlib train NAME``,
+inference) read it instead of repeating it. The recipe reproduces the
+shipped weights on the default backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..features.activations import Activations
+from ..features.settings import FeatureSettings, add_positive_difference
+from .layers import normalization
+from .training import predict_sequence
+
+__all__ = ["ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]
+
+#: Folder of the shipped weights files.
+WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
+
+
+def weights_path(name):
+    """Path of the shipped weights of a reference model.
+
+    Parameters
+    ----------
+    name : str
+        Model name, e.g. ``"onset_cnn"`` or ``"beat_blstm"``.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If mirlib ships no weights of that name; the message lists those it has.
+    """
+    path = WEIGHTS_DIR / f"{name}.weights.h5"
+    if not path.is_file():
+        have = sorted(p.name.split(".")[0] for p in WEIGHTS_DIR.glob("*.weights.h5"))
+        raise FileNotFoundError(f"no shipped weights {path.name} in {WEIGHTS_DIR}; available: {have}")
+    return path
+
+
+def save_weights(model, path):
+    """Save a network's weights without the optimiser's state.
+
+    ``model.save_weights`` of a compiled Keras model also writes the
+    optimiser's variables (Adam keeps two per weight), which triples the file
+    and is not needed to use the model. This saves an uncompiled copy, rebuilt
+    from the model's configuration, with the same weights (including
+    normalisation statistics). (``keras.models.clone_model`` and
+    ``model_from_json`` would not do: they compile the copy like the original.)
+
+    Parameters
+    ----------
+    model : keras.Model
+        A trained network (compiled or not).
+    path : str or pathlib.Path
+        File to write; must end in ``.weights.h5``.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.weights.h5`` (Keras' requirement).
+    """
+    if not str(path).endswith(".weights.h5"):
+        raise ValueError(f"weights file must end in .weights.h5, got {path}")
+    clean = model.__class__.from_config(model.get_config())
+    clean.set_weights(model.get_weights())
+    clean.save_weights(str(path))
+
+
+@dataclass(eq=False)
+class ShippedModel:
+    """A trained network that ships with mirlib.
+
+    Parameters
+    ----------
+    name : str
+        Model name and weights file stem (``NAME.weights.h5``).
+    task : str
+        What it does, e.g. ``"onsets"``.
+    paper : str
+        The bibliography key(s) of the paper it follows.
+    description : str
+        One line for listings (``mirlib train --help``).
+    features : FeatureSettings
+        Its input features; the frame rate of its activations is ``features.fps``.
+    build : callable
+        ``build(normalization)`` -> uncompiled :class:`keras.Model`, given the
+        input normalisation layer (adapted, or unadapted before loading weights).
+    normalization_axis : int or tuple of int
+        Axes of the input normalisation (see :func:`mirlib.nn.normalization`).
+    input_shape : tuple of int
+        Shape of one input without the batch axis (``None`` for any number of
+        frames), to build the normalisation before loading.
+    trainer : callable
+        ``trainer(model, **recipe)`` -> :class:`mirlib.nn.History`: trains this
+        network on its data (``model`` is this ShippedModel).
+    recipe : dict
+        Default keyword arguments of ``trainer``: with them it reproduces the
+        shipped weights.
+    outputs : tuple of str
+        Names of the outputs, e.g. ``("onsets",)``.
+    inputs : str
+        How features become the network input (``"stack"``, ``"flat"`` or
+        ``"excerpts"``), for the task module.
+    aliases : tuple of str
+        Other names the command line accepts (``mirlib train onsets``).
+    """
+
+    name: str
+    task: str
+    paper: str
+    description: str
+    features: FeatureSettings
+    build: Callable
+    normalization_axis: object
+    input_shape: tuple
+    trainer: Callable
+    recipe: dict = field(default_factory=dict)
+    outputs: tuple = ("activation",)
+    inputs: str = "stack"
+    aliases: tuple = ()
+    _cached: object = field(default=None, repr=False)
+
+    @property
+    def fps(self):
+        """Frame rate of its activations (that of its features), frames per second."""
+        return self.features.fps
+
+    @property
+    def weights_path(self):
+        """Path of the shipped weights file (see :func:`weights_path`)."""
+        return weights_path(self.name)
+
+    def untrained(self, X=None):
+        """The network with a fresh normalisation: adapted to ``X`` if given, else empty.
+
+        Parameters
+        ----------
+        X : np.ndarray or None
+            Training inputs for the normalisation statistics.
+
+        Returns
+        -------
+        keras.Model
+        """
+        return self.build(normalization(X, axis=self.normalization_axis, shape=None if X is not None
+                                        else self.input_shape))
+
+    def load(self, path=None):
+        """The trained network with the shipped weights (or those in ``path``).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path or None
+            A weights file written by :func:`save_weights` (e.g. by
+            ``mirlib train NAME``) to load instead of the shipped one.
+
+        Returns
+        -------
+        keras.Model
+
+        Raises
+        ------
+        FileNotFoundError
+            If the weights file does not exist.
+        ValueError
+            If the file does not hold this network's weights.
+        """
+        path = self.weights_path if path is None else Path(path)
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"no weights file {path}")
+        model = self.untrained()
+        try:
+            model.load_weights(str(path))
+        except (ValueError, KeyError) as err:
+            raise ValueError(f"{path}: not weights of {self.name} ({err})") from err
+        return model
+
+    def cached(self):
+        """The shipped network, loaded once per process (for inference)."""
+        if self._cached is None:
+            self._cached = self.load()
+        return self._cached
+
+    def train(self, **overrides):
+        """Train the network by its recipe; keyword arguments override the recipe.
+
+        Returns
+        -------
+        History
+            With the trained network as ``.model`` (see :func:`mirlib.nn.train`).
+
+        Raises
+        ------
+        ValueError
+            For an argument the recipe does not know.
+        """
+        unknown = set(overrides) - set(self.recipe) - {"verbose", "examples", "log_dir"}
+        if unknown:
+            raise ValueError(f"{self.name}: unknown training argument(s) {sorted(unknown)}; "
+                             f"the recipe has {sorted(self.recipe)}")
+        args = {**self.recipe, **{k: v for k, v in overrides.items() if v is not None}}
+        return self.trainer(self, **args)
+
+    def network_input(self, features):
+        """The network's input from its features: the stack itself (``"stack"``) or
+        flattened with its positive difference (``"flat"``), time first."""
+        if self.inputs == "stack":
+            return features
+        if self.inputs == "flat":
+            return add_positive_difference(features)
+        raise ValueError(f"{self.name} is not a sequence model (inputs {self.inputs!r})")
+
+    def activation(self, y, sr, model=None):
+        """The chain signal -> features -> network -> activations of a sequence model.
+
+        Parameters
+        ----------
+        y : np.ndarray, shape ``(n_samples,)``
+            Mono signal.
+        sr : int
+            Its sample rate in Hz; checked once and resampled to ``features.sr``
+            (:meth:`mirlib.features.FeatureSettings.prepare`).
+        model : keras.Model or None
+            Other weights of this network; default the shipped ones.
+
+        Returns
+        -------
+        mirlib.features.Activations, shape ``(n_frames, n_outputs)``
+            At :attr:`fps`, columns labelled by :attr:`outputs`.
+
+        Raises
+        ------
+        ValueError
+            For an empty, NaN or multi-channel signal or a bad sample rate.
+        FileNotFoundError
+            If no model is given and the shipped weights are missing.
+        """
+        x = self.network_input(self.features(y, sr))
+        out = predict_sequence(self.cached() if model is None else model, x)
+        return Activations(out, self.fps, labels=self.outputs)

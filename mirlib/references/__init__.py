@@ -1,0 +1,12 @@
+"""References for the book's networks: madmom's pretrained models and librosa's classic methods.
+
+Every function takes a mono signal and its sample rate and returns onset or
+beat times in seconds, or a tempo in bpm, like the book's own methods
+(:mod:`mirlib.onsets`, :mod:`mirlib.beats`).
+"""
+
+from .librosa import librosa_beats, librosa_onsets, librosa_tempo
+from .madmom import MADMOM_FPS, madmom_beat_activation, madmom_beats, madmom_onsets, madmom_tempo
+
+__all__ = ["madmom_onsets", "madmom_beat_activation", "madmom_beats", "madmom_tempo", "MADMOM_FPS",
+           "librosa_onsets", "librosa_beats", "librosa_tempo"]

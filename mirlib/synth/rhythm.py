@@ -1,0 +1,182 @@
+"""Generated rhythm data: random loops, reference onsets, training examples, test pieces.
+
+The onset and beat networks are trained on loops rendered by
+:func:`mirlib.synth.render_loop` with exact annotations, drawn at random from a
+seed (:func:`random_rendering`): the book trains on seeds from 0, tunes
+post-processing on seeds from 20000 and tests on seeds from 10000
+(:func:`held_out_pieces`), so no test loop is ever heard in training.
+Features are :data:`mirlib.features.RHYTHM` (100 fps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..compat import import_madmom
+from ..data.annotations import Piece, event_targets
+from ..features.settings import RHYTHM, add_positive_difference
+from .loops import Rendering, render_loop
+
+__all__ = ["TEMPO_RANGE", "random_rendering", "reference_onsets", "Example", "make_examples", "held_out_pieces"]
+
+#: Range of the drawn tempi in bpm: inside the 55-215 bpm of the beat tracker's
+#: DBN (:data:`mirlib.beats.BPM_RANGE`), also where the tempo changes.
+TEMPO_RANGE = (60.0, 190.0)
+
+
+def random_rendering(seed, length=8.0, sr=RHYTHM.sr):
+    """A generated loop with random tempo, metre, swing, voices and loudness.
+
+    The parameters are drawn from the seed: tempo log-uniform 60 to 190 bpm,
+    in a quarter of the loops changing by up to ±15 % (within 55 to 215 bpm); 3/4 metre in 30 %; swing
+    in 30 %; humanised timing up to 10 ms; each of drums, bass and chords
+    playing with probability 0.8 (at least one plays); peak level 0.1 to 0.9;
+    silence of 0.05 to 1 s before the first beat.
+
+    Parameters
+    ----------
+    seed : int
+        Seed; the same seed gives the same loop.
+    length : float
+        Approximate length in seconds (whole bars).
+    sr : int
+        Sample rate in Hz.
+
+    Returns
+    -------
+    Rendering
+    """
+    rng = np.random.default_rng(seed)
+    tempo = float(np.exp(rng.uniform(np.log(TEMPO_RANGE[0]), np.log(TEMPO_RANGE[1]))))
+    # a gradual change of up to 15 %, kept inside the DBN's 55-215 bpm
+    end_tempo = float(np.clip(tempo * rng.uniform(0.85, 1.15), 55.0, 215.0)) if rng.random() < 0.25 else None
+    metre = 3 if rng.random() < 0.3 else 4
+    swing = float(rng.uniform(0.2, 1.0)) if rng.random() < 0.3 else 0.0
+    voices = rng.random(3) < 0.8
+    if not voices.any():
+        voices[rng.integers(3)] = True
+    lead_in = float(rng.uniform(0.05, 1.0))
+    n_bars = max(1, int(round((length - lead_in) * tempo / 60.0 / metre)))
+    rendering = render_loop(rng, tempo=tempo, end_tempo=end_tempo, metre=metre, n_bars=n_bars, swing=swing,
+                            sr=sr, drums=bool(voices[0]), bass=bool(voices[1]), chords=bool(voices[2]),
+                            humanise=float(rng.uniform(0, 0.01)), lead_in=lead_in,
+                            peak=float(rng.uniform(0.1, 0.9)))
+    rendering.params["seed"] = seed
+    return rendering
+
+
+def reference_onsets(rendering, combine=0.03):
+    """Annotated onsets of a rendering as an onset detector should report them.
+
+    Notes played together (a kick drum and a bass note on the same beat) are
+    separate onsets in :class:`Rendering`, a few milliseconds
+    apart when the timing is humanised. As in the onset datasets of Böck et
+    al. :cite:p:`boeck2012evaluating`, onsets closer than ``combine`` seconds
+    count as one, at the time of the first.
+
+    Parameters
+    ----------
+    rendering : Rendering
+    combine : float
+        Onsets closer than this many seconds are merged.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_onsets,)``
+        Onset times in seconds.
+    """
+    madmom = import_madmom()
+    onsets = np.asarray(rendering.onsets, dtype=float)
+    if len(onsets) < 2:
+        return onsets
+    return np.asarray(madmom.utils.combine_events(onsets, combine, combine="left"), dtype=float)
+
+
+@dataclass
+class Example:
+    """One generated loop with features and frame-wise targets at 100 fps.
+
+    Attributes
+    ----------
+    rendering : Rendering
+    stack : np.ndarray, float32, shape ``(n_frames, 80, 3)``
+        :data:`mirlib.features.RHYTHM` features.
+    targets : dict
+        ``"onsets"``, ``"beats"``, ``"downbeats"``, ``"KD"``, ``"SD"``, ``"HH"``
+        -> target of shape ``(n_frames,)`` (:func:`mirlib.data.event_targets`).
+    """
+
+    rendering: Rendering
+    stack: np.ndarray
+    targets: dict = field(repr=False)
+
+    def inputs(self, kind):
+        """The network input: ``"stack"`` (the spectrogram stack) or ``"flat"``
+        (flattened, with its positive difference, shape ``(n_frames, 480)``)."""
+        if kind not in ("stack", "flat"):
+            raise ValueError(f"input kind must be 'stack' or 'flat', got {kind!r}")
+        return self.stack if kind == "stack" else add_positive_difference(self.stack)
+
+    def target(self, events):
+        """Frame-wise target of ``events`` (a key of :attr:`targets`), shape
+        ``(n_frames,)``, or several stacked as columns, shape
+        ``(n_frames, n_outputs)``, for a tuple of keys."""
+        if isinstance(events, (tuple, list)):
+            return np.stack([self.target(e) for e in events], axis=-1)
+        if events not in self.targets:
+            raise ValueError(f"no target {events!r}; available: {sorted(self.targets)}")
+        return self.targets[events]
+
+
+def make_examples(seeds, length=8.0):
+    """Render loops and compute their features and targets.
+
+    Parameters
+    ----------
+    seeds : iterable of int
+        One loop per seed (see :func:`random_rendering`). The book trains on
+        seeds from 0, tunes post-processing on seeds from 20000 and tests on
+        seeds from 10000.
+    length : float
+        Approximate length of each loop in seconds.
+
+    Returns
+    -------
+    list of Example
+    """
+    out = []
+    for seed in seeds:
+        r = random_rendering(int(seed), length=length)
+        stack = RHYTHM(r.audio, r.sr)
+        n, fps = len(stack), RHYTHM.fps
+        events = {"onsets": reference_onsets(r), "beats": r.beats, "downbeats": r.downbeats, **r.drums}
+        out.append(Example(r, stack, {k: event_targets(t, n, fps) for k, t in events.items()}))
+    return out
+
+
+def held_out_pieces(n=20, length=8.0, first_seed=10000):
+    """Generated test loops (seeds never used for training) as :class:`mirlib.data.Piece` objects.
+
+    Parameters
+    ----------
+    n : int
+        Number of loops (seeds ``first_seed .. first_seed + n - 1``).
+    length : float
+        Approximate length of each loop in seconds.
+    first_seed : int
+        First seed; training uses seeds from 0, validation from 20000.
+
+    Returns
+    -------
+    list of Piece
+        Audio at 44.1 kHz, onsets (:func:`reference_onsets`) and beats in
+        seconds, tempo in bpm (from the median beat interval).
+    """
+    pieces = []
+    for seed in range(first_seed, first_seed + n):
+        r = random_rendering(seed, length=length)
+        tempo = float(60.0 / np.median(np.diff(r.beats)))
+        pieces.append(Piece(f"loop {seed}", r.audio, r.sr, reference_onsets(r), r.beats, tempo))
+    return pieces

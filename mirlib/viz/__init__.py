@@ -1,0 +1,17 @@
+"""Visualisation: plots, audio players and interactive demos, as the book uses them.
+
+Submodules
+----------
+display
+    Spectrogram plots, event markers, audio players with attribution, figure
+    encoding.
+widgets
+    Demos that are live in Jupyter and still respond on the static website.
+training
+    Training curves.
+"""
+
+from . import display, widgets
+from .training import plot_history
+
+__all__ = ["display", "widgets", "plot_history"]

@@ -1,0 +1,166 @@
+"""mirlib's layout: layers import only downwards, modules stay focused, outside code uses public names."""
+
+import ast
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nbgrading import ROOT
+
+MIRLIB = ROOT / "mirlib"
+# from the bottom up: a module may import mirlib modules of its own layer or below
+LAYERS = [
+    {"compat", "audio", "grading"},
+    {"features", "evaluation"},
+    {"data"},
+    {"synth", "viz"},
+    {"nn", "references"},
+    {"onsets", "musicspeech"},
+    {"beats"},
+    {"models"},
+    {"cli"},
+]
+
+
+def layer_of(name):
+    top = name.split(".")[0]
+    return next(i for i, names in enumerate(LAYERS) if top in names)
+
+
+def mirlib_imports(path):
+    """The mirlib modules a source file imports, as dotted names below mirlib."""
+    package = ".".join(path.relative_to(MIRLIB).with_suffix("").parts)
+    if path.name == "__init__.py":
+        package = package.rsplit(".", 1)[0] if "." in package else ""
+    base = package.split(".") if package else []
+    if path.name != "__init__.py":
+        base = base[:-1]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+                target = ".".join(parts + ([node.module] if node.module else []))
+                if not node.module:
+                    out |= {".".join(parts + [a.name]) for a in node.names}
+                    continue
+                out.add(target)
+            elif node.module and node.module.startswith("mirlib."):
+                out.add(node.module[len("mirlib."):])
+        elif isinstance(node, ast.Import):
+            out |= {a.name[len("mirlib."):] for a in node.names if a.name.startswith("mirlib.")}
+    return {m for m in out if m}
+
+
+def sources():
+    return sorted(p for p in MIRLIB.rglob("*.py"))
+
+
+def test_every_module_belongs_to_a_layer():
+    tops = {".".join(p.relative_to(MIRLIB).parts).split(".")[0] for p in sources() if p.name != "__init__.py"}
+    tops |= {p.name for p in MIRLIB.iterdir() if (p / "__init__.py").exists()}
+    tops -= {"weights"}
+    known = set().union(*LAYERS)
+    assert tops <= known, f"modules without a layer: {tops - known}"
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(MIRLIB)))
+def test_nothing_low_imports_something_high(path):
+    if path == MIRLIB / "__init__.py":
+        return
+    own = layer_of(".".join(path.relative_to(MIRLIB).parts))
+    for target in mirlib_imports(path):
+        assert layer_of(target) <= own, f"{path.relative_to(MIRLIB)} (layer {own}) imports {target} " \
+                                        f"(layer {layer_of(target)})"
+
+
+def test_modules_are_focused():
+    sizes = {str(p.relative_to(MIRLIB)): len(p.read_text().splitlines()) for p in sources()}
+    assert max(sizes.values()) < 600, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+
+
+def test_every_module_imports_on_its_own():
+    """No circular imports: each module imports first in a fresh interpreter."""
+    names = sorted({"mirlib." + ".".join(p.relative_to(MIRLIB).with_suffix("").parts).removesuffix(".__init__")
+                    for p in sources() if p.name != "__main__.py"})
+    code = "import importlib, sys\nfor n in sys.argv[1:]:\n    for m in [k for k in sys.modules if k.startswith('mirlib')]:\n        del sys.modules[m]\n    importlib.import_module(n)\nprint('ok')"
+    proc = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True, timeout=600)
+    assert proc.stdout.strip() == "ok", proc.stderr[-3000:]
+
+
+def test_outside_code_uses_public_names_only():
+    """Chapters, exercises, solutions, tests and benchmarks import no private mirlib name."""
+    files = subprocess.run(["git", "ls-files", "book", "exercises", "solutions", "tests", "benchmarks"], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    private = re.compile(r"mirlib(\.\w+)*\._\w+|from mirlib[\w.]* import [^\n]*\b_\w+|\b(rhythm|models|onsets|"
+                         r"beats|nn|features|synth|data)\._[a-z]\w*\(")
+    offenders = []
+    for name in files:
+        if name.endswith((".py", ".md", ".ipynb")) and name != "tests/test_architecture.py":
+            text = (ROOT / name).read_text(encoding="utf-8")
+            offenders += [f"{name}: {m.group(0)}" for m in private.finditer(text)]
+    assert not offenders, offenders
+
+
+def test_activations_carry_their_frame_rate_and_several_outputs():
+    from mirlib import features
+
+    act = features.Activations(np.zeros((50, 3)), fps=100, labels=("KD", "SD", "HH"))
+    assert act.shape == (50, 3) and act.fps == 100.0 and act["HH"].shape == (50,)
+    assert act[:, 0].fps == 100.0 and act[:, 0].labels is None
+    np.testing.assert_allclose(act.times[:3], [0.0, 0.01, 0.02])
+    with pytest.raises(ValueError, match="labels"):
+        features.Activations(np.zeros((5, 2)), 100, labels=("KD", "SD", "HH"))
+    with pytest.raises(ValueError, match="NaN"):
+        features.Activations([0.0, np.nan], 100)
+    one = features.Activations(np.r_[np.zeros(20), 1.0, np.zeros(20)], fps=50)
+    # peak picking and the beat tracker read the frame rate from the activations
+    np.testing.assert_allclose(features.pick_peaks(one, threshold=0.5), [20 / 50])
+    with pytest.raises(ValueError, match="frame rate missing"):
+        features.pick_peaks(np.zeros(10), threshold=0.5)
+
+
+def test_feature_settings_carry_fps_and_refuse_what_they_cannot_take():
+    from mirlib import features
+
+    assert features.RHYTHM.fps == 100.0 and features.CLASSIFICATION.fps == pytest.approx(43.066, abs=1e-3)
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050).astype(np.float32)
+    assert features.CLASSIFICATION(y, 22050).shape == (44, 40)
+    with pytest.raises(ValueError, match="22050 Hz"):
+        features.CLASSIFICATION(y, 44100)
+    with pytest.raises(ValueError, match="NaN"):
+        features.RHYTHM(np.r_[y, np.nan], 22050)
+
+
+def test_pad_sequences_masks_padding_and_stacks_several_outputs():
+    from mirlib import nn
+
+    X, Y, W = nn.pad_sequences([np.ones((3, 2)), np.ones((5, 2))], [np.ones((3, 3)), np.ones((5, 3))])
+    assert X.shape == (2, 5, 2) and Y.shape == (2, 5, 3) and W.sum() == 8 and W[0, 3:].sum() == 0
+    with pytest.raises(ValueError, match="as many frames"):
+        nn.pad_sequences([np.ones((3, 2))], [np.ones(4)])
+
+
+def test_generated_examples_have_drum_beat_and_downbeat_targets():
+    from mirlib import synth
+
+    (ex,) = synth.make_examples([7], length=4.0)
+    assert set(ex.targets) == {"onsets", "beats", "downbeats", "KD", "SD", "HH"}
+    both = ex.target(("beats", "downbeats"))
+    assert both.shape == (len(ex.stack), 2)
+    assert both[:, 1].sum() < both[:, 0].sum()   # fewer downbeats than beats
+    with pytest.raises(ValueError, match="no target"):
+        ex.target("chords")
+
+
+def test_sequence_builders_take_several_outputs_and_kernels():
+    from mirlib import nn
+
+    cnn = nn.onset_cnn(n_outputs=3, kernels=((5, 3), (3, 3)), context=5)
+    assert cnn.output_shape == (None, None, 3) and cnn.get_layer("conv1").kernel_size == (5, 3)
+    assert nn.beat_blstm(20, units=4, n_outputs=2).output_shape == (None, None, 2)
+    with pytest.raises(ValueError, match="frames"):
+        nn.onset_cnn(context=2)

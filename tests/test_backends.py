@@ -1,0 +1,63 @@
+"""The shipped networks give the same activations on TensorFlow (the default) and JAX.
+
+Each backend runs in its own process, because Keras picks its backend once per
+process. Both compute the activations of every shipped model on the same inputs:
+madmom's real recording ``sample.wav`` for the rhythm networks, excerpts of two
+of librosa's recordings for the music/speech CNN.
+"""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+SCRIPT = r"""
+import sys
+import numpy as np
+from mirlib import audio, data, features, models, musicspeech, nn
+
+assert nn.backend() == sys.argv[2], (nn.backend(), sys.argv[2])
+y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
+out = {}
+for name, shipped in models.MODELS.items():
+    if shipped.inputs == "excerpts":
+        X = np.concatenate([features.excerpts(features.CLASSIFICATION(*audio.load(data.example(ex), sr=22050)))
+                            for ex in ("vibeace", "libri2")])
+        out[name] = nn.predict(shipped.load(), X)
+    else:
+        out[name] = np.asarray(shipped.activation(y, sr))
+np.savez(sys.argv[1], **out)
+"""
+
+
+def activations(backend, tmp_path):
+    path = tmp_path / f"{backend}.npz"
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(path), backend], env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return dict(np.load(path))
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("backends")
+    return activations("tensorflow", tmp), activations("jax", tmp)
+
+
+def test_default_backend_is_tensorflow():
+    proc = subprocess.run([sys.executable, "-c", "import mirlib.nn, keras; print(keras.backend.backend())"],
+                          env={k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"},
+                          capture_output=True, text=True, timeout=300)
+    assert proc.stdout.strip() == "tensorflow", proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn"])
+def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
+    tf, jax = both
+    assert tf[name].shape == jax[name].shape and tf[name].size > 100
+    # a real activation, not a constant: parity of a dead network would prove little
+    assert tf[name].std() > 0.05
+    np.testing.assert_allclose(tf[name], jax[name], atol=1e-4, rtol=0)
