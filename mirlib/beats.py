@@ -19,22 +19,16 @@ from __future__ import annotations
 
 from . import nn
 from .features.postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, tempo_from_activation
-from .features.settings import RHYTHM
-from .onsets import train_on_loops
+from .onsets import loop_network
 
 __all__ = ["BEAT_BLSTM", "BEAT_PEAKS", "BPM_RANGE", "activation", "track_beats", "estimate_tempo",
            "beats_from_activation", "tempo_from_activation"]
 
 #: The BLSTM beat network of Böck & Schedl (DAFx 2011), trained on generated loops.
-BEAT_BLSTM = nn.ShippedModel(
-    name="beat_blstm", task="beats", paper="boeck2011enhanced",
-    description="beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps",
-    features=RHYTHM, inputs="flat", outputs=("beats",),
-    build=lambda norm: nn.beat_blstm(2 * RHYTHM.n_bands * RHYTHM.n_channels, normalization=norm),
-    normalization_axis=-1, input_shape=(None, 2 * RHYTHM.n_bands * RHYTHM.n_channels),
-    trainer=train_on_loops, recipe=dict(n_train=120, epochs=20, seed=0, length=10.0, batch_size=8,
-                                        learning_rate=1e-3),
-    aliases=("beats",))
+BEAT_BLSTM = loop_network(
+    "beat_blstm", "beats", "boeck2011enhanced",
+    "beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps", "flat",
+    lambda n, norm: nn.beat_blstm(n, normalization=norm), ("beats",), 10.0, aliases=("beats",))
 
 
 def activation(y, sr, model=None):

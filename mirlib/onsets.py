@@ -36,7 +36,7 @@ from .features.settings import RHYTHM
 from .synth.rhythm import make_examples
 
 __all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
-           "activation", "detect_onsets", "train_on_loops"]
+           "activation", "detect_onsets", "train_on_loops", "loop_network"]
 
 #: Peak-picking settings of the onset networks, tuned once on generated
 #: validation loops (seeds 20000+) and kept fixed for every evaluation.
@@ -179,27 +179,51 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
                     learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
 
 
+def loop_network(name, task, paper, description, inputs, build, outputs, length, aliases=()):
+    """Describe a rhythm network trained on generated loops (:func:`train_on_loops`).
+
+    Its input is :data:`mirlib.features.RHYTHM` (100 fps), as a stack
+    (``inputs="stack"``, normalised per band and channel) or flattened with its
+    positive difference (``inputs="flat"``, normalised per feature); its recipe
+    trains on 120 loops of about ``length`` seconds for 20 epochs.
+
+    Parameters
+    ----------
+    name, task, paper, description, outputs, aliases
+        See :class:`mirlib.nn.ShippedModel`.
+    inputs : {"stack", "flat"}
+    build : callable
+        ``build(n_features_or_None, normalization)`` -> keras.Model; the first
+        argument is the number of features per frame for ``"flat"`` inputs.
+    length : float
+        Approximate length of the training loops in seconds.
+
+    Returns
+    -------
+    mirlib.nn.ShippedModel
+    """
+    n_flat = 2 * RHYTHM.n_bands * RHYTHM.n_channels
+    shape = (None, RHYTHM.n_bands, RHYTHM.n_channels) if inputs == "stack" else (None, n_flat)
+    return nn.ShippedModel(
+        name=name, task=task, paper=paper, description=description, features=RHYTHM, inputs=inputs,
+        outputs=tuple(outputs), build=lambda norm: build(None if inputs == "stack" else n_flat, norm),
+        normalization_axis=(-2, -1) if inputs == "stack" else -1, input_shape=shape, trainer=train_on_loops,
+        recipe=dict(n_train=120, epochs=20, seed=0, length=length, batch_size=8, learning_rate=1e-3),
+        aliases=tuple(aliases))
+
+
 #: The CNN onset detector of Schlüter & Böck (ICASSP 2014), trained on generated loops.
-ONSET_CNN = nn.ShippedModel(
-    name="onset_cnn", task="onsets", paper="schlueter2014improved",
-    description="onset CNN (Schlüter & Böck 2014) on a 3-resolution log-mel stack, 100 fps",
-    features=RHYTHM, inputs="stack", outputs=("onsets",),
-    build=lambda norm: nn.onset_cnn(RHYTHM.n_bands, RHYTHM.n_channels, normalization=norm),
-    normalization_axis=(-2, -1), input_shape=(None, RHYTHM.n_bands, RHYTHM.n_channels),
-    trainer=train_on_loops, recipe=dict(n_train=120, epochs=20, seed=0, length=6.0, batch_size=8,
-                                        learning_rate=1e-3),
+ONSET_CNN = loop_network(
+    "onset_cnn", "onsets", "schlueter2014improved",
+    "onset CNN (Schlüter & Böck 2014) on a 3-resolution log-mel stack, 100 fps", "stack",
+    lambda _, norm: nn.onset_cnn(RHYTHM.n_bands, RHYTHM.n_channels, normalization=norm), ("onsets",), 6.0,
     aliases=("onsets",))
 
 #: The BLSTM onset detector after Eyben et al. (2010) and Böck et al. (2012).
-ONSET_RNN = nn.ShippedModel(
-    name="onset_rnn", task="onsets", paper="eyben2010universal,boeck2012online",
-    description="onset BLSTM (Eyben et al. 2010) on log-mel stack + positive difference, 100 fps",
-    features=RHYTHM, inputs="flat", outputs=("onsets",),
-    build=lambda norm: nn.onset_rnn(2 * RHYTHM.n_bands * RHYTHM.n_channels, normalization=norm),
-    normalization_axis=-1, input_shape=(None, 2 * RHYTHM.n_bands * RHYTHM.n_channels),
-    trainer=train_on_loops, recipe=dict(n_train=120, epochs=20, seed=0, length=6.0, batch_size=8,
-                                        learning_rate=1e-3),
-    aliases=("onsets_rnn",))
+ONSET_RNN = loop_network(
+    "onset_rnn", "onsets", "eyben2010universal,boeck2012online",
+    "onset BLSTM (Eyben et al. 2010) on log-mel stack + positive difference, 100 fps", "flat",
+    lambda n, norm: nn.onset_rnn(n, normalization=norm), ("onsets",), 6.0, aliases=("onsets_rnn",))
 
 _NETWORKS = {"onset_cnn": ONSET_CNN, "onset_rnn": ONSET_RNN}
 

@@ -61,3 +61,19 @@ def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     # a real activation, not a constant: parity of a dead network would prove little
     assert tf[name].std() > 0.05
     np.testing.assert_allclose(tf[name], jax[name], atol=1e-4, rtol=0)
+
+
+@pytest.mark.parametrize("command", ["onsets", "beats"])
+def test_command_line_prints_the_same_events_on_both_backends(command):
+    from mirlib import data
+
+    sample = str(data.madmom_file("sample.wav"))
+    exe = os.path.join(os.path.dirname(sys.executable), "mirlib")
+    out = {}
+    for backend in ("tensorflow", "jax"):
+        proc = subprocess.run([exe, command, sample], env={**os.environ, "KERAS_BACKEND": backend},
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        out[backend] = proc.stdout
+    assert len(out["tensorflow"].splitlines()) >= 4
+    assert out["tensorflow"] == out["jax"]

@@ -152,7 +152,3 @@ def main(argv=None, out=None, err=None):
         if args.command == "music-speech":
             return _run_music_speech(args, out, err)
         return _run_analysis(args, out, err)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,7 @@
+"""``python -m mirlib.cli``: the same as the ``mirlib`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
