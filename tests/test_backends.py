@@ -57,7 +57,7 @@ def test_default_backend_is_tensorflow():
 @pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn"])
 def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     tf, jax = both
-    assert tf[name].shape == jax[name].shape and tf[name].size > 100
+    assert tf[name].shape == jax[name].shape and tf[name].size > 50
     # a real activation, not a constant: parity of a dead network would prove little
     assert tf[name].std() > 0.05
     np.testing.assert_allclose(tf[name], jax[name], atol=1e-4, rtol=0)

@@ -219,6 +219,20 @@ def test_rhythm_chapters_have_figures_citations_and_results_tables(book):
     assert {"CMLt", "AMLt"} <= set(beats["our BLSTM + DBN"])
     assert {"madmom RNNBeatProcessor + DBN (pretrained)", "librosa beat_track"} <= set(beats) & set(real_beats)
     assert {"Acc1", "Acc2"} <= set(tempo["our BLSTM + comb filters"]) & set(real_tempo["librosa tempo"])
+    # what the prose says of the tables
+    f50 = "F ±50 ms"
+    others = [m for m in generated if not m.startswith("our")]
+    assert all(generated[m][f50] >= generated[o][f50] + 0.05 for m in ("our CNN", "our BLSTM") for o in others)
+    assert generated["our CNN, quick (30 loops)"][f50] < generated["our CNN"][f50] - 0.1
+    assert real["our BLSTM"][f50] < real["our CNN"][f50] < max(real["madmom CNN (pretrained)"][f50],
+                                                               real["madmom BLSTM (pretrained)"][f50])
+    assert real["SuperFlux"]["R"] == real["librosa onset_detect"]["R"] == 1.0     # "find every onset"
+    dbn, peaks = beats["our BLSTM + DBN"]["F ±70 ms"], beats["our BLSTM + peak picking"]["F ±70 ms"]
+    assert abs(dbn - beats["madmom RNNBeatProcessor + DBN (pretrained)"]["F ±70 ms"]) < 0.03   # "about equally good"
+    assert abs(dbn - beats["BLSTM trained above + DBN"]["F ±70 ms"]) < 0.03                 # "nearly the same"
+    assert peaks > dbn                                                                          # "slightly better"
+    lib = beats["librosa beat_track"]
+    assert lib["F ±70 ms"] < dbn and lib["CMLt"] < lib["AMLt"]
 
 
 def _table_with(name, row):
@@ -262,6 +276,12 @@ def test_classification_chapters_report_measured_comparisons(book):
     # deep-learning basics: every run reported on the test set
     basics = _table_with("book/dl-basics", "Adam")
     assert basics["Adam"]["test accuracy"] > 0.5
+    text = " ".join(page("book/dl-basics").get_text().split())
+    plain = basics["large, no remedy"]["test accuracy"]
+    remedies = [basics[r]["test accuracy"] for r in ("large, dropout + L2 + lr decay", "large, early stopping")]
+    verdict = "raised" if max(remedies) > plain else "did not raise"
+    assert f"the remedies {verdict} the test accuracy of the large network: {plain:.3f} without a remedy, " \
+           f"{remedies[0]:.3f} with dropout" in text
     # tags: thresholds table and per-tag ROC-AUC of all three methods
     per_tag = _table_with("book/tags-transfer", "minor")
     assert {"from scratch", "transfer, frozen", "transfer, fine-tuned"} <= set(per_tag["fast"])
