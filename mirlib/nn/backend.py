@@ -12,6 +12,7 @@ ready Keras. The shipped weights give the same activations on both backends
 from __future__ import annotations
 
 import os
+import sys
 
 __all__ = ["keras", "backend", "DEFAULT_BACKEND"]
 
@@ -19,17 +20,35 @@ __all__ = ["keras", "backend", "DEFAULT_BACKEND"]
 DEFAULT_BACKEND = "tensorflow"
 
 os.environ.setdefault("KERAS_BACKEND", DEFAULT_BACKEND)
-# TensorFlow's oneDNN kernels change the order of floating-point sums with the
-# CPU's instruction set; without them, training and inference give the same
-# numbers on every CPU (the shipped weights are reproduced bit for bit), and
-# TensorFlow prints no start-up notice on stderr. Set it to 1 to trade that
-# for speed.
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-# TensorFlow's C++ start-up notes are not the reader's concern; warnings and
-# errors still show.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
+
+def _import_keras():
+    """Import Keras; on TensorFlow, without its C++ start-up notes on stderr.
+
+    TensorFlow writes notes (oneDNN kernels in use, CPU instructions) straight
+    to the process's standard error while it loads, before its logging can be
+    configured, so ``TF_CPP_MIN_LOG_LEVEL`` set from Python does not silence
+    them. They would end up in every ``mirlib`` command's error output, so the
+    file descriptor is pointed at /dev/null for the import alone; Python
+    exceptions still propagate.
+    """
+    if os.environ["KERAS_BACKEND"] != "tensorflow" or "tensorflow" in sys.modules:
+        import keras
+        return keras
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import keras
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+    return keras
+
+
+keras = _import_keras()
 
 
 def backend():
