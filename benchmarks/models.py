@@ -5,9 +5,10 @@
 Each backend runs in its own process (Keras picks its backend once per
 process). Per network and backend it prints:
 
-* training: seconds per epoch of the shipped recipe's data (the first epoch,
-  which includes compilation, separately), and with ``--full`` the time of the
-  whole recipe (what ``mirlib train NAME`` takes);
+* training: seconds per epoch of the shipped recipe's data (from a 5-epoch
+  against a 1-epoch run), the first epoch (which includes compilation), the
+  recipe's time estimated from both, and with ``--full`` the measured time of
+  the whole recipe (what ``mirlib train NAME`` takes, data generation excluded);
 * inference: seconds for madmom's ``sample.wav`` (2.8 s of audio) through the
   whole chain, features included, median of 5 runs after one warm-up, and for
   the music/speech CNN one recording of librosa (``vibeace``).
@@ -44,12 +45,11 @@ for name, shipped in models.MODELS.items():
             loops[key] = synth.make_examples(range(recipe["n_train"]), length=recipe["length"])
         run = lambda epochs, shipped=shipped, key=key: shipped.train(epochs=epochs, examples=loops[key])
         infer = lambda shipped=shipped: shipped.activation(y, sr)
-    first = run(2)["seconds"]
-    h = run(3)
-    # a 3-epoch run against a 2-epoch run: the steady cost of one epoch
-    per_epoch = max(h["seconds"] - first, 0.0)
-    row = {"epoch (s)": per_epoch, "first epoch incl. compile (s)": first - per_epoch,
-           "recipe epochs": recipe["epochs"]}
+    first = run(1)["seconds"]
+    # a 5-epoch run against a 1-epoch run: the steady cost of one epoch
+    per_epoch = (run(5)["seconds"] - first) / 4
+    row = {"epoch (s)": per_epoch, "first epoch incl. compile (s)": first,
+           "recipe epochs": recipe["epochs"], "recipe estimate (s)": first + per_epoch * (recipe["epochs"] - 1)}
     if full:
         row["full recipe (s)"] = shipped.train()["seconds"]
     infer()
