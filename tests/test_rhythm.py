@@ -198,3 +198,14 @@ def test_unknown_task_and_missing_weights():
         models.load("onset_cnn", path="/nonexistent/onset_cnn.weights.h5")
     with pytest.raises(ValueError, match="unknown onset network"):
         onsets.detect_onsets(np.zeros(4410), 44100, network="onset_gru")
+
+
+@pytest.mark.parametrize("frame_size", [1024, 4096, 8192])
+def test_superflux_is_aligned_whatever_the_frame_size(frame_size):
+    """librosa is told the frame size, so the activation is not shifted by larger frames."""
+    sr = 44100
+    y = np.zeros(sr, dtype=np.float32)
+    y[sr // 2: sr // 2 + 200] = np.hanning(200)
+    odf = onsets.superflux(y, sr, hop_size=441, frame_size=frame_size)
+    assert odf.fps == 100.0
+    assert abs(np.argmax(odf) / odf.fps - 0.5) <= 0.025

@@ -9,7 +9,7 @@
 # madmom 0.16.1 (the only release on PyPI) needs two extra steps, done here:
 # it is built against the already installed numpy and Cython, so it is
 # installed with --no-build-isolation after them, and it imports pkg_resources,
-# so setuptools must stay below 81. mirlib/_compat.py handles its import on
+# so setuptools must stay below 81. mirlib/compat.py handles its import on
 # Python 3.11 and NumPy >= 1.24.
 set -euo pipefail
 cd "$(dirname "$0")/.."
