@@ -49,3 +49,18 @@ def test_lock_file_agrees_with_pyproject():
     env, conda = environment_pins()
     cython = next(d for d in conda if d.startswith("cython"))
     assert lock["cython"] == cython.split("=")[1]
+
+
+def test_wheel_holds_every_module_and_the_weights(tmp_path):
+    """A non-editable install (the hub image, pip install .) gets every subpackage and the shipped weights."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=600, cwd=tmp_path)
+    (wheel,) = tmp_path.glob("mirlib-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "mirlib").rglob("*.py")}
+    weights = {p.relative_to(ROOT).as_posix() for p in (ROOT / "mirlib" / "weights").glob("*.weights.h5")}
+    assert len(weights) == 4 and modules | weights <= names, sorted((modules | weights) - names)
