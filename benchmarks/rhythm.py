@@ -10,7 +10,6 @@ total processing time per method on this machine.
 import argparse
 import warnings
 
-import numpy as np
 import pandas as pd
 
 from mirlib import audio, beats, data, evaluation, onsets, references, synth

@@ -58,6 +58,19 @@ def get(name):
 def load(name, path=None):
     """The trained network ``name`` with its shipped weights (or those in ``path``).
 
+    Parameters
+    ----------
+    name : str
+        A name or alias of :data:`MODELS`.
+    path : str or pathlib.Path or None
+        A weights file written by ``mirlib train NAME`` to load instead.
+
+    Returns
+    -------
+    keras.Model
+        Input and output shapes as given by the builder (e.g. ``(batch,
+        n_frames, 80, 3)`` -> ``(batch, n_frames, 1)`` for ``onset_cnn``).
+
     Raises
     ------
     ValueError
@@ -70,6 +83,14 @@ def load(name, path=None):
 
 def train(name, **overrides):
     """Train the network ``name`` by its recipe (keyword arguments override it).
+
+    Parameters
+    ----------
+    name : str
+        A name or alias of :data:`MODELS`.
+    **overrides
+        Recipe entries to change, e.g. ``n_train``, ``epochs``, ``seed``
+        (see the model's ``recipe``), or ``verbose``.
 
     Returns
     -------

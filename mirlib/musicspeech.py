@@ -126,11 +126,11 @@ def load_corpora(recordings=None):
             raise ValueError(f"class of {name!r} must be 0 (speech) or 1 (music), got {label!r}")
         signal, _ = _audio.load(example(name), sr=SR)
         S = CLASSIFICATION(signal, SR)
-        test.append((name, label, excerpts(S), False))
+        test.append((name, label, excerpts(S, N_FRAMES, EXCERPT_HOP), False))
         hop = RECIPE["speech_hop"] if label == 0 else RECIPE["music_hop"]
-        training.append((name, label, excerpts(S, hop=hop), False))
+        training.append((name, label, excerpts(S, N_FRAMES, hop), False))
         if label == 0:
-            training += [(name, label, excerpts(CLASSIFICATION(augment.pitch_shift(signal, SR, s), SR), hop=hop), True)
+            training += [(name, label, excerpts(CLASSIFICATION(augment.pitch_shift(signal, SR, s), SR), N_FRAMES, hop), True)
                          for s in RECIPE["pitch_shifts"]]
     return _corpus(test), _corpus(training)
 

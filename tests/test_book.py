@@ -1,7 +1,6 @@
 """Build the book once (as README command 1 does, but strict) and check its pages."""
 
 import os
-import re
 import shutil
 import subprocess
 import sys

@@ -19,7 +19,6 @@ import io
 import os
 from pathlib import Path
 
-import numpy as np
 
 __all__ = [
     "example",

@@ -20,7 +20,7 @@ postprocessing
     tracker, comb-filter tempo.
 """
 
-from .activations import Activations, check_activation
+from .activations import Activations, check_activation, frame_rate
 from .postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, pick_peaks, tempo_from_activation
 from .settings import CLASSIFICATION, RHYTHM, FeatureSettings, add_positive_difference
 from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_mel_spectrogram,
@@ -28,5 +28,5 @@ from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_comp
 
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
            "log_mel_spectrogram", "excerpts", "Standardizer", "FeatureSettings", "RHYTHM", "CLASSIFICATION",
-           "add_positive_difference", "Activations", "check_activation", "pick_peaks", "beats_from_activation",
+           "add_positive_difference", "Activations", "check_activation", "frame_rate", "pick_peaks", "beats_from_activation",
            "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE"]

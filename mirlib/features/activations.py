@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 
-__all__ = ["Activations", "check_activation"]
+__all__ = ["Activations", "check_activation", "frame_rate"]
 
 
 class Activations(np.ndarray):
@@ -44,7 +44,7 @@ class Activations(np.ndarray):
     """
 
     def __new__(cls, data, fps, labels=None):
-        fps = getattr(data, "fps", None) if fps is None else fps
+        fps = frame_rate(data, fps)
         values = check_activation(data, fps, channels=True)
         obj = np.asarray(values[:, 0] if np.ndim(data) == 1 else values, dtype=np.float32).view(cls)
         obj.fps = float(fps)
@@ -83,6 +83,36 @@ class Activations(np.ndarray):
     def times(self):
         """Time of each frame in seconds, shape ``(n_frames,)``."""
         return np.arange(self.shape[0]) / self.fps
+
+
+def frame_rate(activation, fps=None):
+    """The frame rate of an activation: ``fps`` if given, else the :class:`Activations`' own.
+
+    Parameters
+    ----------
+    activation : array_like or Activations
+    fps : float or None
+        Frame rate in frames per second.
+
+    Returns
+    -------
+    float
+        Frames per second.
+
+    Raises
+    ------
+    ValueError
+        If neither gives a frame rate.
+
+    Examples
+    --------
+    >>> frame_rate(Activations([0.0, 1.0], fps=50)), frame_rate([0.0, 1.0], 100)
+    (50.0, 100.0)
+    """
+    fps = getattr(activation, "fps", None) if fps is None else fps
+    if fps is None:
+        raise ValueError("frame rate missing: pass fps or an Activations object")
+    return float(fps)
 
 
 def check_activation(activation, fps=None, name="activation", channels=False):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..compat import import_madmom
-from .activations import check_activation
+from .activations import check_activation, frame_rate
 
 __all__ = ["pick_peaks", "beats_from_activation", "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE"]
 
@@ -20,13 +20,6 @@ __all__ = ["pick_peaks", "beats_from_activation", "tempo_from_activation", "BEAT
 BEAT_PEAKS = dict(threshold=0.3, pre_max=0.15, post_max=0.15, combine=0.2)
 #: Tempo range of the beat tracker's DBN in bpm.
 BPM_RANGE = (55.0, 215.0)
-
-
-def _fps(activation, fps):
-    fps = getattr(activation, "fps", None) if fps is None else fps
-    if fps is None:
-        raise ValueError("frame rate missing: pass fps or an Activations object")
-    return fps
 
 
 def pick_peaks(activation, fps=None, threshold=0.5, smooth=0.0, pre_avg=0.0, post_avg=0.0, pre_max=0.0,
@@ -79,7 +72,7 @@ def pick_peaks(activation, fps=None, threshold=0.5, smooth=0.0, pre_avg=0.0, pos
     >>> pick_peaks(act, fps=100, threshold=0.5, combine=0.03)
     array([0.1, 0.5])
     """
-    fps = _fps(activation, fps)
+    fps = frame_rate(activation, fps)
     act = check_activation(activation, fps)
     for name, value in dict(smooth=smooth, pre_avg=pre_avg, post_avg=post_avg, pre_max=pre_max,
                             post_max=post_max, combine=combine).items():
@@ -119,7 +112,7 @@ def beats_from_activation(act, fps=None, method="dbn", bpm_range=BPM_RANGE):
         For a bad activation (see :func:`mirlib.features.check_activation`) or an
         unknown method.
     """
-    fps = _fps(act, fps)
+    fps = frame_rate(act, fps)
     act = check_activation(act, fps)
     if method == "peaks":
         return pick_peaks(act, fps, **BEAT_PEAKS)
@@ -157,7 +150,7 @@ def tempo_from_activation(act, fps=None, bpm_range=(40.0, 250.0)):
     ValueError
         For a bad activation or one without periodicity.
     """
-    fps = _fps(act, fps)
+    fps = frame_rate(act, fps)
     act = check_activation(act, fps)
     madmom = import_madmom()
     proc = madmom.features.tempo.TempoEstimationProcessor(method="comb", min_bpm=bpm_range[0],

@@ -24,10 +24,10 @@ __all__ = ["MADMOM_FPS", "madmom_onsets", "madmom_beat_activation", "madmom_beat
 MADMOM_FPS = 100.0
 
 
-def _madmom_signal(y, sr):
-    """Check, resample to 44.1 kHz and wrap a signal for madmom's processors."""
+def _madmom_signal(y):
+    """Wrap a signal already at 44.1 kHz (:meth:`RHYTHM.prepare <mirlib.features.FeatureSettings.prepare>`) for madmom."""
     madmom = import_madmom()
-    return madmom.audio.signal.Signal(RHYTHM.prepare(y, sr), sample_rate=RHYTHM.sr, num_channels=1)
+    return madmom.audio.signal.Signal(y, sample_rate=RHYTHM.sr, num_channels=1)
 
 
 def madmom_onsets(y, sr, model="cnn"):
@@ -54,16 +54,16 @@ def madmom_onsets(y, sr, model="cnn"):
     ValueError
         For an empty, NaN or multi-channel signal or a bad sample rate.
     """
+    if model not in ("cnn", "rnn"):
+        raise ValueError(f"model must be 'cnn' or 'rnn', got {model!r}")
     madmom = import_madmom()
-    sig = _madmom_signal(y, sr)
+    sig = _madmom_signal(RHYTHM.prepare(y, sr))
     if model == "cnn":
         act = madmom.features.onsets.CNNOnsetProcessor()(sig)
         peaks = dict(threshold=0.54, smooth=0.05)
-    elif model == "rnn":
+    else:
         act = madmom.features.onsets.RNNOnsetProcessor()(sig)
         peaks = dict(threshold=0.35, smooth=0.07)
-    else:
-        raise ValueError(f"model must be 'cnn' or 'rnn', got {model!r}")
     return pick_peaks(act, MADMOM_FPS, combine=0.03, **peaks)
 
 
@@ -93,8 +93,7 @@ def madmom_beat_activation(y, sr):
     key = (hashlib.sha1(np.ascontiguousarray(y).tobytes()).hexdigest(), sr)
     if key not in _MADMOM_ACTIVATIONS:
         madmom = import_madmom()
-        signal = madmom.audio.signal.Signal(y, sample_rate=RHYTHM.sr, num_channels=1)
-        act = madmom.features.beats.RNNBeatProcessor()(signal)
+        act = madmom.features.beats.RNNBeatProcessor()(_madmom_signal(y))
         if len(_MADMOM_ACTIVATIONS) >= 64:
             _MADMOM_ACTIVATIONS.pop(next(iter(_MADMOM_ACTIVATIONS)))
         _MADMOM_ACTIVATIONS[key] = Activations(act, MADMOM_FPS)
