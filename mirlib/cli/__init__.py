@@ -9,6 +9,10 @@
     mirlib train NAME [--out FILE]    retrain a shipped network by its recipe
                                       (onset_cnn, onset_rnn, beat_blstm,
                                       music_speech_cnn; see mirlib.models)
+    mirlib grade ASSIGNMENT [--jobs N] [--timeout S] [--memory MB] ...
+                                      autograde every submission of an nbgrader
+                                      assignment in parallel, each in a sandbox
+                                      (see mirlib.grading.autograde)
 
 With one file the values are printed alone; with several, every line starts
 with the file's path and a tab (like ``grep``); ``music-speech`` always prints
@@ -99,6 +103,42 @@ def _run_train(args, out, err):
         return 2
 
 
+def _run_grade(args, out, err):
+    from .. import data
+    from ..grading.autograde import GradingError, grade
+    from ..grading.sandbox import Limits
+
+    # the sandbox has no network: fetch what the exercises load while we still may
+    for name in data.EXAMPLES:
+        try:
+            data.example(name)
+        except Exception as error:  # offline and not cached: the reference check will tell
+            print(f"{PROG} grade: warning: recording {name!r} is not available ({type(error).__name__}); "
+                  "exercises that load it will fail", file=err)
+            break
+    try:
+        from ..grading.autograde import load_config
+
+        limits = Limits.from_config(load_config(args.course), timeout=args.timeout, cpu=args.cpu,
+                                    memory=args.memory, processes=args.processes, output=args.output)
+        jobs = args.jobs or load_config(args.course).get("MirlibGrade", {}).get("jobs", 2)
+        results = grade(args.assignment, course=args.course, jobs=jobs, limits=limits,
+                        students=args.student or None, check_reference=not args.no_reference_check,
+                        progress=not args.quiet)
+    except (GradingError, ValueError) as error:
+        print(f"{PROG} grade: error: {error}", file=err)
+        return 2
+    counts = {s: sum(r.status == s for r in results) for s in ("graded", "flagged", "failed")}
+    for r in results:
+        if r.status != "graded" or r.notes:
+            score = "not scored" if r.score is None else f"{r.score:g}/{r.max_score:g}"
+            print(f"{r.student}\t{r.status}\t{score}\t" + "; ".join(r.reasons + r.notes), file=out)
+    print(f"{args.assignment}: {len(results)} submissions, graded {counts['graded']}, flagged {counts['flagged']}, "
+          f"failed {counts['failed']} in {grade.last_elapsed:.1f} s with {jobs} jobs; "
+          f"report in grading-report-{args.assignment}.csv", file=out)
+    return 1 if counts["failed"] else 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog=PROG, description="Command line of the dl4mir book's mirlib.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +172,24 @@ def build_parser():
     p.add_argument("--n-test", type=int, default=20, help="number of held-out loops to evaluate on")
     p.add_argument("--seed", type=int, default=None, help="seed of initialisation and batch order")
     p.add_argument("--verbose", action="store_true", help="print the loss of every epoch")
+    text = "autograde every submission of an nbgrader assignment, in parallel and sandboxed"
+    p = sub.add_parser("grade", help=text, description=text + ". Run it in the course folder after "
+                       "`nbgrader collect`; results go into the gradebook, so `nbgrader generate_feedback` and "
+                       "`nbgrader export` work as usual. Limits default to nbgrader_config.py's c.MirlibGrade.*. "
+                       "Exit status 1 if a submission could not be graded through the grader's fault, 2 if "
+                       "grading could not start.")
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default 2)")
+    p.add_argument("--timeout", type=float, default=None, help="wall time of one cell, seconds (default 120)")
+    p.add_argument("--cpu", type=float, default=None, help="CPU seconds of one submission (default 300)")
+    p.add_argument("--memory", type=int, default=None, help="memory of one kernel, MB (default 4096)")
+    p.add_argument("--processes", type=int, default=None, help="processes and threads of one kernel (default 256)")
+    p.add_argument("--output", type=float, default=None, help="printed output kept per submission, MB (default 2)")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--course", default=".", help="the nbgrader course folder (default: the current folder)")
+    p.add_argument("--no-reference-check", action="store_true",
+                   help="skip grading the reference solution first (it must get full marks)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -149,6 +207,8 @@ def main(argv=None, out=None, err=None):
         warnings.simplefilter("ignore", FutureWarning)
         if args.command == "train":
             return _run_train(args, out, err)
+        if args.command == "grade":
+            return _run_grade(args, out, err)
         if args.command == "music-speech":
             return _run_music_speech(args, out, err)
         return _run_analysis(args, out, err)

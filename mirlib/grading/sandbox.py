@@ -1,0 +1,302 @@
+"""Run a student's Jupyter kernel in a sandbox with resource limits.
+
+Autograding runs the students' code. nbgrader starts that code with the
+grader's rights and no limits; :class:`SandboxKernelManager` starts the same
+kernel inside `bubblewrap <https://github.com/containers/bubblewrap>`_ (the
+sandbox Flatpak uses, Debian package ``bubblewrap``) with
+
+* no network (a new network namespace with only a loopback device);
+* the course folder, the grader's home, ``/tmp`` and the nbgrader exchange
+  replaced by empty folders, so that solutions, the gradebook and other
+  students' work cannot be read; only the Python environment, the course's
+  data caches (read-only) and the submission's own working folder are
+  visible;
+* its own process namespace, so that nothing it starts outlives it;
+* resource limits (``setrlimit`` through util-linux's ``prlimit``): address
+  space (memory), CPU seconds, number of processes and size of written files;
+* a cap on the text it prints (see :mod:`mirlib.grading.kernel`).
+
+When the grader runs as root (a container on the hub, CI), the kernel runs
+as the unprivileged user ``nobody`` so that the process limit counts its own
+processes only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import uuid
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Unicode
+
+__all__ = ["Limits", "Sandbox", "SandboxError", "SandboxKernelManager", "check_sandbox"]
+
+#: environment variable through which a grading worker hands the sandbox
+#: description to the kernel manager nbgrader creates
+SANDBOX_ENV = "MIRLIB_GRADING_SANDBOX"
+
+
+class SandboxError(RuntimeError):
+    """The sandbox cannot be set up on this machine (the grader's fault)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for grading one submission.
+
+    Parameters
+    ----------
+    timeout : float
+        Wall time in seconds for one cell, and (times the number of
+        notebooks, plus a minute) for the whole submission.
+    cpu : float
+        CPU seconds of the kernel process over the whole submission.
+    memory : int
+        Address space of the kernel in MB (``RLIMIT_AS``). TensorFlow and
+        JAX need about 3000.
+    processes : int
+        Processes and threads the kernel may run at once (``RLIMIT_NPROC``).
+    output : int
+        Text the kernel may print, in MB; the rest is dropped with a notice.
+    files : int
+        Size of any file the kernel writes, in MB (``RLIMIT_FSIZE``).
+    """
+
+    timeout: float = 120.0
+    cpu: float = 300.0
+    memory: int = 4096
+    processes: int = 256
+    output: int = 2
+    files: int = 100
+
+    def __post_init__(self):
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"grading limit {f.name} must be a positive number, got {value!r}")
+
+    @classmethod
+    def from_config(cls, config, **overrides):
+        """Limits from a traitlets config (``c.MirlibGrade.<name>``), then overrides.
+
+        ``nbgrader_config.py`` sets them as ``c.MirlibGrade.memory = 4096``
+        and so on; keyword arguments that are not ``None`` (the command
+        line's ``--memory``) win.
+        """
+        section = config.get("MirlibGrade", {}) if config is not None else {}
+        values = {f.name: section[f.name] for f in fields(cls) if f.name in section}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        unknown = set(section) - {f.name for f in fields(cls)} - {"jobs"}
+        if unknown:
+            raise ValueError(f"unknown MirlibGrade setting(s) in nbgrader_config.py: {sorted(unknown)}")
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """What one sandboxed kernel may see and use.
+
+    Parameters
+    ----------
+    workdir : str
+        The submission's working folder (read-write): the notebook runs here.
+    runtime : str
+        A private folder (read-write) for the kernel's connection file, its
+        sockets and the markers the kernel leaves (CPU limit reached, output
+        dropped).
+    hidden : tuple of str
+        Folders replaced by empty ones (course folder, home, exchange, /tmp).
+    readable : tuple of str
+        Folders inside hidden ones that stay visible read-only (the Python
+        environment, mirlib, the data caches).
+    limits : Limits
+    env : dict
+        Environment variables of the kernel (replacing the grader's).
+    uid : int, optional
+        User id the kernel runs as when the grader is root (default:
+        ``nobody``). A user id of its own per submission keeps one
+        submission's processes from counting against another's limit.
+    """
+
+    workdir: str
+    runtime: str
+    hidden: tuple
+    readable: tuple
+    limits: Limits
+    env: dict
+    uid: int | None = None
+
+    def to_json(self):
+        d = asdict(self)
+        return json.dumps(d)
+
+    @classmethod
+    def from_json(cls, text):
+        d = json.loads(text)
+        d["limits"] = Limits(**d["limits"])
+        d["hidden"], d["readable"] = tuple(d["hidden"]), tuple(d["readable"])
+        return cls(**d)
+
+    def ids(self):
+        """(uid, gid) the kernel runs as when the grader is root."""
+        nobody = pwd.getpwnam("nobody")
+        return (self.uid, nobody.pw_gid) if self.uid is not None else (nobody.pw_uid, nobody.pw_gid)
+
+    def command(self, argv, workdir=None):
+        """The command line that runs ``argv`` inside this sandbox.
+
+        Parameters
+        ----------
+        argv : list of str
+            The kernel's command line.
+        workdir : str, optional
+            Working folder (read-write); default ``self.workdir``.
+
+        Raises
+        ------
+        SandboxError
+            If bubblewrap is not installed.
+        """
+        bwrap = shutil.which("bwrap")
+        if bwrap is None:
+            raise SandboxError("bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` "
+                               "(tools/install.sh and .ci/run do this when run as root)")
+        workdir = workdir or self.workdir
+        lim = self.limits
+        mb = 1024 * 1024
+        root = os.getuid() == 0
+        cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
+               "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        if root:
+            # mounts need root here; the kernel itself then runs as nobody (setpriv below)
+            cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        else:
+            cmd += ["--unshare-user"]
+        cmd += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        scratch = ["/tmp", "/var/tmp", "/dev/shm"]
+        hidden = [h for h in self.hidden if os.path.isdir(h)] + scratch
+        for path in hidden:
+            cmd += (["--perms", "1777"] if path in scratch else []) + ["--tmpfs", path]
+        made = set()
+
+        def parents(path):
+            # folders bwrap creates inside an emptied one would be private (0700)
+            out = []
+            for parent in reversed(Path(path).parents):
+                if str(parent) not in made and any(parent.is_relative_to(h) and parent != Path(h) for h in hidden):
+                    made.add(str(parent))
+                    out += ["--perms", "0755", "--dir", str(parent)]
+            return out
+
+        for path in self.readable:
+            if os.path.exists(path):
+                cmd += parents(path) + ["--ro-bind", path, path]
+        for path in dict.fromkeys((self.runtime, workdir)):
+            cmd += parents(path) + ["--bind", path, path]
+        cmd += ["--chdir", workdir, "--clearenv"]
+        for key, value in self.env.items():
+            cmd += ["--setenv", key, value]
+        cmd += ["--"]
+        if root:
+            uid, gid = self.ids()
+            cmd += ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all"]
+            nproc = lim.processes
+        else:
+            # RLIMIT_NPROC counts every process of the user: allow for what runs already
+            nproc = lim.processes + _processes_of(os.getuid())
+        cmd += ["prlimit", f"--as={lim.memory * mb}", f"--cpu={int(lim.cpu)}:{int(lim.cpu) + 5}",
+                f"--nproc={nproc}", f"--fsize={lim.files * mb}", "--core=0", "--"]
+        return cmd + list(argv)
+
+
+def _processes_of(uid):
+    import psutil
+
+    n = 0
+    for proc in psutil.process_iter(["uids", "num_threads"]):
+        try:
+            if proc.info["uids"] and proc.info["uids"].real == uid:
+                n += proc.info["num_threads"] or 1
+        except psutil.Error:
+            continue
+    return n
+
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager that starts the kernel inside :class:`Sandbox`.
+
+    nbgrader's ``Execute`` preprocessor creates it (``c.Execute.kernel_manager_class``);
+    the sandbox comes from the ``MIRLIB_GRADING_SANDBOX`` environment variable
+    the grading worker sets. The kernel talks to the grader through Unix
+    sockets in the sandbox's runtime folder, since it has no network.
+    """
+
+    sandbox_json = Unicode("", help="Sandbox description as JSON (default: $MIRLIB_GRADING_SANDBOX)").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        text = self.sandbox_json or os.environ.get(SANDBOX_ENV, "")
+        if not text:
+            raise SandboxError(f"SandboxKernelManager needs a sandbox description (${SANDBOX_ENV})")
+        self._sandbox = Sandbox.from_json(text)
+        self.transport = "ipc"
+        name = f"kernel-{uuid.uuid4().hex[:12]}"
+        self.connection_file = os.path.join(self._sandbox.runtime, name + ".json")
+        self.ip = os.path.join(self._sandbox.runtime, name + "-ipc")
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        argv = super().format_kernel_cmd(extra_arguments)
+        # a signal to the sandbox does not reach the kernel inside it: interrupt by message
+        self.kernel_spec.interrupt_mode = "message"
+        workdir = os.path.abspath(self._launch_args.get("cwd") or self._sandbox.workdir)
+        if os.getuid() == 0:
+            # the kernel runs as nobody: it must read its connection file, create its
+            # sockets and write in the notebook's folder
+            uid, gid = self._sandbox.ids()
+            for top in dict.fromkeys((self._sandbox.runtime, workdir)):
+                for folder, _, files in os.walk(top):
+                    for path in [folder, *(os.path.join(folder, f) for f in files)]:
+                        os.chown(path, uid, gid)
+        # the kernel launcher of mirlib caps printed output and records limits hit
+        if "-m" in argv and argv[argv.index("-m") + 1] == "ipykernel_launcher":
+            argv[argv.index("-m") + 1] = "mirlib.grading.kernel"
+        return self._sandbox.command(argv, workdir)
+
+
+def check_sandbox(runtime):
+    """Start a trivial process in the sandbox and check what it can reach.
+
+    Parameters
+    ----------
+    runtime : str
+        A writable scratch folder.
+
+    Raises
+    ------
+    SandboxError
+        If bubblewrap is missing or cannot create its namespaces here
+        (for instance, user namespaces disabled), with bwrap's message.
+    """
+    if os.getuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        os.chown(runtime, nobody.pw_uid, nobody.pw_gid)
+    prefixes = tuple(dict.fromkeys([sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))]))
+    box = Sandbox(workdir=runtime, runtime=runtime, hidden=(os.path.expanduser("~"),), readable=prefixes,
+                  limits=Limits(), env={"PATH": "/usr/bin:/bin"})
+    probe = ("import socket, sys\n"
+             "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    sys.exit(3)\n"
+             "except OSError:\n    pass\n")
+    proc = subprocess.run(box.command([sys.executable, "-c", probe]), capture_output=True, text=True, timeout=60)
+    if proc.returncode == 3:
+        raise SandboxError("the grading sandbox can reach the network; refusing to grade")
+    if proc.returncode != 0:
+        raise SandboxError(f"bubblewrap cannot start a sandbox on this machine (exit {proc.returncode}): "
+                           f"{proc.stderr.strip()[-500:]}")
