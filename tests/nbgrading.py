@@ -112,7 +112,18 @@ class Course:
                 for name in self.notebooks}
 
     def autograde(self):
-        run_nbgrader(self.root, "autograde", self.assignment, "--create", "--force")
+        """Grade every submission with `mirlib grade` (two jobs, sandboxed); returns its results."""
+        from mirlib.grading.autograde import grade
+
+        self.results = {r.student: r for r in grade(self.assignment, course=self.root, jobs=2, progress=False,
+                                                    check_reference=False)}
+        return self.results
+
+    def feedback(self, student):
+        """The feedback page nbgrader generates for one student (HTML text per notebook)."""
+        run_nbgrader(self.root, "generate_feedback", self.assignment, f"--student={student}", "--force")
+        folder = self.root / "feedback" / student / self.assignment
+        return {p.name: p.read_text() for p in folder.glob("*.html")}
 
     def export(self):
         out = self.root / "grades.csv"
@@ -134,11 +145,12 @@ class Course:
         return out
 
 
-def secret_lines(assignment):
+def secret_lines(assignment, hidden_only=False):
     """Lines of reference solutions and hidden tests long enough to be telling."""
     lines = set()
     for path in (ROOT / "solutions" / assignment).glob("*.ipynb"):
         for cell in nbformat.read(path, as_version=4).cells:
-            for block in SOLUTION_RE.findall(cell.source) + HIDDEN_RE.findall(cell.source):
+            blocks = HIDDEN_RE.findall(cell.source) + ([] if hidden_only else SOLUTION_RE.findall(cell.source))
+            for block in blocks:
                 lines |= {line.strip() for line in block.splitlines() if len(line.strip()) >= 20}
     return lines

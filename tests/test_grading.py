@@ -9,6 +9,7 @@ on its part, and that the committed exercises/ is what nbgrader generates now.
 
 import json
 import re
+from html import escape as html_escape
 
 import nbformat
 import pytest
@@ -99,6 +100,29 @@ def test_catalogued_mistake_loses_points_on_its_part(graded, assignment, mistake
     assert part, f"no test cell {mistake.loses}"
     score, max_score = part[0]
     assert score < max_score, f"{mistake.name} kept all {max_score} points of {mistake.loses}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_submission_is_graded_without_flags(graded, assignment):
+    # mirlib grade: the solution, the blank version and every catalogued mistake run
+    # inside their limits and are scored, none flagged (a flag would mean an exercise
+    # that needs more time or memory than the course's limits)
+    results = graded(assignment).results
+    odd = {s: (r.status, r.reasons) for s, r in results.items() if r.status != "graded"}
+    assert not odd, odd
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_feedback_shows_no_hidden_test(graded, assignment):
+    course = graded(assignment)
+    hidden = secret_lines(assignment, hidden_only=True)
+    assert hidden
+    for student in ("solution", "blank"):
+        pages = course.feedback(student)
+        assert pages, f"no feedback for {student}"
+        for name, html in pages.items():
+            shown = [line for line in hidden if html_escape(line) in html or line in html]
+            assert not shown, f"feedback {name} of {student} shows hidden tests: {shown[:3]}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

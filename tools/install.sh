@@ -25,6 +25,16 @@ if [ -z "$PYTHON" ] || ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2]
   exit 1
 fi
 
+# `mirlib grade` runs students' kernels in bubblewrap (Debian package bubblewrap).
+if ! command -v bwrap >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    (apt-get install -y -qq bubblewrap >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }) \
+      || echo "tools/install.sh: could not install bubblewrap; mirlib grade will refuse to run" >&2
+  else
+    echo "tools/install.sh: note: mirlib grade needs bubblewrap (sudo apt-get install bubblewrap)" >&2
+  fi
+fi
+
 LOCK=requirements/lock.txt
 STAMP=.venv/.dl4mir-installed
 want=$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-64)

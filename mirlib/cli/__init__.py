@@ -188,7 +188,7 @@ def build_parser():
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--course", default=".", help="the nbgrader course folder (default: the current folder)")
     p.add_argument("--no-reference-check", action="store_true",
-                   help="skip grading the reference solution first (it must get full marks)")
+                   help="grade even if the reference solution, graded first, does not get full marks")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 

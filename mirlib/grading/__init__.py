@@ -5,6 +5,15 @@ Submodules
 checks
     :func:`check_array`, comparisons whose failures explain themselves, and
     :func:`forbid`, which blocks a library function during a test.
+autograde
+    :func:`~mirlib.grading.autograde.grade`, behind ``mirlib grade``: a whole
+    class graded in parallel, each submission sandboxed, always a result.
+sandbox, kernel, workers, submissions
+    Its parts: the bubblewrap sandbox and limits, the kernel that caps
+    printed output, the grading workers, and the repair of submissions.
+feedback
+    :class:`~mirlib.grading.feedback.HideHiddenTests`, which keeps hidden
+    tests out of nbgrader's feedback pages.
 """
 
 from .checks import check_array, forbid

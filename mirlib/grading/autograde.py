@@ -36,22 +36,20 @@ from __future__ import annotations
 
 import copy
 import csv
-import json
-import logging
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 from pathlib import Path
 
 import nbformat
 
-from .sandbox import SANDBOX_ENV, Limits, Sandbox, SandboxError, check_sandbox
+from .sandbox import Limits, SandboxError, check_sandbox
+from .submissions import prepare_submission, repair_notebook
+from .workers import run_jobs
 
 __all__ = ["GradingError", "Result", "grade", "repair_notebook"]
 
@@ -128,313 +126,6 @@ def _sqlite_path(db_url):
     if not db_url.startswith("sqlite:///"):
         raise GradingError(f"mirlib grade works with an SQLite gradebook, not {db_url}")
     return Path(db_url[len("sqlite:///"):])
-
-
-# ----------------------------------------------------------------------------- submissions
-
-def _gid(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-_META_KEYS = ("grade", "solution", "locked", "points", "task", "grade_id")
-
-
-def repair_notebook(submitted, release):
-    """Put back what a student may not change, keeping what they may.
-
-    Solution cells keep the student's source; test cells, read-only cells and
-    every cell's nbgrader metadata (points included) are restored from the
-    released version; duplicated nbgrader cells are dropped (the first one
-    stays) and deleted ones put back where they were. Cells the student added
-    stay. nbgrader restores test cells itself but stalls or scores zero on
-    deleted and duplicated ones (jupyter/nbgrader#1682).
-
-    Parameters
-    ----------
-    submitted, release : nbformat.NotebookNode
-        The student's notebook and the released student version.
-
-    Returns
-    -------
-    notebook : nbformat.NotebookNode
-    problems : list of str
-        What was restored, in words (empty when nothing was changed).
-    """
-    reference = {_gid(c): c for c in release.cells if _gid(c)}
-    order = [_gid(c) for c in release.cells if _gid(c)]
-    out, seen, problems = [], set(), []
-    for cell in submitted.cells:
-        gid = _gid(cell)
-        if gid is None:
-            out.append(cell)
-            continue
-        if gid not in reference:
-            problems.append(f"cell with unknown grade id {gid!r} kept as an ordinary cell")
-            cell = copy.deepcopy(cell)
-            del cell.metadata["nbgrader"]
-            out.append(cell)
-            continue
-        if gid in seen:
-            problems.append(f"duplicated cell {gid!r} removed")
-            continue
-        seen.add(gid)
-        ref = reference[gid]
-        meta, ref_meta = cell.metadata["nbgrader"], ref.metadata["nbgrader"]
-        changed = [k for k in _META_KEYS if meta.get(k) != ref_meta.get(k)]
-        if changed:
-            problems.append(f"nbgrader metadata of cell {gid!r} changed ({', '.join(changed)}); restored")
-        if ref_meta.get("solution"):
-            fixed = copy.deepcopy(ref)
-            fixed.source = cell.source
-            out.append(fixed)
-        else:
-            if cell.source != ref.source:
-                kind = "test" if ref_meta.get("grade") else "read-only"
-                problems.append(f"{kind} cell {gid!r} edited; restored")
-            out.append(copy.deepcopy(ref))
-    for i, gid in enumerate(order):
-        if gid in seen:
-            continue
-        kind = "answer" if reference[gid].metadata["nbgrader"].get("solution") else \
-            "test" if reference[gid].metadata["nbgrader"].get("grade") else "read-only"
-        problems.append(f"{kind} cell {gid!r} deleted; restored" + (" blank" if kind == "answer" else ""))
-        before = [g for g in order[:i] if g in seen]
-        positions = [j for j, c in enumerate(out) if _gid(c) in before]
-        at = positions[-1] + 1 if positions else 0
-        while at < len(out) and _gid(out[at]) is None:   # the student's own cells after the previous one
-            at += 1
-        out.insert(at, copy.deepcopy(reference[gid]))
-        seen.add(gid)
-    nb = copy.deepcopy(submitted)
-    nb.cells = out
-    return nb, problems
-
-
-def _prepare(student, folder, dest, notebooks, release):
-    """Copy one submission to ``dest``, repaired; returns (reasons, notes)."""
-    reasons, notes = [], []
-    dest.mkdir(parents=True)
-    names = {f"{n}.ipynb" for n in notebooks}
-    submitted = {p.name: p for p in folder.glob("*.ipynb")}
-    spare = [p for name, p in sorted(submitted.items()) if name not in names]
-    for name in notebooks:
-        path = folder / f"{name}.ipynb"
-        if not path.exists():
-            ids = {_gid(c) for c in release[name].cells if _gid(c)}
-            match = None
-            for candidate in spare:
-                try:
-                    nb = nbformat.read(candidate, as_version=4)
-                except Exception:
-                    continue
-                if ids & {_gid(c) for c in nb.cells if _gid(c)}:
-                    match = candidate
-                    break
-            if match is None:
-                reasons.append(f"missing notebook {name}.ipynb: scored zero")
-                continue
-            spare.remove(match)
-            reasons.append(f"{name}.ipynb was submitted as {match.name}; graded as {name}.ipynb")
-            path = match
-        try:
-            nb = nbformat.read(path, as_version=4)
-            for cell in nb.cells:
-                cell.metadata, cell.source  # noqa: B018 - a cell without them is broken
-        except Exception as err:
-            reasons.append(f"unreadable notebook {path.name} ({type(err).__name__}: {str(err)[:200]}): scored zero")
-            continue
-        nb, problems = repair_notebook(nb, release[name])
-        reasons += [f"{name}.ipynb: {p}" for p in problems]
-        nbformat.write(nb, dest / f"{name}.ipynb")
-    extra = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if path.is_dir() or path.suffix == ".ipynb" and len(rel.parts) == 1 or rel.name == "timestamp.txt":
-            continue
-        extra.append(rel.as_posix())
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-    if extra:
-        notes.append("extra files: " + ", ".join(extra[:10]) + (" ..." if len(extra) > 10 else ""))
-    if (folder / "timestamp.txt").exists():
-        shutil.copy2(folder / "timestamp.txt", dest / "timestamp.txt")
-    return reasons, notes
-
-
-# ----------------------------------------------------------------------------- worker side
-
-def _grade_job(job):
-    """Grade one prepared submission in its own course folder (runs in a worker)."""
-    from nbgrader.converters import Autograde
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
-
-    root = Path(job["root"])
-    runtime = root / "runtime"
-    runtime.mkdir(exist_ok=True)
-    if job.get("warm"):
-        # caches from the reference solution's run (numba's compiled librosa functions,
-        # matplotlib's font list): without them every submission compiles them again
-        shutil.copytree(job["warm"], runtime, dirs_exist_ok=True)
-    cfg = copy.deepcopy(job["config"]) if job["config"] is not None else Config()
-    cfg.merge(Config({
-        "CourseDirectory": {"root": str(root), "source_directory": job["source_root"],
-                            "submitted_directory": "submitted", "autograded_directory": "autograded",
-                            "db_url": f"sqlite:///{root}/gradebook.db", "student_id": job["student"],
-                            "assignment_id": job["assignment"], "notebook_id": "*"},
-        "BaseConverter": {"force": True},
-        "Autograde": {"create_student": True},
-        "Execute": {"timeout": int(job["limits"]["timeout"]), "interrupt_on_timeout": True,
-                    "kernel_manager_class": "mirlib.grading.sandbox.SandboxKernelManager"},
-    }))
-    env = dict(job["kernel_env"], HOME=str(runtime), MPLCONFIGDIR=str(runtime / "matplotlib"),
-               NUMBA_CACHE_DIR=str(runtime / "numba"),
-               MIRLIB_GRADING_MARKERS=str(runtime), NBGRADER_EXECUTION="autograde",
-               MIRLIB_GRADING_OUTPUT_MB=str(job["limits"]["output"]))
-    box = Sandbox(workdir=str(root / "autograded"), runtime=str(runtime), hidden=tuple(job["hidden"]),
-                  readable=tuple(job["readable"]), limits=Limits(**job["limits"]), env=env, uid=job.get("uid"))
-    os.environ[SANDBOX_ENV] = box.to_json()
-
-    messages = []
-
-    class Collect(logging.Handler):
-        def emit(self, record):
-            if record.levelno >= logging.WARNING:
-                messages.append(record.getMessage())
-
-    handler = Collect()
-    logger = logging.getLogger("traitlets")
-    logger.addHandler(handler)
-    exception = None
-    try:
-        converter = Autograde(coursedir=CourseDirectory(config=cfg), config=cfg)
-        converter.log.addHandler(handler) if converter.log is not logger else None
-        converter.start()
-    except Exception as err:  # nbgrader reports a failed notebook by raising at the end
-        exception = f"{type(err).__name__}: {err}"
-    finally:
-        logger.removeHandler(handler)
-        if os.getuid() == 0 and job.get("uid") is not None:
-            _kill_user(job["uid"])
-    out = {"messages": messages, "exception": exception, "grades": {}, "errors": [],
-           "markers": sorted(p.name for p in runtime.iterdir() if p.name in ("cpu", "output"))}
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
-        try:
-            submission = gb.find_submission(job["assignment"], job["student"])
-        except MissingEntry:
-            submission = None
-        if submission is not None:
-            for nb in submission.notebooks:
-                out["grades"][nb.name] = {
-                    "grades": {g.name: [g.auto_score, g.max_score, g.needs_manual_grade, g.extra_credit]
-                               for g in nb.grades},
-                    "comments": {c.name: c.auto_comment for c in nb.comments},
-                    "late_submission_penalty": nb.late_submission_penalty,
-                }
-            out["timestamp"] = submission.timestamp.isoformat() if submission.timestamp else None
-    folder = root / "autograded" / job["student"] / job["assignment"]
-    for path in sorted(folder.glob("*.ipynb")) if folder.exists() else []:
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception:
-            continue
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    out["errors"].append({"notebook": path.stem, "cell": meta.get("grade_id"),
-                                          "student_cell": bool(meta.get("solution")) or not meta,
-                                          "ename": output.get("ename", ""), "evalue": str(output.get("evalue", ""))[:300]})
-    return out
-
-
-def _kill_user(uid):
-    """Kill whatever a submission left running (its kernel's user id is its own)."""
-    import psutil
-
-    for proc in psutil.process_iter(["uids"]):
-        try:
-            if proc.info["uids"] and proc.info["uids"].real == uid:
-                proc.kill()
-        except psutil.Error:
-            pass
-
-
-def _worker_main(conn, conn_out):
-    # the worker's own output would interleave with the progress bar
-    logging.getLogger("traitlets").setLevel(logging.WARNING)
-    logging.getLogger("traitlets").propagate = False
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        try:
-            result = _grade_job(job)
-        except Exception as err:  # the grader's own failure, reported as such
-            import traceback
-
-            result = {"crash": f"{type(err).__name__}: {err}\n{traceback.format_exc()[-1500:]}"}
-        conn_out.send(result)
-
-
-class _Worker:
-    """A grading worker: ``python -m mirlib.grading.autograde FD_IN FD_OUT``, fed jobs by pipe.
-
-    A fresh interpreter (not multiprocessing's spawn) so that a lecturer's
-    script need not guard its main module.
-    """
-
-    def __init__(self, log):
-        from multiprocessing.connection import Connection
-
-        job_r, job_w = os.pipe()
-        res_r, res_w = os.pipe()
-        self.proc = subprocess.Popen([sys.executable, "-m", "mirlib.grading.autograde", str(job_r), str(res_w)],
-                                     pass_fds=(job_r, res_w), stdin=subprocess.DEVNULL, stdout=log,
-                                     stderr=subprocess.STDOUT)
-        os.close(job_r)
-        os.close(res_w)
-        self.conn_out = Connection(job_w, readable=False)
-        self.conn = Connection(res_r, writable=False)
-        self.job = None
-        self.started = 0.0
-
-    def send(self, job):
-        self.conn_out.send(job)
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def kill(self):
-        import psutil
-
-        try:
-            parent = psutil.Process(self.proc.pid)
-            for p in parent.children(recursive=True) + [parent]:
-                try:
-                    p.kill()
-                except psutil.Error:
-                    pass
-        except psutil.Error:
-            pass
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            pass
-
-    def rss_mb(self):
-        import psutil
-
-        try:
-            return psutil.Process(self.proc.pid).memory_info().rss / 2**20
-        except psutil.Error:
-            return 0.0
 
 
 # ----------------------------------------------------------------------------- parent side
@@ -538,8 +229,9 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
     students : list of str, optional
         Grade only these; default every folder in ``submitted/*/ASSIGNMENT``.
     check_reference : bool
-        Grade the reference solution first and stop with :class:`GradingError`
-        unless it gets full marks.
+        Stop with :class:`GradingError` unless the reference solution, which
+        is always graded first (it also warms the caches every submission
+        uses), gets full marks.
     progress : bool
         Show a progress bar on stderr.
     report : bool
@@ -615,32 +307,34 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
                     shutil.copy2(source / f"{n}.ipynb", dest / f"{n}.ipynb")
                 reasons, notes = [], []
             else:
-                reasons, notes = _prepare(student, folder, dest, notebooks, released)
+                reasons, notes = prepare_submission(folder, dest, notebooks, released)
             shutil.copy2(template, root / "gradebook.db")
             uid = UID_BASE + len(uids)     # a user id per submission (used when grading as root)
             uids.append(uid)
             return dict(common, root=str(root), student=student, assignment=assignment, uid=uid), reasons, notes
 
         started = time.monotonic()
-        if check_reference:
-            job, _, _ = job_for(REFERENCE, None)
-            [(raw, seconds)] = _run_jobs([job], 1, limits, len(notebooks), None, scratch / "workers.log")
-            ref = Result(REFERENCE)
-            _classify(ref, raw, limits)
-            got = sum((g[0] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
-            full = sum((g[1] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
-            if ref.status == "failed" or not full or got < full - 1e-9:
-                failing = [f"{e['notebook']}.ipynb cell {e['cell']!r}: {e['ename']}: {e['evalue']}" for e in raw.get("errors", [])]
-                raise GradingError(
-                    f"the reference solution of {assignment!r} gets {got:g}/{full:g} in the grading sandbox, so "
-                    f"the grading environment is broken, not the students' work. "
-                    + ("; ".join(ref.reasons + failing[:5]) or raw.get("crash", "") or "; ".join(raw.get("messages", [])[-3:]))
-                    + ". Is the course data cached (LIBROSA_DATA_DIR, MIRLIB_DATA_DIR) on this offline machine?")
-            warm = scratch / "warm"
-            for name in ("numba", "matplotlib"):
-                if (scratch / "jobs" / REFERENCE / "runtime" / name).is_dir():
-                    shutil.copytree(scratch / "jobs" / REFERENCE / "runtime" / name, warm / name)
-            common["warm"] = str(warm) if warm.exists() else None
+        # the reference solution runs first: it checks the grading environment, and the
+        # caches it leaves (numba's compiled librosa functions, matplotlib's font list)
+        # spare every submission compiling them again
+        job, _, _ = job_for(REFERENCE, None)
+        [(raw, seconds)] = run_jobs([job], 1, limits, len(notebooks), None, scratch / "workers.log")
+        ref = Result(REFERENCE)
+        _classify(ref, raw, limits)
+        got = sum((g[0] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
+        full = sum((g[1] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
+        if check_reference and (ref.status == "failed" or not full or got < full - 1e-9):
+            failing = [f"{e['notebook']}.ipynb cell {e['cell']!r}: {e['ename']}: {e['evalue']}" for e in raw.get("errors", [])]
+            raise GradingError(
+                f"the reference solution of {assignment!r} gets {got:g}/{full:g} in the grading sandbox, so "
+                f"the grading environment is broken, not the students' work. "
+                + ("; ".join(ref.reasons + failing[:5]) or raw.get("crash", "") or "; ".join(raw.get("messages", [])[-3:]))
+                + ". Is the course data cached (LIBROSA_DATA_DIR, MIRLIB_DATA_DIR) on this offline machine?")
+        warm = scratch / "warm"
+        for name in ("numba", "matplotlib"):
+            if (scratch / "jobs" / REFERENCE / "runtime" / name).is_dir():
+                shutil.copytree(scratch / "jobs" / REFERENCE / "runtime" / name, warm / name)
+        common["warm"] = str(warm) if warm.exists() else None
 
         jobs_list, results = [], []
         for student in found:
@@ -649,7 +343,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             jobs_list.append(job)
             results.append(result)
         bar = _progress(len(jobs_list), progress)
-        outcomes = _run_jobs(jobs_list, jobs, limits, len(notebooks), bar, scratch / "workers.log")
+        outcomes = run_jobs(jobs_list, jobs, limits, len(notebooks), bar, scratch / "workers.log")
         if bar is not None:
             bar.close()
         autograded_root = Path(coursedir.root) / coursedir.autograded_directory
@@ -740,70 +434,6 @@ def _common(config, coursedir, course, limits, scratch, jobs):
             "limits": asdict(limits), "hidden": hidden, "readable": readable, "kernel_env": env}
 
 
-def _run_jobs(jobs_list, n_workers, limits, n_notebooks, bar, log_path=None):
-    """Run jobs on ``n_workers`` persistent workers; returns [(raw, seconds)] in order.
-
-    A worker that runs past the submission's wall time, or whose memory
-    grows past the memory limit plus 2 GB (a submission flooding it with
-    output), is killed and replaced; its submission gets a reason.
-    """
-    log = open(os.devnull, "w") if log_path is None else open(log_path, "a")
-    deadline_s = limits.timeout * 3 * max(1, n_notebooks) + 120
-    pending = list(range(len(jobs_list)))
-    out = [None] * len(jobs_list)
-    workers = [_Worker(log) for _ in range(min(n_workers, len(jobs_list)) or 1)]
-    try:
-        while pending or any(w.job is not None for w in workers):
-            for w in workers:
-                if w.job is None and pending:
-                    w.job = pending.pop(0)
-                    w.started = time.monotonic()
-                    w.send(jobs_list[w.job])
-            busy = [w for w in workers if w.job is not None]
-            ready = wait([w.conn for w in busy], timeout=0.5)
-            for i, w in enumerate(workers):
-                if w.job is None:
-                    continue
-                reason = None
-                if w.conn in ready:
-                    try:
-                        raw = w.conn.recv()
-                    except (EOFError, OSError):
-                        reason = "crash: the grading worker died"
-                    else:
-                        out[w.job] = (raw, time.monotonic() - w.started)
-                        w.job = None
-                        if bar is not None:
-                            bar.update(1)
-                        continue
-                elif not w.alive():
-                    reason = "crash: the grading worker died"
-                elif time.monotonic() - w.started > deadline_s:
-                    reason = f"timeout: the whole submission ran longer than {deadline_s:g} s"
-                elif w.rss_mb() > limits.memory + 2048:
-                    reason = f"grader memory: the submission's output took more than {limits.memory + 2048} MB"
-                if reason:
-                    out[w.job] = ({"messages": [], "exception": reason, "grades": {}, "errors": [], "markers": [],
-                                   "killed": reason}, time.monotonic() - w.started)
-                    w.kill()
-                    workers[i] = _Worker(log)
-                    if bar is not None:
-                        bar.update(1)
-    finally:
-        for w in workers:
-            try:
-                w.send(None)
-            except (OSError, BrokenPipeError):
-                pass
-        for w in workers:
-            try:
-                w.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                w.kill()
-        log.close()
-    return out
-
-
 def _write_report(path, results):
     with open(path, "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(Result("x").as_row()))
@@ -811,8 +441,3 @@ def _write_report(path, results):
         for r in results:
             writer.writerow(r.as_row())
 
-
-if __name__ == "__main__":
-    from multiprocessing.connection import Connection
-
-    _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
