@@ -6,11 +6,11 @@ kernel inside `bubblewrap <https://github.com/containers/bubblewrap>`_ (the
 sandbox Flatpak uses, Debian package ``bubblewrap``) with
 
 * no network (a new network namespace with only a loopback device);
-* the course folder, the grader's home, ``/tmp`` and the nbgrader exchange
-  replaced by empty folders, so that solutions, the gradebook and other
-  students' work cannot be read; only the Python environment, the course's
-  data caches (read-only) and the submission's own working folder are
-  visible;
+* of the machine, only the system's folders (``/usr``, ``/etc``, ``/opt``,
+  ...; read-only), the Python environment, mirlib and the course's data
+  caches (read-only) and the submission's own working folder; the course
+  folder (solutions, gradebook, other students' work), home folders, the
+  nbgrader exchange and ``/tmp`` are not there;
 * its own process namespace, so that nothing it starts outlives it;
 * resource limits (``setrlimit`` through util-linux's ``prlimit``): address
   space (memory), CPU seconds, number of processes and size of written files;
@@ -179,20 +179,31 @@ class Sandbox:
             cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         else:
             cmd += ["--unshare-user"]
-        cmd += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        # only the system's own folders, read-only: home folders, /srv, /mnt, /work, ...
+        # and whatever else lies on this machine stay out of sight
+        cmd += ["--dev", "/dev", "--proc", "/proc"]
+        for top in SYSTEM_DIRS:
+            if os.path.islink(top):
+                cmd += ["--symlink", os.readlink(top), top]
+            elif os.path.isdir(top):
+                cmd += ["--ro-bind", top, top]
         scratch = ["/tmp", "/var/tmp", "/dev/shm"]
-        hidden = [h for h in self.hidden if os.path.isdir(h)] + scratch
+        hidden = [h for h in self.hidden if os.path.isdir(h) and _under(h, SYSTEM_DIRS)] + scratch
         for path in hidden:
             cmd += (["--perms", "1777"] if path in scratch else []) + ["--tmpfs", path]
         made = set()
 
         def parents(path):
-            # folders bwrap creates inside an emptied one would be private (0700)
+            # folders bwrap would create on its own are private (0700): make them readable
             out = []
             for parent in reversed(Path(path).parents):
-                if str(parent) not in made and any(parent.is_relative_to(h) and parent != Path(h) for h in hidden):
-                    made.add(str(parent))
-                    out += ["--perms", "0755", "--dir", str(parent)]
+                p = str(parent)
+                if p == "/" or p in made:
+                    continue
+                if _under(p, SYSTEM_DIRS) and not _under(p, hidden, strict=True):
+                    continue
+                made.add(p)
+                out += ["--perms", "0755", "--dir", p]
             return out
 
         for path in self.readable:
@@ -215,6 +226,15 @@ class Sandbox:
         cmd += ["prlimit", f"--as={lim.memory * mb}", f"--cpu={int(lim.cpu)}:{int(lim.cpu) + 5}",
                 f"--nproc={nproc}", f"--fsize={lim.files * mb}", "--core=0", "--"]
         return cmd + list(argv)
+
+
+#: what a sandboxed kernel sees of the machine, read-only, besides the paths it is given
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt", "/sys")
+
+
+def _under(path, tops, strict=False):
+    path = Path(path)
+    return any(path.is_relative_to(t) and not (strict and path == Path(t)) for t in tops)
 
 
 def _processes_of(uid):

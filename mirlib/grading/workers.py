@@ -125,8 +125,14 @@ def _kill_user(uid):
 
 def _worker_main(conn, conn_out):
     # the worker's own output would interleave with the progress bar
-    logging.getLogger("traitlets").setLevel(logging.WARNING)
-    logging.getLogger("traitlets").propagate = False
+    logger = logging.getLogger("traitlets")
+    logger.setLevel(logging.WARNING)
+    logger.propagate = False
+    if os.environ.get("MIRLIB_GRADE_DEBUG"):   # timed nbgrader log in the scratch folder's workers.log
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
     while True:
         try:
             job = conn.recv()
