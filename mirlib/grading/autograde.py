@@ -49,11 +49,14 @@ import nbformat
 
 from .sandbox import Limits, SandboxError, check_sandbox
 from .submissions import prepare_submission, repair_notebook
-from .workers import run_jobs
+from .workers import WorkerPool
 
 __all__ = ["GradingError", "Result", "grade", "repair_notebook"]
 
 REFERENCE = "_reference"
+#: environment variables that set how many threads numerical libraries use
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 #: first of the user ids the kernels run as when grading as root: one per submission,
 #: above the ranges Debian gives to users and to nobody
 UID_BASE = 2_000_000
@@ -317,13 +320,22 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
         # the reference solution runs first: it checks the grading environment, and the
         # caches it leaves (numba's compiled librosa functions, matplotlib's font list)
         # spare every submission compiling them again
+        pool = WorkerPool(jobs, scratch / "workers.log")    # all start now, while the reference runs
+        common["warm"] = _seed_caches(scratch / "warm")
         job, _, _ = job_for(REFERENCE, None)
-        [(raw, seconds)] = run_jobs([job], 1, limits, len(notebooks), None, scratch / "workers.log")
+        every_core = str(os.cpu_count() or 1)                # it runs alone: all cores are its own
+        job["kernel_env"] = dict(job["kernel_env"], **{k: every_core for k in THREAD_VARIABLES})
+        try:
+            [(raw, seconds)] = pool.run([job], limits, len(notebooks), n_workers=1)
+        except BaseException:
+            pool.close()
+            raise
         ref = Result(REFERENCE)
         _classify(ref, raw, limits)
         got = sum((g[0] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
         full = sum((g[1] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
         if check_reference and (ref.status == "failed" or not full or got < full - 1e-9):
+            pool.close()
             failing = [f"{e['notebook']}.ipynb cell {e['cell']!r}: {e['ename']}: {e['evalue']}" for e in raw.get("errors", [])]
             raise GradingError(
                 f"the reference solution of {assignment!r} gets {got:g}/{full:g} in the grading sandbox, so "
@@ -333,7 +345,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
         warm = scratch / "warm"
         for name in ("numba", "matplotlib"):
             if (scratch / "jobs" / REFERENCE / "runtime" / name).is_dir():
-                shutil.copytree(scratch / "jobs" / REFERENCE / "runtime" / name, warm / name)
+                shutil.copytree(scratch / "jobs" / REFERENCE / "runtime" / name, warm / name, dirs_exist_ok=True)
         common["warm"] = str(warm) if warm.exists() else None
 
         jobs_list, results = [], []
@@ -343,7 +355,10 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             jobs_list.append(job)
             results.append(result)
         bar = _progress(len(jobs_list), progress)
-        outcomes = run_jobs(jobs_list, jobs, limits, len(notebooks), bar, scratch / "workers.log")
+        try:
+            outcomes = pool.run(jobs_list, limits, len(notebooks), bar)
+        finally:
+            pool.close()
         if bar is not None:
             bar.close()
         autograded_root = Path(coursedir.root) / coursedir.autograded_directory
@@ -377,6 +392,35 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             print(f"mirlib grade: scratch folder kept in {scratch}", file=sys.stderr)
         else:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _seed_caches(warm):
+    """Copy the grading environment's own caches where a sandboxed kernel finds them.
+
+    numba keeps compiled functions (librosa's) next to their sources, where
+    a read-only sandbox cannot use them; with ``NUMBA_CACHE_DIR`` set it looks
+    in ``<folder name>_<sha1 of the folder>/`` instead. matplotlib's font list
+    goes to ``MPLCONFIGDIR``. Returns the folder, or ``None`` if nothing was found.
+    """
+    import hashlib
+    import site
+
+    for base in dict.fromkeys(site.getsitepackages()):
+        for index in Path(base).glob("*/**/__pycache__/*.nb[ic]"):
+            source = index.parent.parent
+            dest = warm / "numba" / f"{source.name}_{hashlib.sha1(str(source).encode()).hexdigest()}"
+            dest.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(index, dest / index.name)
+    try:
+        import matplotlib
+
+        fonts = list(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    except Exception:   # no matplotlib, or no cache folder: the reference run makes one
+        fonts = []
+    for f in fonts:
+        (warm / "matplotlib").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, warm / "matplotlib" / f.name)
+    return str(warm) if warm.exists() else None
 
 
 def _mkdir(path):
@@ -424,8 +468,7 @@ def _common(config, coursedir, course, limits, scratch, jobs):
     env = {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", **data}
     # kernels running side by side each get their share of the cores, not all of them
     threads = str(max(1, (os.cpu_count() or 1) // jobs))
-    for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
-                "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+    for key in THREAD_VARIABLES:
         env[key] = threads
     for key, value in os.environ.items():
         if key.startswith(("KERAS_", "TF_", "JAX_", "XLA_", "OMP_", "MKL_", "OPENBLAS_", "NUMBA_", "PYTHONHASHSEED")):

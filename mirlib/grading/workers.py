@@ -1,7 +1,7 @@
 """Grading workers: fresh interpreters that grade one prepared submission at a time.
 
 ``python -m mirlib.grading.workers FD_IN FD_OUT`` reads jobs from one pipe and
-answers on the other; :func:`run_jobs` feeds several of them, kills and
+answers on the other; :class:`WorkerPool` feeds several of them, kills and
 replaces any that runs past its time or floods its memory.
 """
 
@@ -21,7 +21,7 @@ import nbformat
 
 from .sandbox import SANDBOX_ENV, Limits, Sandbox
 
-__all__ = ["run_jobs"]
+__all__ = ["WorkerPool"]
 
 
 def _grade_job(job):
@@ -45,7 +45,10 @@ def _grade_job(job):
                             "assignment_id": job["assignment"], "notebook_id": "*"},
         "BaseConverter": {"force": True},
         "Autograde": {"create_student": True},
+        # a graceful shutdown waits ~0.8 s for Python to tear the kernel down; the sandbox
+        # dies with it anyway, and nothing it does after the last cell counts
         "Execute": {"timeout": int(job["limits"]["timeout"]), "interrupt_on_timeout": True,
+                    "shutdown_kernel": "immediate",
                     "kernel_manager_class": "mirlib.grading.sandbox.SandboxKernelManager"},
     }))
     env = dict(job["kernel_env"], HOME=str(runtime), MPLCONFIGDIR=str(runtime / "matplotlib"),
@@ -203,19 +206,24 @@ class _Worker:
             return 0.0
 
 
-def run_jobs(jobs_list, n_workers, limits, n_notebooks, bar, log_path=None):
-    """Run jobs on ``n_workers`` persistent workers; returns [(raw, seconds)] in order.
+class WorkerPool:
+    """``n_workers`` grading workers, started at once and reused for every call of :meth:`run`.
 
     A worker that runs past the submission's wall time, or whose memory
     grows past the memory limit plus 2 GB (a submission flooding it with
     output), is killed and replaced; its submission gets a reason.
     """
-    log = open(os.devnull, "w") if log_path is None else open(log_path, "a")
-    deadline_s = limits.timeout * 3 * max(1, n_notebooks) + 120
-    pending = list(range(len(jobs_list)))
-    out = [None] * len(jobs_list)
-    workers = [_Worker(log) for _ in range(min(n_workers, len(jobs_list)) or 1)]
-    try:
+
+    def __init__(self, n_workers, log_path=None):
+        self.log = open(os.devnull, "w") if log_path is None else open(log_path, "a")
+        self.workers = [_Worker(self.log) for _ in range(max(1, n_workers))]
+
+    def run(self, jobs_list, limits, n_notebooks, bar=None, n_workers=None):
+        """Grade the jobs; returns ``[(raw, seconds)]`` in their order."""
+        deadline_s = limits.timeout * 3 * max(1, n_notebooks) + 120
+        pending = list(range(len(jobs_list)))
+        out = [None] * len(jobs_list)
+        workers = self.workers[:n_workers or len(self.workers)]
         while pending or any(w.job is not None for w in workers):
             for w in workers:
                 if w.job is None and pending:
@@ -249,23 +257,23 @@ def run_jobs(jobs_list, n_workers, limits, n_notebooks, bar, log_path=None):
                     out[w.job] = ({"messages": [], "exception": reason, "grades": {}, "errors": [], "markers": [],
                                    "killed": reason}, time.monotonic() - w.started)
                     w.kill()
-                    workers[i] = _Worker(log)
+                    workers[i] = self.workers[self.workers.index(w)] = _Worker(self.log)
                     if bar is not None:
                         bar.update(1)
-    finally:
-        for w in workers:
+        return out
+
+    def close(self):
+        for w in self.workers:
             try:
                 w.send(None)
             except (OSError, BrokenPipeError):
                 pass
-        for w in workers:
+        for w in self.workers:
             try:
                 w.proc.wait(5)
             except subprocess.TimeoutExpired:
                 w.kill()
-        log.close()
-    return out
-
+        self.log.close()
 
 
 if __name__ == "__main__":
