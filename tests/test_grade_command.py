@@ -182,13 +182,30 @@ def hostile(course):
     }
 
 
+def toy_course(root, setup=None):
+    """A course folder with the toy assignment generated; ``setup`` replaces its setup cell."""
+    (root / "solutions" / ASSIGNMENT).mkdir(parents=True)
+    (root / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
+    nb = toy_source()
+    if setup is not None:
+        nb.cells[1].source = setup
+    nbformat.write(nb, root / "solutions" / ASSIGNMENT / "toy.ipynb")
+    _nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    return root
+
+
+def submit_release(root, student, answers=None):
+    """Submit the released notebook with some answers (grade id -> source) filled in."""
+    nb = nbformat.read(root / "exercises" / ASSIGNMENT / "toy.ipynb", as_version=4)
+    for grade_id, source in (answers or {}).items():
+        _set_answer(nb, grade_id, source)
+    (root / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
+    nbformat.write(nb, root / "submitted" / student / ASSIGNMENT / "toy.ipynb")
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    root = tmp_path_factory.mktemp("course")
-    (root / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
-    (root / "solutions" / ASSIGNMENT).mkdir(parents=True)
-    nbformat.write(toy_source(), root / "solutions" / ASSIGNMENT / "toy.ipynb")
-    _nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    root = toy_course(tmp_path_factory.mktemp("course"))
     release = lambda: nbformat.read(root / "exercises" / ASSIGNMENT / "toy.ipynb", as_version=4)  # noqa: E731
     cases = hostile(root)
     for student, (write, *_) in cases.items():
@@ -278,16 +295,9 @@ def test_feedback_shows_no_hidden_test_and_no_solution(course):
 def test_an_offline_grader_stops_before_scoring_anyone(tmp_path):
     # the reference solution needs data the grading machine does not have: grading refuses
     # to start, naming the failing cell, instead of giving every student zero
-    root = tmp_path / "c"
-    (root / "solutions" / ASSIGNMENT).mkdir(parents=True)
-    (root / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
-    nb = toy_source()
-    nb.cells[1].source = "import numpy as np\nfrom urllib.request import urlopen\nDATA = urlopen('https://example.org/data.csv', timeout=5).read()"
-    nbformat.write(nb, root / "solutions" / ASSIGNMENT / "toy.ipynb")
-    _nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
-    (root / "submitted" / "alice" / ASSIGNMENT).mkdir(parents=True)
-    nbformat.write(nbformat.read(root / "exercises" / ASSIGNMENT / "toy.ipynb", as_version=4),
-                   root / "submitted" / "alice" / ASSIGNMENT / "toy.ipynb")
+    root = toy_course(tmp_path / "c", setup="import numpy as np\nfrom urllib.request import urlopen\n"
+                      "DATA = urlopen('https://example.org/data.csv', timeout=5).read()")
+    submit_release(root, "alice")
     with pytest.raises(GradingError, match=r"reference solution of 'toy' gets \d/5 in the grading sandbox.*URLError.*'setup'"):
         grade(ASSIGNMENT, course=root, jobs=1, limits=LIMITS, progress=False)
     with sqlite3.connect(root / "gradebook.db") as con:
@@ -296,16 +306,8 @@ def test_an_offline_grader_stops_before_scoring_anyone(tmp_path):
 
 def test_an_infrastructure_failure_is_not_a_zero(tmp_path):
     # a package missing in the grading environment, in a cell the student did not write
-    root = tmp_path / "c"
-    (root / "solutions" / ASSIGNMENT).mkdir(parents=True)
-    (root / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
-    nb = toy_source()
-    nb.cells[1].source = "import numpy as np\nimport package_the_hub_forgot"
-    nbformat.write(nb, root / "solutions" / ASSIGNMENT / "toy.ipynb")
-    _nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
-    (root / "submitted" / "alice" / ASSIGNMENT).mkdir(parents=True)
-    nbformat.write(_set_answer(nbformat.read(root / "exercises" / ASSIGNMENT / "toy.ipynb", as_version=4),
-                               "answer_add", GOOD_ADD), root / "submitted" / "alice" / ASSIGNMENT / "toy.ipynb")
+    root = toy_course(tmp_path / "c", setup="import numpy as np\nimport package_the_hub_forgot")
+    submit_release(root, "alice", {"answer_add": GOOD_ADD})
     [r] = grade(ASSIGNMENT, course=root, jobs=1, limits=LIMITS, progress=False, check_reference=False)
     assert r.status == "failed" and r.score is None
     assert "grading environment: ModuleNotFoundError" in r.reasons[0] and "'setup'" in r.reasons[0]

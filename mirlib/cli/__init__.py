@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -119,9 +120,11 @@ def _run_grade(args, out, err):
     try:
         from ..grading.autograde import load_config
 
-        limits = Limits.from_config(load_config(args.course), timeout=args.timeout, cpu=args.cpu,
+        config = load_config(args.course)
+        limits = Limits.from_config(config, timeout=args.timeout, cpu=args.cpu,
                                     memory=args.memory, processes=args.processes, output=args.output)
-        jobs = args.jobs or load_config(args.course).get("MirlibGrade", {}).get("jobs", 2)
+        jobs = args.jobs or config.get("MirlibGrade", {}).get("jobs", 2)
+        started = time.monotonic()
         results = grade(args.assignment, course=args.course, jobs=jobs, limits=limits,
                         students=args.student or None, check_reference=not args.no_reference_check,
                         progress=not args.quiet)
@@ -134,7 +137,7 @@ def _run_grade(args, out, err):
             score = "not scored" if r.score is None else f"{r.score:g}/{r.max_score:g}"
             print(f"{r.student}\t{r.status}\t{score}\t" + "; ".join(r.reasons + r.notes), file=out)
     print(f"{args.assignment}: {len(results)} submissions, graded {counts['graded']}, flagged {counts['flagged']}, "
-          f"failed {counts['failed']} in {grade.last_elapsed:.1f} s with {jobs} jobs; "
+          f"failed {counts['failed']} in {time.monotonic() - started:.1f} s with {jobs} jobs; "
           f"report in grading-report-{args.assignment}.csv", file=out)
     return 1 if counts["failed"] else 0
 

@@ -41,13 +41,12 @@ import shutil
 import sqlite3
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from .sandbox import Limits, SandboxError, check_sandbox
+from .sandbox import Limits, SandboxError, check_sandbox, chown_tree, python_paths
 from .submissions import prepare_submission, repair_notebook
 from .workers import WorkerPool
 
@@ -96,7 +95,6 @@ class Result:
     reasons: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     seconds: float = 0.0
-    grades: dict = field(default_factory=dict, repr=False)
 
     def as_row(self):
         return {"student": self.student, "status": self.status,
@@ -150,7 +148,7 @@ def _classify(result, raw, limits):
                               f"{e['notebook']}.ipynb, which the student did not write")
         return
     text = "\n".join(raw["messages"])
-    if "Kernel died before replying to kernel_info" in text or "Kernel didn't respond" in text and not raw["grades"]:
+    if "Kernel died before replying to kernel_info" in text or ("Kernel didn't respond" in text and not raw["grades"]):
         result.status = "failed"
         result.reasons.append("grading environment: the sandboxed kernel did not start")
         return
@@ -175,11 +173,10 @@ def _classify(result, raw, limits):
 
 def _merge(db_url, assignment, result, raw):
     """Write one submission's grades into the course gradebook (one transaction)."""
+    import warnings
     from datetime import datetime
 
     from nbgrader.api import Gradebook
-
-    import warnings
 
     with Gradebook(db_url) as gb, warnings.catch_warnings():
         warnings.simplefilter("ignore")   # nbgrader's own SQLAlchemy autoflush notes
@@ -204,6 +201,12 @@ def _merge(db_url, assignment, result, raw):
                 comment.auto_comment = got.get("comments", {}).get(comment.name)
         gb.db.commit()
     return total
+
+
+def _points(raw):
+    """(score, max score) of a worker's outcome, summed over every graded cell."""
+    grades = [g for nb in raw.get("grades", {}).values() for g in nb["grades"].values()]
+    return sum(g[0] or 0 for g in grades), sum(g[1] or 0 for g in grades)
 
 
 def _progress(total, enabled):
@@ -316,7 +319,6 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             uids.append(uid)
             return dict(common, root=str(root), student=student, assignment=assignment, uid=uid), reasons, notes
 
-        started = time.monotonic()
         # the reference solution runs first: it checks the grading environment, and the
         # caches it leaves (numba's compiled librosa functions, matplotlib's font list)
         # spare every submission compiling them again
@@ -332,8 +334,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             raise
         ref = Result(REFERENCE)
         _classify(ref, raw, limits)
-        got = sum((g[0] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
-        full = sum((g[1] or 0) for nb in raw.get("grades", {}).values() for g in nb["grades"].values())
+        got, full = _points(raw)
         if check_reference and (ref.status == "failed" or not full or got < full - 1e-9):
             pool.close()
             failing = [f"{e['notebook']}.ipynb cell {e['cell']!r}: {e['ename']}: {e['evalue']}" for e in raw.get("errors", [])]
@@ -367,8 +368,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             _classify(result, raw, limits)
             if result.status != "failed" and result.reasons:
                 result.status = "flagged"
-            result.max_score = sum(g[1] or 0 for nb in raw.get("grades", {}).values() for g in nb["grades"].values()) \
-                or _max_score(db_url, assignment)
+            result.max_score = _points(raw)[1] or _max_score(db_url, assignment)
             if result.status == "failed":
                 continue
             result.score = _merge(db_url, assignment, result, raw)
@@ -380,12 +380,10 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copytree(src, dst)
                 _own_like(dst, autograded_root)
-        elapsed = time.monotonic() - started
         if report:
             _write_report(course / f"grading-report-{assignment}.csv", results)
         for r in results:
             r.seconds = round(r.seconds, 1)
-        grade.last_elapsed = elapsed
         return results
     finally:
         if os.environ.get("MIRLIB_GRADE_KEEP"):   # for debugging the grader itself
@@ -430,12 +428,8 @@ def _mkdir(path):
 
 def _own_like(path, like):
     """Files written by root for a course folder owned by someone else get that owner."""
-    if os.getuid() != 0 or not like.exists():
-        return
-    st = like.stat()
-    for folder, _, files in os.walk(path):
-        for p in [folder, *(os.path.join(folder, f) for f in files)]:
-            os.chown(p, st.st_uid, st.st_gid)
+    if os.getuid() == 0 and like.exists():
+        chown_tree(path, like.stat().st_uid, like.stat().st_gid)
 
 
 def _max_score(db_url, assignment):
@@ -460,10 +454,9 @@ def _common(config, coursedir, course, limits, scratch, jobs):
     exchange = config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange")
     # mirlib installed from a source checkout (the book's repository, with its solutions):
     # the kernel sees the package, not the checkout
-    hidden = [str(course), home, exchange, str(Path(coursedir.format_path(coursedir.source_directory, ".", ".")).resolve()),
-              *([str(checkout)] if checkout else [])]
-    readable = [sys.prefix, sys.base_prefix, str(Path(os.path.realpath(sys.executable)).parent.parent), str(package),
-                *data.values()]
+    source_root = str(Path(coursedir.format_path(coursedir.source_directory, ".", ".")).resolve())
+    hidden = [str(course), home, exchange, source_root, *([str(checkout)] if checkout else [])]
+    readable = [*python_paths(), str(package), *data.values()]
     bin_dir = str(Path(sys.executable).parent)
     env = {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", **data}
     # kernels running side by side each get their share of the cores, not all of them
@@ -473,7 +466,7 @@ def _common(config, coursedir, course, limits, scratch, jobs):
     for key, value in os.environ.items():
         if key.startswith(("KERAS_", "TF_", "JAX_", "XLA_", "OMP_", "MKL_", "OPENBLAS_", "NUMBA_", "PYTHONHASHSEED")):
             env[key] = value
-    return {"config": config, "source_root": str(Path(coursedir.format_path(coursedir.source_directory, ".", ".")).resolve()),
+    return {"config": config, "source_root": source_root,
             "limits": asdict(limits), "hidden": hidden, "readable": readable, "kernel_env": env}
 
 

@@ -228,6 +228,19 @@ class Sandbox:
         return cmd + list(argv)
 
 
+def python_paths():
+    """Folders of the running Python: the environment, its base installation, the interpreter's."""
+    return tuple(dict.fromkeys([sys.prefix, sys.base_prefix,
+                                os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))]))
+
+
+def chown_tree(top, uid, gid):
+    """Give a folder and everything in it to ``uid:gid``."""
+    for folder, _, files in os.walk(top):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            os.chown(path, uid, gid)
+
+
 #: what a sandboxed kernel sees of the machine, read-only, besides the paths it is given
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt", "/sys")
 
@@ -280,11 +293,8 @@ class SandboxKernelManager(AsyncKernelManager):
         if os.getuid() == 0:
             # the kernel runs as nobody: it must read its connection file, create its
             # sockets and write in the notebook's folder
-            uid, gid = self._sandbox.ids()
             for top in dict.fromkeys((self._sandbox.runtime, workdir)):
-                for folder, _, files in os.walk(top):
-                    for path in [folder, *(os.path.join(folder, f) for f in files)]:
-                        os.chown(path, uid, gid)
+                chown_tree(top, *self._sandbox.ids())
         # the kernel launcher of mirlib caps printed output and records limits hit
         if "-m" in argv and argv[argv.index("-m") + 1] == "ipykernel_launcher":
             argv[argv.index("-m") + 1] = "mirlib.grading.kernel"
@@ -308,8 +318,7 @@ def check_sandbox(runtime):
     if os.getuid() == 0:
         nobody = pwd.getpwnam("nobody")
         os.chown(runtime, nobody.pw_uid, nobody.pw_gid)
-    prefixes = tuple(dict.fromkeys([sys.prefix, sys.base_prefix, os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))]))
-    box = Sandbox(workdir=runtime, runtime=runtime, hidden=(os.path.expanduser("~"),), readable=prefixes,
+    box = Sandbox(workdir=runtime, runtime=runtime, hidden=(os.path.expanduser("~"),), readable=python_paths(),
                   limits=Limits(), env={"PATH": "/usr/bin:/bin"})
     probe = ("import socket, sys\n"
              "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    sys.exit(3)\n"

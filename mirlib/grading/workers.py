@@ -34,8 +34,8 @@ def _grade_job(job):
     runtime = root / "runtime"
     runtime.mkdir(exist_ok=True)
     if job.get("warm"):
-        # caches from the reference solution's run (numba's compiled librosa functions,
-        # matplotlib's font list): without them every submission compiles them again
+        # numba's compiled librosa functions and matplotlib's font list, from the grading
+        # environment and the reference run: without them every submission builds them again
         shutil.copytree(job["warm"], runtime, dirs_exist_ok=True)
     cfg = copy.deepcopy(job["config"]) if job["config"] is not None else Config()
     cfg.merge(Config({
@@ -72,7 +72,8 @@ def _grade_job(job):
     exception = None
     try:
         converter = Autograde(coursedir=CourseDirectory(config=cfg), config=cfg)
-        converter.log.addHandler(handler) if converter.log is not logger else None
+        if converter.log is not logger:
+            converter.log.addHandler(handler)
         converter.start()
     except Exception as err:  # nbgrader reports a failed notebook by raising at the end
         exception = f"{type(err).__name__}: {err}"
