@@ -15,6 +15,8 @@ beats
     Beat tracking and tempo with the beat BLSTM, madmom's DBN and comb filters.
 musicspeech
     The music/speech CNN (Lidy, MIREX 2015) on librosa's recordings, split by recording.
+literature
+    The survey of deep learning in MIR as data: the literature file, its charts and table.
 models
     The registry of shipped networks by name (``mirlib train NAME`` reads it).
 

@@ -18,7 +18,7 @@ LAYERS = [
     {"data"},
     {"synth", "viz"},
     {"nn", "references"},
-    {"onsets", "musicspeech"},
+    {"onsets", "musicspeech", "literature"},
     {"beats"},
     {"models"},
     {"cli"},

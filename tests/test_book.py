@@ -18,7 +18,7 @@ from nbgrading import ROOT, secret_lines
 HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats",
-            "book/bibliography"]
+            "book/literature", "book/bibliography"]
 NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats"]
 # pages with demos -> the least number of demos they must have
 DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1}
@@ -45,7 +45,7 @@ def test_every_chapter_is_built(book):
     assert (HTML / "index.html").exists()
     toc = page("book/intro").select("nav.bd-links a")
     assert {a.get_text(strip=True) for a in toc} >= {"Audio basics", "Onset detection", "Beats and tempo",
-                                                     "Bibliography"}
+                                                     "The research literature", "Bibliography"}
 
 
 def test_no_cell_output_is_an_error(book):
@@ -128,7 +128,8 @@ def test_no_solution_or_hidden_test_on_the_website(book):
     assert not list(HTML.rglob("*solutions*")) and not list(HTML.rglob("*exercises*"))
 
 
-def _browser():
+def _browser(offline=True):
+    """Headless Chromium; offline: every host but 127.0.0.1 fails to resolve, and console messages are kept."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
     driver = shutil.which("chromedriver")
     if not (chromium and driver):
@@ -142,19 +143,31 @@ def _browser():
     for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
         opts.add_argument(arg)
+    if offline:
+        opts.add_argument("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     opts.binary_location = chromium
     return webdriver.Chrome(service=Service(driver), options=opts)
 
 
+def _serve():
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(HTML)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.mark.parametrize("name", DEMO_PAGES)
 def test_demo_controls_change_the_view_without_a_kernel(book, name):
-    """Open the built chapter in headless Chromium and move every control of every demo."""
+    """Open the built chapter in headless Chromium (offline) and move every control of every demo."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = _serve()
     driver = _browser()
     try:
         driver.get(f"http://127.0.0.1:{server.server_address[1]}/{name}.html")
@@ -284,3 +297,110 @@ def test_classification_chapters_report_measured_comparisons(book):
     # tags: thresholds table and per-tag ROC-AUC of all three methods
     per_tag = _table_with("book/tags-transfer", "minor")
     assert {"from scratch", "transfer, frozen", "transfer, fine-tuned"} <= set(per_tag["fast"])
+
+
+def _wait(driver, condition, what, timeout=30):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d))
+    except Exception as exc:    # selenium's TimeoutException says nothing useful
+        raise AssertionError(f"timed out after {timeout} s waiting for {what}") from exc
+
+
+def _console_errors(driver):
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_every_page_works_offline(book):
+    """Every page in headless Chromium with no network but the local server: math typeset, launch and download
+    buttons, no console error, no request to another host; under 5 MB with its figures, and the assets all pages
+    share (theme, MathJax) under 5 MB too."""
+    from selenium.webdriver.common.by import By
+
+    server = _serve()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    driver = _browser(offline=True)
+    problems = []
+    try:
+        for name in CHAPTERS:
+            soup = page(name)
+            n_math = len(soup.select("span.math, div.math"))
+            if name != "book/bibliography":
+                launch = soup.select("a[href*='hub.dl4mir.org/hub/user-redirect']")
+                assert launch and f"{name}.md" in launch[0]["href"], f"{name}: no JupyterHub launch button"
+                assert soup.select(f"a[href$='_sources/{name}.md']"), f"{name}: no download button for the source"
+            driver.get(f"{base}/{name}.html")
+            _wait(driver, lambda d: d.execute_script("return document.readyState") == "complete", f"{name} to load")
+            if n_math:
+                _wait(driver, lambda d: d.execute_script(
+                    "return window.MathJax && MathJax.startup && MathJax.startup.document && "
+                    "document.querySelectorAll('mjx-container').length"), f"{name}: MathJax to typeset")
+                raw = driver.execute_script(
+                    "return [...document.querySelectorAll('span.math, div.math')].filter("
+                    "e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 40))")
+                if raw:
+                    problems.append(f"{name}: {len(raw)} of {n_math} formulas not typeset, e.g. {raw[0]!r}")
+            resources = driver.execute_script(
+                "return performance.getEntriesByType('resource').map(r => [r.name, r.decodedBodySize])")
+            foreign = [url for url, _ in resources if not url.startswith((base, "data:", "blob:"))]
+            if foreign:
+                problems.append(f"{name}: requests to other hosts: {foreign[:3]}")
+            # the page's own bytes (HTML, figures) and, apart, the site's shared scripts, styles and fonts
+            # (theme, MathJax), which a browser loads once for all pages
+            shared = sum(size for url, size in resources if url.startswith(f"{base}/_static/"))
+            weight = (HTML / f"{name}.html").stat().st_size + sum(size for _, size in resources) - shared
+            if weight >= MAX_PAGE_BYTES or shared >= MAX_PAGE_BYTES:
+                problems.append(f"{name}: {weight} bytes with its figures, {shared} bytes of shared assets")
+            problems += [f"{name}: console error: {m}" for m in _console_errors(driver)]
+        # the search box finds chapter text
+        driver.get(f"{base}/search.html?q=spectrogram")
+        hits = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "ul.search li a"), "search results")
+        hrefs = " ".join(a.get_attribute("href") for a in hits)
+        assert "audio-basics" in hrefs, f"search for 'spectrogram' found {hrefs[:300]}"
+        problems += [f"search: console error: {m}" for m in _console_errors(driver)]
+    finally:
+        driver.quit()
+        server.shutdown()
+    assert not problems, "\n".join(problems)
+
+
+def test_literature_table_and_charts_work_offline(book):
+    """The survey table filters and sorts without a kernel or CDN; the charts and results tables are on the page."""
+    from selenium.webdriver.common.by import By
+
+    from mirlib import literature
+
+    survey = literature.load_literature(ROOT / "book" / "literature.csv")
+    soup = page("book/literature")
+    figures = [img for img in soup.select("div.cell_output img")]
+    assert len(figures) >= 6, f"only {len(figures)} charts"
+    text = " ".join(soup.get_text().split())
+    assert f"The file holds {len(survey)} publications: all 85 entries" in text
+    assert "0.4646" in text and "0.508" in text          # the SALAMI results tables
+    assert len(soup.select("a.reference.internal[href*='bibliography']")) >= 8
+    server = _serve()
+    driver = _browser(offline=True)
+    try:
+        driver.get(f"http://127.0.0.1:{server.server_address[1]}/book/literature.html")
+        info = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".dt-info"), "the table to initialise")[0]
+        assert f"of {len(survey)} entries" in info.text
+        box = driver.find_element(By.CSS_SELECTOR, ".dt-search input")
+        box.send_keys("Ullrich")
+        _wait(driver, lambda d: "of 1 entries" in info.text or "1 to 1 of 1" in info.text, f"filtering ({info.text})")
+        assert "Ullrich" in driver.find_element(By.CSS_SELECTOR, "table.dataTable tbody").text
+        box.clear()
+        box.send_keys(" ")
+        year = next(th for th in driver.find_elements(By.CSS_SELECTOR, "table.dataTable thead th")
+                    if th.text.strip().startswith("year"))
+        first_year = lambda: driver.find_element(By.CSS_SELECTOR, "table.dataTable tbody tr td:nth-child(2)").text
+        year.click()
+        _wait(driver, lambda d: first_year() == str(survey["year"].min()), "sorting by year")
+        year.click()
+        _wait(driver, lambda d: first_year() == str(survey["year"].max()), "sorting by year, descending")
+        link = driver.find_element(By.CSS_SELECTOR, "table.dataTable a[href$='.html']")
+        assert link.get_attribute("href").rsplit("/", 1)[1] in {f"{c}.html" for c in survey["chapter"] if c}
+        assert not _console_errors(driver)
+    finally:
+        driver.quit()
+        server.shutdown()
