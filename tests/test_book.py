@@ -326,10 +326,9 @@ def test_every_page_works_offline(book):
         for name in CHAPTERS:
             soup = page(name)
             n_math = len(soup.select("span.math, div.math"))
-            if name != "book/bibliography":
-                launch = soup.select("a[href*='hub.dl4mir.org/hub/user-redirect']")
-                assert launch and f"{name}.md" in launch[0]["href"], f"{name}: no JupyterHub launch button"
-                assert soup.select(f"a[href$='_sources/{name}.md']"), f"{name}: no download button for the source"
+            launch = soup.select("a[href*='hub.dl4mir.org/hub/user-redirect']")
+            assert launch and f"{name}.md" in launch[0]["href"], f"{name}: no JupyterHub launch button"
+            assert soup.select(f"a[href$='_sources/{name}.md']"), f"{name}: no download button for the source"
             driver.get(f"{base}/{name}.html")
             _wait(driver, lambda d: d.execute_script("return document.readyState") == "complete", f"{name} to load")
             if n_math:
