@@ -19,7 +19,7 @@ HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats",
             "book/literature", "book/bibliography"]
-NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats"]
+NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/literature"]
 # pages with demos -> the least number of demos they must have
 DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
