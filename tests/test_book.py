@@ -300,11 +300,14 @@ def test_classification_chapters_report_measured_comparisons(book):
 
 
 def _wait(driver, condition, what, timeout=30):
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
+    # a table or demo redraws its elements while we read them: try again
+    wait = WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException])
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d))
-    except Exception as exc:    # selenium's TimeoutException says nothing useful
+        return wait.until(lambda d: condition(d))
+    except TimeoutException as exc:    # selenium's own message says nothing useful
         raise AssertionError(f"timed out after {timeout} s waiting for {what}") from exc
 
 
@@ -382,17 +385,20 @@ def test_literature_table_and_charts_work_offline(book):
     driver = _browser(offline=True)
     try:
         driver.get(f"http://127.0.0.1:{server.server_address[1]}/book/literature.html")
-        info = _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, ".dt-info"), "the table to initialise")[0]
-        assert f"of {len(survey)} entries" in info.text
+        info = lambda: driver.execute_script("const i = document.querySelector('.dt-info'); return i && i.textContent;")
+        _wait(driver, lambda d: info(), "the table to initialise")
+        assert f"of {len(survey)} entries" in info()
         box = driver.find_element(By.CSS_SELECTOR, ".dt-search input")
         box.send_keys("Ullrich")
-        _wait(driver, lambda d: "of 1 entries" in info.text or "1 to 1 of 1" in info.text, f"filtering ({info.text})")
+        _wait(driver, lambda d: "1 to 1 of 1 " in info(), f"filtering ({info()})")
         assert "Ullrich" in driver.find_element(By.CSS_SELECTOR, "table.dataTable tbody").text
         box.clear()
         box.send_keys(" ")
         year = next(th for th in driver.find_elements(By.CSS_SELECTOR, "table.dataTable thead th")
                     if th.text.strip().startswith("year"))
-        first_year = lambda: driver.find_element(By.CSS_SELECTOR, "table.dataTable tbody tr td:nth-child(2)").text
+        first_year = lambda: driver.execute_script(      # read in one step: sorting redraws the rows
+            "const td = document.querySelector('table.dataTable tbody tr td:nth-child(2)');"
+            "return td && td.textContent.trim();")
         year.click()
         _wait(driver, lambda d: first_year() == str(survey["year"].min()), "sorting by year")
         year.click()
