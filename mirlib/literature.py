@@ -24,6 +24,14 @@ note       remarks, e.g. inconsistencies found in the survey
 
 Everything the literature chapter shows (its interactive table and its charts)
 is computed from this file by the functions here.
+
+References
+----------
+M. Müller, C. Weiß and S. Balke, "Deep Neural Networks in MIR", tutorial at the
+47th annual conference of the Gesellschaft für Informatik, 2017: its overview
+tables by task (year, authors, network type, input, preprocessing) and its
+figures of publications by conference, year, task, network, input and
+preprocessing.
 """
 
 from __future__ import annotations
@@ -32,8 +40,8 @@ import csv
 import re
 from pathlib import Path
 
-__all__ = ["TASKS", "NETWORKS", "INPUTS", "PREPROCESSING", "SOURCES", "COLUMNS", "load_literature", "count_by",
-           "plot_counts", "show_table", "load_results"]
+__all__ = ["TASKS", "NETWORKS", "INPUTS", "PREPROCESSING", "SOURCES", "COLUMNS", "SHOWN", "load_literature",
+           "count_by", "plot_counts", "for_readers", "show_table", "load_results"]
 
 #: Task codes. FL, BRA and MSA are the survey's own; the others are the book's,
 #: for the bibliography entries outside the survey's three overview tables.
@@ -174,6 +182,10 @@ def load_literature(path, bib=None):
         preprocessing or source is not in its vocabulary; the message names the
         row and the value.
 
+    References
+    ----------
+    The survey of Müller, Weiß & Balke (2017); see the module's references.
+
     Examples
     --------
     >>> import io, tempfile, os
@@ -246,6 +258,10 @@ def count_by(df, column):
     ValueError
         If ``column`` is not one of the above.
 
+    References
+    ----------
+    The survey of Müller, Weiß & Balke (2017); see the module's references.
+
     Examples
     --------
     >>> import pandas as pd
@@ -288,6 +304,15 @@ def plot_counts(df, column, ax=None, title=None):
     -------
     matplotlib.axes.Axes
         One bar container per source; the bar heights are the counts.
+
+    Raises
+    ------
+    ValueError
+        If ``column`` cannot be counted (see :func:`count_by`).
+
+    References
+    ----------
+    The survey of Müller, Weiß & Balke (2017); see the module's references.
     """
     import matplotlib.pyplot as plt
 
@@ -312,18 +337,61 @@ def plot_counts(df, column, ax=None, title=None):
     return ax
 
 
-def show_table(df, columns=("authors", "year", "title", "task", "venue", "network", "input", "preprocessing",
-                            "source", "chapter")):
+#: The columns :func:`show_table` shows by default, in order.
+SHOWN = ("authors", "year", "title", "task", "venue", "network", "input", "preprocessing", "source", "chapter")
+
+
+def for_readers(df, columns=SHOWN):
+    """The literature as a reader sees it: task codes spelled out, chapters as links.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame, shape ``(n_publications, n_columns)``
+        From :func:`load_literature` (with ``bib`` given for authors and title).
+    columns : sequence of str
+        The columns to keep, in order.
+
+    Returns
+    -------
+    pandas.DataFrame, shape ``(n_publications, len(columns))``
+        A copy; ``task`` reads e.g. ``"music structure analysis (MSA)"`` and
+        ``chapter`` is an HTML link to the chapter's page (``onsets.html``).
+
+    Raises
+    ------
+    KeyError
+        If a column is not in ``df``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"task": ["BRA"], "chapter": ["beats"]})
+    >>> for_readers(df, ["task", "chapter"]).iloc[0].tolist()
+    ['beat and rhythm analysis (BRA)', '<a href="beats.html">beats</a>']
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"columns not in the table: {', '.join(missing)} (load it with bib= for authors and title)")
+    shown = df[list(columns)].copy()
+    if "task" in shown:
+        shown["task"] = [f"{TASKS[t]} ({t})" for t in shown["task"]]
+    if "chapter" in shown:
+        shown["chapter"] = [f'<a href="{c}.html">{c}</a>' if c else "" for c in shown["chapter"]]
+    return shown
+
+
+def show_table(df, columns=SHOWN):
     """Show the literature as an interactive table (itables) that works offline.
 
     The DataTables library is embedded in the output (itables' offline mode),
     so the table can be searched, filtered per column and sorted on the static
-    website without a kernel or a CDN. Task codes are spelled out; a chapter
-    becomes a link to its page.
+    website without a kernel or a CDN. The rows are shown as
+    :func:`for_readers` writes them. The table is the survey's overview
+    (Müller, Weiß & Balke, *Deep Neural Networks in MIR*, 2017), extended.
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : pandas.DataFrame, shape ``(n_publications, n_columns)``
         From :func:`load_literature` with ``bib`` given (for authors and title).
     columns : sequence of str
         The columns to show, in order.
@@ -335,18 +403,11 @@ def show_table(df, columns=("authors", "year", "title", "task", "venue", "networ
     """
     import itables
 
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"columns not in the table: {', '.join(missing)} (load it with bib= for authors and title)")
-    shown = df[list(columns)].copy()
-    if "task" in shown:
-        shown["task"] = [f"{TASKS[t]} ({t})" for t in shown["task"]]
-    if "chapter" in shown:
-        shown["chapter"] = [f'<a href="{c}.html">{c}</a>' if c else "" for c in shown["chapter"]]
+    shown = for_readers(df, columns)
     itables.init_notebook_mode(all_interactive=False, connected=False)
     itables.show(shown, connected=False, allow_html=True, showIndex=False, lengthMenu=[10, 25, 100],
-                 pageLength=10, classes="display compact", scrollX=True, columnControl=["order", ["orderAsc", "orderDesc",
-                                                                                    "search"]], maxBytes=0)
+                 pageLength=10, classes="display compact", scrollX=True,
+                 columnControl=["order", ["orderAsc", "orderDesc", "search"]], maxBytes=0)
 
 
 def load_results(path):
@@ -370,6 +431,13 @@ def load_results(path):
         If the file does not exist.
     ValueError
         If a column is missing or a value is not a number in [0, 1].
+
+    References
+    ----------
+    ``book/literature-salami.csv`` holds the structure-boundary results on
+    SALAMI as the survey of Müller, Weiß & Balke (2017) reports them: Ullrich,
+    Schlüter & Grill, ISMIR 2014 (tolerance 0.5 s and 3 s) and Grill &
+    Schlüter, ISMIR 2015 (0.5 s).
     """
     import pandas as pd
 

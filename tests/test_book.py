@@ -1,5 +1,6 @@
 """Build the book once (as README command 1 does, but strict) and check its pages."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -128,36 +129,42 @@ def test_no_solution_or_hidden_test_on_the_website(book):
     assert not list(HTML.rglob("*solutions*")) and not list(HTML.rglob("*exercises*"))
 
 
-def _browser(offline=True):
-    """Headless Chromium; offline: every host but 127.0.0.1 fails to resolve, and console messages are kept."""
+@contextlib.contextmanager
+def _site_in_browser():
+    """Headless Chromium on the built site served from 127.0.0.1, offline: every other host fails to resolve.
+
+    Yields ``(driver, base_url)``; the browser keeps its console messages (:func:`_console_errors`).
+    """
     chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    driver = shutil.which("chromedriver")
-    if not (chromium and driver):
+    chromedriver = shutil.which("chromedriver")
+    if not (chromium and chromedriver):
         if os.environ.get("CI"):
             pytest.fail("CI needs chromium and chromedriver (.ci/run installs them)")
-        pytest.skip("no chromium/chromedriver here: install them to check the demos in a browser")
+        pytest.skip("no chromium/chromedriver here: install them to check the website in a browser")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    opts = webdriver.ChromeOptions()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"):
-        opts.add_argument(arg)
-    if offline:
-        opts.add_argument("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    opts.binary_location = chromium
-    return webdriver.Chrome(service=Service(driver), options=opts)
-
-
-def _serve():
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
+    opts = webdriver.ChromeOptions()
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    opts.binary_location = chromium
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(HTML)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    driver = None
+    try:
+        driver = webdriver.Chrome(service=Service(chromedriver), options=opts)
+        yield driver, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        if driver is not None:
+            driver.quit()
+        server.shutdown()
 
 
 @pytest.mark.parametrize("name", DEMO_PAGES)
@@ -167,10 +174,8 @@ def test_demo_controls_change_the_view_without_a_kernel(book, name):
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
 
-    server = _serve()
-    driver = _browser()
-    try:
-        driver.get(f"http://127.0.0.1:{server.server_address[1]}/{name}.html")
+    with _site_in_browser() as (driver, base):
+        driver.get(f"{base}/{name}.html")
         demos = driver.find_elements(By.CSS_SELECTOR, "div.mirlib-demo")
         assert len(demos) >= DEMO_PAGES[name]
         for demo in demos:
@@ -188,9 +193,6 @@ def test_demo_controls_change_the_view_without_a_kernel(book, name):
                 after = (img.get_attribute("src"), demo.get_attribute("data-view"))
                 assert after[1] != before[1] and after[0] != before[0], \
                     f"moving {control.get_attribute('data-control')} did not change the view"
-    finally:
-        driver.quit()
-        server.shutdown()
 
 
 def _number(text):
@@ -321,11 +323,8 @@ def test_every_page_works_offline(book):
     share (theme, MathJax) under 5 MB too."""
     from selenium.webdriver.common.by import By
 
-    server = _serve()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    driver = _browser(offline=True)
     problems = []
-    try:
+    with _site_in_browser() as (driver, base):
         for name in CHAPTERS:
             soup = page(name)
             n_math = len(soup.select("span.math, div.math"))
@@ -361,9 +360,6 @@ def test_every_page_works_offline(book):
         hrefs = " ".join(a.get_attribute("href") for a in hits)
         assert "audio-basics" in hrefs, f"search for 'spectrogram' found {hrefs[:300]}"
         problems += [f"search: console error: {m}" for m in _console_errors(driver)]
-    finally:
-        driver.quit()
-        server.shutdown()
     assert not problems, "\n".join(problems)
 
 
@@ -381,10 +377,8 @@ def test_literature_table_and_charts_work_offline(book):
     assert f"The file holds {len(survey)} publications: all 85 entries" in text
     assert "0.4646" in text and "0.508" in text          # the SALAMI results tables
     assert len(soup.select("a.reference.internal[href*='bibliography']")) >= 8
-    server = _serve()
-    driver = _browser(offline=True)
-    try:
-        driver.get(f"http://127.0.0.1:{server.server_address[1]}/book/literature.html")
+    with _site_in_browser() as (driver, base):
+        driver.get(f"{base}/book/literature.html")
         info = lambda: driver.execute_script("const i = document.querySelector('.dt-info'); return i && i.textContent;")
         _wait(driver, lambda d: info(), "the table to initialise")
         assert f"of {len(survey)} entries" in info()
@@ -406,6 +400,3 @@ def test_literature_table_and_charts_work_offline(book):
         link = driver.find_element(By.CSS_SELECTOR, "table.dataTable a[href$='.html']")
         assert link.get_attribute("href").rsplit("/", 1)[1] in {f"{c}.html" for c in survey["chapter"] if c}
         assert not _console_errors(driver)
-    finally:
-        driver.quit()
-        server.shutdown()
