@@ -16,8 +16,8 @@ Everything is seeded: the same seed gives the same audio and annotations, and
 """
 
 from . import rhythm, styles
-from .loops import DRUMS, Rendering, beat_times, render_loop
+from .loops import DRUMS, SOUNDS, Rendering, beat_times, render_loop
 from .rhythm import Example, held_out_pieces, make_examples, random_rendering, reference_onsets
 
-__all__ = ["DRUMS", "Rendering", "render_loop", "beat_times", "random_rendering", "reference_onsets", "Example",
+__all__ = ["DRUMS", "SOUNDS", "Rendering", "render_loop", "beat_times", "random_rendering", "reference_onsets", "Example",
            "make_examples", "held_out_pieces", "rhythm", "styles"]

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..data.annotations import DRUMS
 
-__all__ = ["Rendering", "render_loop", "beat_times", "DRUMS"]
+__all__ = ["Rendering", "render_loop", "beat_times", "DRUMS", "SOUNDS"]
 
 # Drum patterns per metre: for each instrument the 8th-note slots (0 = first
 # beat, 1 = the "and" after it, ...) where it plays in every bar.
@@ -169,15 +169,62 @@ def _hihat(sr, rng):
     return 0.5 * noise / (np.max(np.abs(noise)) + 1e-9)
 
 
+def _kick_808(sr, rng):
+    # a long, low sine boom with a noise click, as a drum machine's bass drum
+    n = int(0.5 * sr)
+    t = np.arange(n) / sr
+    f_start, f_end = rng.uniform(60, 90), rng.uniform(32, 45)
+    freq = f_end + (f_start - f_end) * np.exp(-t / 0.015)
+    boom = np.sin(2 * np.pi * np.cumsum(freq) / sr) * _envelope(n, sr, rng.uniform(0.25, 0.4))
+    click = rng.standard_normal(n) * _envelope(n, sr, 0.003, attack=0.0005)
+    return boom + 0.3 * click
+
+
+def _snare_rim(sr, rng):
+    # a low, dark snare: two drum-head modes and low-passed noise
+    from scipy.signal import butter, sosfilt
+
+    n = int(0.3 * sr)
+    t = np.arange(n) / sr
+    f0 = rng.uniform(150, 190)
+    heads = (np.sin(2 * np.pi * f0 * t) + 0.6 * np.sin(2 * np.pi * 1.59 * f0 * t)) * _envelope(n, sr, 0.08)
+    sos = butter(2, [300, 3000], btype="bandpass", fs=sr, output="sos")
+    noise = sosfilt(sos, rng.standard_normal(n)) * _envelope(n, sr, rng.uniform(0.1, 0.15))
+    return 0.6 * heads + 0.7 * noise / (np.max(np.abs(noise)) + 1e-9)
+
+
+def _hihat_metal(sr, rng):
+    # six square waves at inharmonic ratios, band-passed: the metallic hi-hat of drum machines
+    from scipy.signal import butter, sosfilt
+
+    n = int(0.08 * sr)
+    t = np.arange(n) / sr
+    base = rng.uniform(300, 360)
+    squares = sum(np.sign(np.sin(2 * np.pi * base * r * t)) for r in (1.0, 1.47, 1.65, 1.94, 2.5, 2.79))
+    sos = butter(4, [min(5000, 0.2 * sr), min(11000, 0.45 * sr)], btype="bandpass", fs=sr, output="sos")
+    metal = sosfilt(sos, squares) * _envelope(n, sr, rng.uniform(0.01, 0.02), attack=0.0005)
+    return 0.5 * metal / (np.max(np.abs(metal)) + 1e-9)
+
+
+#: Sound sets of :func:`render_loop`: drum sounds and the harmonic profile of bass and chords.
+SOUNDS = {
+    # synthetic acoustic-like drums; bass and chords with all harmonics, decaying
+    "standard": dict(drums=(_kick, _snare, _hihat), odd_harmonics=False, brightness=1.0),
+    # drum-machine drums; bass and chords with odd harmonics only (hollow, like a clarinet or square wave)
+    "alternative": dict(drums=(_kick_808, _snare_rim, _hihat_metal), odd_harmonics=True, brightness=1.4),
+}
+
+
 @functools.lru_cache(maxsize=1024)
-def _tone(freq, duration, sr, decay, n_harmonics=4, brightness=0.5):
+def _tone(freq, duration, sr, decay, n_harmonics=4, brightness=0.5, odd_only=False):
     # pure and called for every note: cached (callers must not modify the result)
     n = int(duration * sr)
     t = np.arange(n) / sr
     out = np.zeros(n)
-    for h in range(1, n_harmonics + 1):
+    harmonics = range(1, 2 * n_harmonics, 2) if odd_only else range(1, n_harmonics + 1)
+    for h in harmonics:
         if h * freq < 0.45 * sr:
-            out += brightness ** (h - 1) * np.sin(2 * np.pi * h * freq * t)
+            out += min(brightness ** (h - 1), 1.0) / (h if odd_only else 1) * np.sin(2 * np.pi * h * freq * t)
     return out * _envelope(n, sr, decay, attack=0.005)
 
 
@@ -200,7 +247,7 @@ def _add(mix, sound, time, sr, gain):
 def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing=0.0, sr=22050,
                 drums=True, bass=True, chords=True, fills=0.3, humanise=0.0, level_db=0.0,
                 lead_in=0.1, peak=0.9, pattern=None, fill_slots=None, bass_slots=None, chord_slots=None,
-                minor=None, distortion=0.0, tonal_gain=1.0):
+                minor=None, distortion=0.0, tonal_gain=1.0, sounds="standard"):
     """Render a drum loop with optional bass and chords, with exact annotations.
 
     Parameters
@@ -252,6 +299,12 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         which adds harmonics as an overdriven amplifier would.
     tonal_gain : float
         Gain of bass and chords relative to the drums.
+    sounds : {"standard", "alternative"}
+        Sound set (:data:`SOUNDS`): ``"standard"`` drums are modelled on an
+        acoustic kit and bass and chords have all harmonics; ``"alternative"``
+        drums are drum-machine sounds (long low kick drum, dark snare drum,
+        metallic hi-hat) and bass and chords have odd harmonics only. Use the
+        alternative set to test whether a model learned style or only sound.
 
     Returns
     -------
@@ -262,7 +315,8 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
     ------
     ValueError
         If ``metre`` is not 3 or 4, ``n_bars < 1``, a tempo is not positive,
-        ``swing`` lies outside [0, 1], no voice plays, or ``sr`` is below 8000 Hz.
+        ``swing`` lies outside [0, 1], no voice plays, ``sr`` is below 8000 Hz
+        or ``sounds`` is unknown.
 
     Examples
     --------
@@ -284,6 +338,9 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         raise ValueError(f"sample rate {sr} Hz is too low; use at least 8000 Hz")
     if not 0 <= distortion <= 1:
         raise ValueError(f"distortion must lie in [0, 1], got {distortion}")
+    if sounds not in SOUNDS:
+        raise ValueError(f"unknown sound set {sounds!r}; choose one of {sorted(SOUNDS)}")
+    sound_set = SOUNDS[sounds]
     n_slots = 2 * metre
     for what, slots in [("pattern", pattern), ("fill_slots", fill_slots)]:
         for name, values in (slots or {}).items():
@@ -315,7 +372,7 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
     drum_times = {name: [] for name in DRUMS}
     tonal_times = []
     if drums:
-        sounds = {"KD": _kick(sr, rng), "SD": _snare(sr, rng), "HH": _hihat(sr, rng)}
+        sounds_of = {name: make(sr, rng) for name, make in zip(DRUMS, sound_set["drums"])}
         gains = {"KD": 1.0, "SD": 0.7, "HH": 0.35}
         for bar in range(n_bars):
             for name in DRUMS:
@@ -325,7 +382,7 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
                 for slot in sorted(set(slots)):
                     t = slot_time(bar, slot)
                     accent = 1.0 if slot % 2 == 0 else 0.7
-                    _add(mix, sounds[name], t, sr, gains[name] * accent * rng.uniform(0.8, 1.0))
+                    _add(mix, sounds_of[name], t, sr, gains[name] * accent * rng.uniform(0.8, 1.0))
                     drum_times[name].append(t)
 
     key = int(rng.integers(40, 52))  # MIDI root of the bass, E2 to D#3
@@ -339,7 +396,8 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
             root = key + progression[bar % len(progression)]
             for slot in (bass_slots if bass_slots is not None else ([0, 4] if metre == 4 else [0])):
                 t = slot_time(bar, slot)
-                _add(tonal, _tone(_midi_hz(root), 0.5, sr, 0.25, n_harmonics=5, brightness=0.6), t, sr, 0.5)
+                _add(tonal, _tone(_midi_hz(root), 0.5, sr, 0.25, n_harmonics=5,
+                                        brightness=0.6 * sound_set["brightness"], odd_only=sound_set["odd_harmonics"]), t, sr, 0.5)
                 tonal_times.append(t)
     if chords:
         for bar in range(n_bars):
@@ -347,7 +405,8 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
             slots = chord_slots if chord_slots is not None else ([2, 6] if metre == 4 else [2, 4])
             for slot in slots:
                 t = slot_time(bar, slot)
-                chord = sum(_tone(_midi_hz(root + iv), 0.6, sr, 0.3, n_harmonics=3, brightness=0.4)
+                chord = sum(_tone(_midi_hz(root + iv), 0.6, sr, 0.3, n_harmonics=3, brightness=0.4 * sound_set["brightness"],
+                                  odd_only=sound_set["odd_harmonics"])
                             for iv in (0, third, 7))
                 _add(tonal, chord, t, sr, 0.15)
                 tonal_times.append(t)
@@ -372,5 +431,5 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         metre=metre, swing=float(swing),
         params={"seed": None if isinstance(seed, np.random.Generator) else seed, "key": key, "minor": minor, "level_db": level_db, "humanise": humanise, "fills": fills,
                 "drums": drums, "bass": bass, "chords": chords, "distortion": distortion,
-                "tonal_gain": tonal_gain},
+                "tonal_gain": tonal_gain, "sounds": sounds},
     )

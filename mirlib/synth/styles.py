@@ -139,7 +139,7 @@ class StylePiece:
         return self.rendering.audio
 
 
-def render_piece(style, seed=0, duration=4.0, sr=SR):
+def render_piece(style, seed=0, duration=4.0, sr=SR, sounds="standard"):
     """Render one piece of a style with random tempo, key and timbre.
 
     Parameters
@@ -152,6 +152,9 @@ def render_piece(style, seed=0, duration=4.0, sr=SR):
         Minimum length in seconds (whole bars are rendered).
     sr : int
         Sample rate in Hz.
+    sounds : {"standard", "alternative"}
+        Sound set of drums, bass and chords (:data:`mirlib.synth.SOUNDS`); the
+        same style, seed and tempo with other instrument sounds.
 
     Returns
     -------
@@ -160,7 +163,7 @@ def render_piece(style, seed=0, duration=4.0, sr=SR):
     Raises
     ------
     ValueError
-        For an unknown style or a duration not above zero.
+        For an unknown style or sound set, or a duration not above zero.
     """
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; choose one of {list(STYLES)}")
@@ -183,7 +186,7 @@ def render_piece(style, seed=0, duration=4.0, sr=SR):
         bass_slots=list(spec.bass), chord_slots=list(spec.chords), minor=minor,
         distortion=float(rng.uniform(0.5, 1.0)) if distorted else 0.0,
         tonal_gain=0.15 if percussive else float(rng.uniform(0.8, 1.6)),
-        humanise=0.005, lead_in=lead_in, peak=float(rng.uniform(0.3, 0.9)),
+        humanise=0.005, lead_in=lead_in, peak=float(rng.uniform(0.3, 0.9)), sounds=sounds,
     )
     rendering.params["seed"] = seed
     tags = np.array([tempo >= 140, tempo < 100, spec.metre == 3 or swing >= 0.5, minor, distorted, percussive],
