@@ -10,13 +10,15 @@ annotations
     targets from event times; :class:`Piece`, an annotated recording.
 datasets
     GTZAN and MTG-Jamendo mood/theme through mirdata.
+pairs
+    Pairs and triplets for metric learning, from labels or a tag similarity.
 augment
     Audio data augmentation (gain, noise, pitch shift, time stretch).
 
 Generated data with exact annotations lives in :mod:`mirlib.synth`.
 """
 
-from . import augment, datasets
+from . import augment, datasets, pairs
 from .annotations import (DRUM_CODES, DRUMS, Piece, event_targets, load_beats, load_drums, load_onsets,
                           load_tempo)
 from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, example, example_attribution,
@@ -24,4 +26,4 @@ from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, e
 
 __all__ = ["EXAMPLES", "example", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
            "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "load_beats", "load_tempo", "load_drums",
-           "event_targets", "Piece", "augment", "datasets"]
+           "event_targets", "Piece", "augment", "datasets", "pairs"]

@@ -21,7 +21,7 @@ def _finite(name, value, positive=False):
         raise ValueError(f"{name} must be a {'positive' if positive else 'finite'} number, got {value!r}")
     return value
 
-__all__ = ["gain", "add_noise", "pitch_shift", "time_stretch", "random_augment"]
+__all__ = ["gain", "add_noise", "pitch_shift", "time_stretch", "random_augment", "timbre_augment"]
 
 
 def gain(y, db):
@@ -178,3 +178,39 @@ def random_augment(y, sr, rng=None, max_db=6.0, max_steps=2.0, max_stretch=0.06,
     if np.any(out):
         out = add_noise(out, rng.uniform(*snr_db), rng)
     return gain(out, rng.uniform(-max_db, max_db))
+
+
+def timbre_augment(X, rng, tilt=0.3, shift=2):
+    """Change the sound, not the rhythm, of log-mel excerpts: a random spectral envelope and band shift.
+
+    Each excerpt gets a random smooth gain curve over the bands (a tilt and
+    two slower cosine bumps, up to about ``tilt`` in log-mel units, as
+    another microphone, mix or instrument would give) and is shifted by up to
+    ``shift`` bands (about a few semitones in the lower bands). Used while
+    training so that the embedding depends less on instrument sounds.
+
+    Parameters
+    ----------
+    X : np.ndarray, shape ``(n, n_frames, n_bands)``
+    rng : np.random.Generator
+    tilt : float
+        Largest gain change, in log-mel units.
+    shift : int
+        Largest shift in bands.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n, n_frames, n_bands)``
+    """
+    X = np.asarray(X, dtype=np.float32)
+    n, _, n_bands = X.shape
+    b = np.linspace(0.0, 1.0, n_bands)
+    basis = np.stack([2 * b - 1, np.cos(np.pi * b), np.cos(2 * np.pi * b)])          # (3, n_bands)
+    gains = rng.uniform(-tilt, tilt, (n, 3)) @ basis / 1.5                          # (n, n_bands)
+    out = np.maximum(X + gains[:, None, :].astype(np.float32), 0.0)
+    for i, s in enumerate(rng.integers(-shift, shift + 1, n)):
+        if s > 0:
+            out[i, :, s:] = out[i, :, :-s].copy()
+        elif s < 0:
+            out[i, :, :s] = out[i, :, -s:].copy()
+    return out

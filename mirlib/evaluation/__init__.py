@@ -7,13 +7,18 @@ events
     tempo Acc1/Acc2 (mir_eval).
 classification
     Accuracy, confusion matrix, per-tag ROC-AUC/PR-AUC/F (scikit-learn).
+retrieval
+    Precision@k, recall@k and (mean) average precision of rankings by
+    distance, ties handled.
 tables
     Several methods scored on the same annotated pieces, as a table.
 """
 
 from .classification import accuracy, confusion_matrix, tag_scores
 from .events import beat_scores, check_times, onset_scores, tempo_scores
+from .retrieval import average_precision, distance_matrix, precision_at_k, recall_at_k, retrieval_scores
 from .tables import compare, score_piece
 
 __all__ = ["onset_scores", "beat_scores", "tempo_scores", "check_times", "accuracy", "confusion_matrix",
-           "tag_scores", "compare", "score_piece"]
+           "tag_scores", "compare", "score_piece", "precision_at_k", "recall_at_k", "average_precision",
+           "distance_matrix", "retrieval_scores"]

@@ -15,6 +15,9 @@ settings
 activations
     :class:`Activations` (values with their ``fps``, one or several outputs)
     and their checks.
+summary
+    Statistics of a whole piece's frames (band and MFCC mean and standard
+    deviation), the "bag of frames" baselines of similarity.
 postprocessing
     From activations to events and tempo: peak picking, madmom's DBN beat
     tracker, comb-filter tempo.
@@ -23,10 +26,11 @@ postprocessing
 from .activations import Activations, check_activation, frame_rate
 from .postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, pick_peaks, tempo_from_activation
 from .settings import CLASSIFICATION, RHYTHM, FeatureSettings, add_positive_difference
+from .summary import band_statistics, mfcc_statistics, standardize
 from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_mel_spectrogram,
                        magnitude_spectrogram, mel_filterbank)
 
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
            "log_mel_spectrogram", "excerpts", "Standardizer", "FeatureSettings", "RHYTHM", "CLASSIFICATION",
            "add_positive_difference", "Activations", "check_activation", "frame_rate", "pick_peaks", "beats_from_activation",
-           "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE"]
+           "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

@@ -15,6 +15,9 @@ classifiers
 event_detectors
     Sequence models with an activation per frame: onset CNN, onset (B)LSTM,
     beat BLSTM.
+metric_learning
+    Siamese and triplet networks: contrastive and triplet losses, the
+    unit-norm embedding CNN.
 training
     :func:`train`, the one training function; padding, prediction, TensorBoard.
 shipped
@@ -25,6 +28,8 @@ shipped
 from .backend import DEFAULT_BACKEND, backend, keras
 from .classifiers import FILTER_SHAPES, genre_cnn, mlp, music_speech_cnn, parallel_cnn, transfer
 from .event_detectors import beat_blstm, onset_cnn, onset_rnn
+from .metric_learning import (TripletLoss, contrastive_loss, embedding_cnn, euclidean_distance, train_triplets, triplet_loss,
+                              triplet_network)
 from .layers import CenterExcerpts, center_excerpts, check_inputs, normalization
 from .shipped import WEIGHTS_DIR, ShippedModel, save_weights, weights_path
 from .training import (History, balanced_class_weight, count_params, loss_for, pad_sequences, predict,
@@ -34,4 +39,5 @@ __all__ = ["keras", "backend", "DEFAULT_BACKEND", "normalization", "CenterExcerp
            "check_inputs", "mlp", "music_speech_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer",
            "onset_cnn", "onset_rnn", "beat_blstm", "train", "History", "loss_for", "balanced_class_weight",
            "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",
-           "read_tensorboard", "ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]
+           "read_tensorboard", "euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "embedding_cnn",
+           "triplet_network", "train_triplets", "ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]
