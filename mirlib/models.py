@@ -7,10 +7,12 @@ name                   task             paper
 ``onset_rnn``          onsets           Eyben et al. 2010; Böck et al. 2012
 ``beat_blstm``         beats, tempo     Böck & Schedl, DAFx 2011
 ``music_speech_cnn``   music/speech     Lidy, MIREX 2015
+``style_embedding``    similarity       Hoffer & Ailon 2015; Pons et al. 2016
 =====================  ===============  ==============================================
 
 Each entry is a :class:`mirlib.nn.ShippedModel` defined by its task module
-(:mod:`mirlib.onsets`, :mod:`mirlib.beats`, :mod:`mirlib.musicspeech`):
+(:mod:`mirlib.onsets`, :mod:`mirlib.beats`, :mod:`mirlib.musicspeech`,
+:mod:`mirlib.similarity`):
 its feature settings, builder, training recipe and weights file
 (``mirlib/weights/NAME.weights.h5``). ``mirlib train NAME`` runs the recipe,
 which reproduces the shipped weights on the default backend.
@@ -18,19 +20,20 @@ which reproduces the shipped weights on the default backend.
 Examples
 --------
 >>> sorted(MODELS)
-['beat_blstm', 'music_speech_cnn', 'onset_cnn', 'onset_rnn']
+['beat_blstm', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding']
 >>> get("beats").name, get("beats").fps
 ('beat_blstm', 100.0)
 """
 
 from __future__ import annotations
 
-from . import beats, musicspeech, onsets
+from . import beats, musicspeech, onsets, similarity
 
 __all__ = ["MODELS", "get", "load", "train"]
 
 #: Shipped networks by name.
-MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN)}
+MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN,
+                              similarity.STYLE_EMBEDDING)}
 
 
 def get(name):

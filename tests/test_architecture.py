@@ -18,7 +18,7 @@ LAYERS = [
     {"data"},
     {"synth", "viz"},
     {"nn", "references"},
-    {"onsets", "musicspeech", "literature"},
+    {"onsets", "musicspeech", "literature", "similarity"},
     {"beats"},
     {"models"},
     {"cli"},

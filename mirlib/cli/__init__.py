@@ -6,9 +6,14 @@
     mirlib beats AUDIO...             beat times in seconds, one per line
     mirlib tempo AUDIO...             tempo in bpm
     mirlib music-speech AUDIO...      path, "music" or "speech", and P(music), tab-separated
+    mirlib similar QUERY COLLECTION... [-k K]
+                                      the K files of COLLECTION (files or folders,
+                                      searched recursively) nearest to QUERY:
+                                      rank, distance and path, tab-separated
     mirlib train NAME [--out FILE]    retrain a shipped network by its recipe
                                       (onset_cnn, onset_rnn, beat_blstm,
-                                      music_speech_cnn; see mirlib.models)
+                                      music_speech_cnn, style_embedding;
+                                      see mirlib.models)
     mirlib grade ASSIGNMENT [--jobs N] [--timeout S] [--memory MB] ...
                                       autograde every submission of an nbgrader
                                       assignment in parallel, each in a sandbox
@@ -94,6 +99,38 @@ def _run_music_speech(args, out, err):
     return status
 
 
+def _run_similar(args, out, err):
+    from .. import similarity
+
+    status = 0
+
+    def report(path, error):
+        nonlocal status
+        _report_error(args.command, path, error, err)
+        status = 1
+
+    try:
+        model = similarity.load_model(args.weights)
+    except (OSError, ValueError) as error:
+        print(f"{PROG} {args.command}: error: {str(error).splitlines()[0]}", file=err)
+        return 2
+    files = []
+    for path in args.collection:
+        try:
+            files += similarity.audio_files([path])
+        except ValueError as error:
+            report(path, error)
+    try:
+        ranking = similarity.rank_files(args.query, files, k=args.k, model=model, on_error=report)
+    except (OSError, ValueError, RuntimeError) as error:
+        _report_error(args.command, args.query, error, err)
+        return 1
+    for rank, distance, path in ranking:
+        print(f"{rank}\t{distance:.4f}\t{path}", file=out)
+    out.flush()
+    return status
+
+
 def _run_train(args, out, err):
     from . import _tasks
 
@@ -159,6 +196,16 @@ def build_parser():
                        "'music' or 'speech' and the probability of music, tab-separated, one line per file.")
     p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
     p.add_argument("--weights", default=None, help="weights file (default: the model shipped with mirlib)")
+    text = "list the files of a collection most similar to a query"
+    p = sub.add_parser("similar", help=text,
+                       description=text + " with the style embedding of the chapter 'Music similarity with Siamese "
+                       "networks'. Prints rank, Euclidean distance of the embeddings (0 to 2) and path, "
+                       "tab-separated, nearest first. Folders are searched recursively for audio files; the query "
+                       "itself is left out.")
+    p.add_argument("query", metavar="QUERY", help="the query audio file")
+    p.add_argument("collection", nargs="+", metavar="COLLECTION", help="audio files or folders to search")
+    p.add_argument("-k", type=int, default=10, help="number of nearest files to print (default 10)")
+    p.add_argument("--weights", default=None, help="weights file (default: the model shipped with mirlib)")
     from ..models import MODELS
 
     names = "; ".join(f"{m.name}: {m.description}" for m in MODELS.values())
@@ -214,4 +261,9 @@ def main(argv=None, out=None, err=None):
             return _run_grade(args, out, err)
         if args.command == "music-speech":
             return _run_music_speech(args, out, err)
+        if args.command == "similar":
+            if args.k < 1:
+                print(f"{PROG} similar: error: -k must be at least 1, got {args.k}", file=err)
+                return 2
+            return _run_similar(args, out, err)
         return _run_analysis(args, out, err)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import beats, models, onsets
+from .. import beats, models, onsets, similarity
 from ..evaluation.tables import score_piece
 from ..references import madmom_beats, madmom_onsets, madmom_tempo
 from ..synth.rhythm import held_out_pieces
@@ -43,7 +43,11 @@ def train(args, out):
     path = args.out or f"{shipped.name}.weights.h5"
     save_weights(history.model, path)
     print(f"trained {shipped.name} in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
-    if shipped is models.MODELS["music_speech_cnn"]:
+    if shipped is similarity.STYLE_EMBEDDING:
+        scores = similarity.held_out_scores(history.model)
+        print(f"held-out style retrieval on {scores['queries']} generated pieces (collection seed 2): "
+              f"MAP {scores['MAP']:.3f}, P@5 {scores['P@5']:.3f}", file=out)
+    elif shipped is models.MODELS["music_speech_cnn"]:
         print(f"trained on {history['n_excerpts']} excerpts of {history['n_recordings']} recordings; for accuracy "
               "on unseen recordings see the chapter 'Music or speech?' (leave-one-recording-out)", file=out)
     else:
