@@ -19,10 +19,11 @@ from nbgrading import ROOT, secret_lines
 HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats",
-            "book/literature", "book/bibliography"]
-NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/literature"]
+            "book/similarity", "book/literature", "book/bibliography"]
+NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/similarity",
+                     "book/literature"]
 # pages with demos -> the least number of demos they must have
-DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1}
+DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1, "book/similarity": 1}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
@@ -299,6 +300,36 @@ def test_classification_chapters_report_measured_comparisons(book):
     # tags: thresholds table and per-tag ROC-AUC of all three methods
     per_tag = _table_with("book/tags-transfer", "minor")
     assert {"from scratch", "transfer, frozen", "transfer, fine-tuned"} <= set(per_tag["fast"])
+
+
+def test_similarity_chapter_measures_retrieval_against_baselines(book):
+    soup = page("book/similarity")
+    figures = [img for img in soup.select("div.cell_output img") if "mirlib-view" not in img.get("class", [])]
+    assert len(figures) >= 4, f"only {len(figures)} figures"
+    assert len(soup.select("a.reference.internal[href*='bibliography']")) >= 8, "too few citations"
+    assert len(soup.select("figure.mirlib-player audio")) >= 4
+    assert soup.select("div.mirlib-demo audio.mirlib-sound") and soup.select("div.mirlib-demo script.mirlib-sounds")
+    ours = "style embedding (shipped, triplet loss)"
+    retrieval = _table_with("book/similarity", "MFCC mean + std")
+    assert {ours, "genre classifier, hidden layer", "log-mel band mean + std", "untrained embedding CNN"} <= set(retrieval)
+    assert {"MAP", "P@1", "P@5", "R@10"} <= set(retrieval[ours])
+    # the bar: above the plain features on held-out pieces, by far
+    plain = max(retrieval["log-mel band mean + std"]["MAP"], retrieval["MFCC mean + std"]["MAP"])
+    assert retrieval[ours]["MAP"] >= 0.9 and retrieval[ours]["MAP"] > plain + 0.3
+    assert retrieval["untrained embedding CNN"]["MAP"] < 0.7           # the architecture alone does not do it
+    timbre = [t for t in _tables("book/similarity") if ours in t and "MAP, across sounds" in t[ours]][0]
+    assert timbre[ours]["MAP, across sounds"] > timbre["log-mel band mean + std"]["MAP, across sounds"] + 0.3
+    assert timbre[ours]["MAP, other sounds"] < timbre[ours]["MAP, standard sounds"]     # "worse on sounds it never heard"
+    # Example 6: each model is best on the similarity it was trained for
+    tags = _table_with("book/similarity", "Example 6: tag triplets (quick)")
+    five, six = tags["Example 5: style triplets (quick)"], tags["Example 6: tag triplets (quick)"]
+    assert six["MAP by tags"] > five["MAP by tags"] and five["MAP by style"] > six["MAP by style"]
+    # the prose's numbers are the measured ones (glued)
+    text = " ".join(soup.get_text().split())
+    assert f"MAP {retrieval[ours]['MAP']:.3f} against {plain:.3f} for the better of the plain feature" in text
+    negatives = _table_with("book/similarity", "semihard negatives")
+    better = max(negatives, key=lambda r: negatives[r]["MAP, test"]).split()[0]
+    assert f"On this budget {better} negatives give the better test MAP" in text
 
 
 def _wait(driver, condition, what, timeout=30):

@@ -16,6 +16,7 @@ Jupyter shows the widget view; the book's HTML build prefers ``text/html``
 
 from __future__ import annotations
 
+import base64
 import html
 import itertools
 import json
@@ -25,9 +26,9 @@ import numpy as np
 
 from .. import features
 from ..audio import check_signal
-from .display import figure_to_data_uri, figure_to_png, specshow
+from .display import encode_mp3, figure_to_data_uri, figure_to_png, specshow
 
-__all__ = ["Demo", "stft_explorer", "mel_explorer"]
+__all__ = ["Demo", "stft_explorer", "mel_explorer", "retrieval_explorer"]
 
 
 def _is_slider(values):
@@ -51,6 +52,12 @@ class Demo:
         Shown above the controls.
     image_format : {"png", "jpeg"}
         Format of the precomputed views embedded in the HTML view.
+    sound : callable or None
+        ``sound(**params) -> (y, sr)``: a signal to play with the view (e.g. a
+        query and the pieces found for it); it gets an audio player that
+        follows the controls, live and on the website (MP3, keep it short).
+    attribution : str
+        Credit shown under the player.
 
     Raises
     ------
@@ -58,8 +65,11 @@ class Demo:
         If a control offers no value, or an initial value is not among its values.
     """
 
-    def __init__(self, render, controls, initial=None, title="", image_format="jpeg", dpi=72):
+    def __init__(self, render, controls, initial=None, title="", image_format="jpeg", dpi=72, sound=None,
+                 attribution=""):
         self.render = render
+        self.sound = sound
+        self.attribution = attribution
         self.controls = {name: (label, list(values)) for name, (label, values) in controls.items()}
         for name, (_, values) in self.controls.items():
             if not values:
@@ -92,6 +102,23 @@ class Demo:
             out["-".join(map(str, idx))] = figure_to_data_uri(self.render(**params), fmt=self.image_format, dpi=self.dpi)
         return out
 
+    def sounds(self):
+        """Encode the sound of every combination of control values (as :meth:`views`).
+
+        Returns
+        -------
+        dict
+            View key -> ``data:audio/mpeg`` URI; empty without ``sound``.
+        """
+        if self.sound is None:
+            return {}
+        names = list(self.controls)
+        out = {}
+        for idx in itertools.product(*(range(len(self.controls[n][1])) for n in names)):
+            y, sr = self.sound(**{n: self.controls[n][1][i] for n, i in zip(names, idx)})
+            out["-".join(map(str, idx))] = "data:audio/mpeg;base64," + base64.b64encode(encode_mp3(y, sr)).decode()
+        return out
+
     def to_html(self):
         """The kernel-free view: HTML controls, precomputed images, a small script."""
         if self._html is not None:
@@ -116,12 +143,23 @@ class Demo:
                         f'<span style="display:inline-block;min-width:11em">{html.escape(label)}</span> {control}</label>')
         key = "-".join(map(str, start))
         title = f"<div><strong>{html.escape(self.title)}</strong></div>" if self.title else ""
+        sounds = self.sounds()
+        audio = ""
+        if sounds:
+            credit = (f'<figcaption style="font-size:0.8em;color:#555">{html.escape(self.attribution)}</figcaption>'
+                      if self.attribution else "")
+            audio = (f'<figure class="mirlib-player" style="margin:0.5em 0"><audio class="mirlib-sound" controls '
+                     f'preload="none" src="{sounds[key]}"></audio>{credit}</figure>'
+                     f'<script type="application/json" class="mirlib-sounds">{json.dumps(sounds)}</script>')
         script = """
 <script>
 (function () {
   var root = document.getElementById("%(id)s");
   var views = JSON.parse(root.querySelector("script.mirlib-views").textContent);
   var img = root.querySelector("img.mirlib-view");
+  var soundsTag = root.querySelector("script.mirlib-sounds");
+  var sounds = soundsTag ? JSON.parse(soundsTag.textContent) : null;
+  var audio = root.querySelector("audio.mirlib-sound");
   var controls = root.querySelectorAll("[data-control]");
   function update() {
     var key = [];
@@ -130,6 +168,7 @@ class Demo:
       if (c.dataset.labels) { c.nextElementSibling.textContent = JSON.parse(c.dataset.labels)[c.value]; }
     });
     img.src = views[key.join("-")];
+    if (sounds) { audio.src = sounds[key.join("-")]; }
     root.dataset.view = key.join("-");
   }
   controls.forEach(function (c) { c.addEventListener("input", update); c.addEventListener("change", update); });
@@ -140,7 +179,7 @@ class Demo:
             f'<div class="mirlib-controls">{"".join(rows)}</div>'
             f'<img class="mirlib-view" style="max-width:100%" src="{views[key]}" alt="{html.escape(self.title)}">'
             f'<script type="application/json" class="mirlib-views">{json.dumps(views)}</script>'
-            f'{script}</div>'
+            f'{audio}{script}</div>'
         )
         return self._html
 
@@ -169,15 +208,20 @@ class Demo:
                 inputs[name] = w.Dropdown(options=values, value=self.initial[name], description=label,
                                           style=style, layout=layout)
         image = w.Image(format="png")
+        player = w.Audio(format="mpeg", autoplay=False, loop=False) if self.sound is not None else None
 
         def redraw(_change=None):
             params = {name: ctrl.value for name, ctrl in inputs.items()}
             image.value = figure_to_png(self.render(**params), dpi=self.dpi)
+            if player is not None:
+                player.value = encode_mp3(*self.sound(**params))
 
         for ctrl in inputs.values():
             ctrl.observe(redraw, names="value")
         redraw()
         children = ([w.HTML(f"<strong>{html.escape(self.title)}</strong>")] if self.title else []) + list(inputs.values()) + [image]
+        if player is not None:
+            children += [player] + ([w.HTML(f'<small>{html.escape(self.attribution)}</small>')] if self.attribution else [])
         self._widget = w.VBox(children)
         self._widget.inputs = inputs
         self._widget.image = image
@@ -306,3 +350,103 @@ def mel_explorer(y, sr, n_mels=(16, 40, 128), muls=(0, 1, 10, 1000), frame_size=
     return Demo(render, {"n_mels": ("mel bands", list(n_mels)),
                          "mul": ("compression mul", list(muls))},
                 initial={"n_mels": n_mels[len(n_mels) // 2], "mul": muls[min(2, len(muls) - 1)]}, title=title)
+
+
+# ---------------------------------------------------------------------------
+# Demo used in the chapter "Music similarity"
+# ---------------------------------------------------------------------------
+
+def retrieval_explorer(embeddings, labels, label_names, audio, sr, queries, k=5, n_listen=3, seconds=2.5,
+                       attribution=""):
+    """Query by example: choose a query and a representation, see and hear the nearest items.
+
+    Parameters
+    ----------
+    embeddings : dict
+        Representation name -> ``np.ndarray`` of shape ``(n_items, dim)``
+        (e.g. a learned embedding and plain features); Euclidean distances.
+    labels : np.ndarray of int, shape ``(n_items,)``
+        Class of every item (same class = relevant).
+    label_names : sequence of str
+        Name of every class.
+    audio : list of np.ndarray
+        The items' signals at ``sr``.
+    sr : int
+        Sample rate in Hz.
+    queries : sequence of int
+        Items offered as queries.
+    k : int
+        Nearest items shown.
+    n_listen : int
+        Nearest items played after the query.
+    seconds : float
+        Length of each item in the sound, seconds.
+    attribution : str
+        Credit of the audio.
+
+    Returns
+    -------
+    Demo
+        Controls ``query`` and ``representation``; the view ranks the ``k``
+        nearest items (the query left out) with their distances, relevant ones
+        marked; the sound plays the query and then its ``n_listen`` nearest.
+
+    Raises
+    ------
+    ValueError
+        If the embeddings and labels differ in length, or ``k`` exceeds the
+        other items.
+    """
+    import matplotlib.pyplot as plt
+
+    labels = np.asarray(labels)
+    for name, E in embeddings.items():
+        if len(E) != len(labels) or len(audio) != len(labels):
+            raise ValueError(f"{name}: {len(E)} embeddings, {len(labels)} labels and {len(audio)} signals differ")
+    if not 1 <= k < len(labels):
+        raise ValueError(f"k must lie in 1..{len(labels) - 1}, got {k}")
+    counts = {}
+    names = {}
+    for q in queries:
+        counts[labels[q]] = counts.get(labels[q], 0) + 1
+        names[f"{label_names[labels[q]]} {counts[labels[q]]}"] = int(q)
+    colors = plt.get_cmap("tab10")
+
+    def nearest(query, representation):
+        E = np.asarray(embeddings[representation], dtype=float)
+        q = names[query]
+        d = np.linalg.norm(E - E[q], axis=1)
+        d[q] = np.inf
+        order = np.argsort(d, kind="stable")[:k]
+        return q, order, d[order]
+
+    def render(query, representation):
+        q, order, d = nearest(query, representation)
+        fig, ax = plt.subplots(figsize=(7, 0.45 * k + 1.0))
+        y = np.arange(k)[::-1]
+        ax.barh(y, d, color=[colors(labels[i] % 10) for i in order])
+        for yy, i, dist in zip(y, order, d):
+            mark = "✓" if labels[i] == labels[q] else "✗"
+            ax.text(dist, yy, f"  {mark} {label_names[labels[i]]}", va="center", fontsize=9)
+        ax.set(yticks=y, yticklabels=[f"#{r}" for r in range(1, k + 1)], xlabel="distance to the query",
+               xlim=(0, 1.35 * max(d.max(), 1e-6)),
+               title=f"{representation}: nearest to the query ({label_names[labels[q]]})")
+        plt.tight_layout()
+        plt.close(fig)
+        return fig
+
+    def sound(query, representation):
+        q, order, _ = nearest(query, representation)
+        n = int(seconds * sr)
+        gap = np.zeros(int(0.4 * sr), dtype=np.float32)
+        parts = []
+        for i in [q, *order[:n_listen]]:
+            y = np.asarray(audio[i], dtype=np.float32)[:n]
+            fade = np.minimum(1.0, np.minimum(np.arange(len(y)), np.arange(len(y))[::-1]) / (0.02 * sr))
+            parts += [y * fade, gap]
+        return np.concatenate(parts), sr
+
+    return Demo(render, {"query": ("query piece", list(names)),
+                         "representation": ("representation", list(embeddings))},
+                title="Query by example", sound=sound,
+                attribution=attribution or f"The query, then its {n_listen} nearest pieces")
