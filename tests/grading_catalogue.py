@@ -421,3 +421,134 @@ CNN = [
 ]
 
 CATALOGUE["cnn"] = CNN
+
+# ---------------------------------------------------------------------------
+# siamese: losses, triplet sampler, retrieval metrics, training
+# ---------------------------------------------------------------------------
+
+CONTRASTIVE = '''def contrastive_loss(same, distance, margin):
+    """Contrastive loss per pair, shape (batch,)."""
+'''
+TRIPLET = '''def triplet_loss(anchor, positive, negative, margin):
+    """Triplet loss per triplet with plain Euclidean distances, shape (batch,)."""
+    anchor = ops.cast(anchor, "float32")
+'''
+CONTRASTIVE_OK = CONTRASTIVE + '''    same = ops.cast(same, "float32")
+    distance = ops.cast(distance, "float32")
+    return 0.5 * (same * ops.square(distance) + (1.0 - same) * ops.square(ops.relu(margin - distance)))
+'''
+
+
+def _triplet(d_pos="ops.sqrt(ops.sum(ops.square(anchor - ops.cast(positive, 'float32')), axis=-1))",
+             d_neg="ops.sqrt(ops.sum(ops.square(anchor - ops.cast(negative, 'float32')), axis=-1))",
+             loss="ops.relu(d_pos - d_neg + margin)"):
+    return TRIPLET + f"""    d_pos = {d_pos}
+    d_neg = {d_neg}
+    return {loss}
+"""
+
+
+def _losses(contrastive=CONTRASTIVE_OK, triplet=None):
+    return contrastive + "\n\n" + (triplet or _triplet())
+
+
+SAMPLER = '''def sample_triplets(labels, allowed, n, rng):
+    """n triplets (anchor, positive, negative) of indices in `allowed`, shape (n, 3)."""
+    labels = np.asarray(labels)
+    allowed = np.asarray(allowed)
+    out = np.empty((n, 3), dtype=int)
+    for i in range(n):
+'''
+
+
+def _sampler(anchor="rng.choice(allowed)", same="allowed[(labels[allowed] == labels[a]) & (allowed != a)]",
+             other="allowed[labels[allowed] != labels[a]]"):
+    return SAMPLER + f"""        a = {anchor}
+        same = {same}
+        other = {other}
+        out[i] = a, rng.choice(same), rng.choice(other)
+    return out
+"""
+
+
+PRECISION = '''def precision_at_k(distances, relevant, k):
+    """Fraction of relevant items among the k nearest."""
+    relevant = np.asarray(relevant, dtype=bool)
+'''
+AP = '''def average_precision(distances, relevant):
+    """Mean precision at the ranks of the relevant items."""
+    relevant = np.asarray(relevant, dtype=bool)
+'''
+
+
+def _retrieval(check="if not relevant.any():\n        raise ValueError('no relevant item')",
+               top="relevant[np.argsort(distances)[:k]].mean()",
+               order="np.argsort(distances)", normalise="len(ranks)"):
+    return PRECISION + f"""    {check}
+    return float({top})
+
+
+""" + AP + f"""    {check}
+    hits = relevant[{order}]
+    ranks = np.flatnonzero(hits) + 1
+    return float(np.sum(np.arange(1, len(ranks) + 1) / ranks) / {normalise})
+"""
+
+
+TRAIN_EMB = '''def train_embedding(train, epochs, triplets_per_epoch, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.concatenate([similarity.excerpts(S) for S in train.spectrograms])
+
+    def sample(epoch, branch):
+'''
+
+
+def _train_emb(triplets="t = sample_triplets(train.style, np.arange(len(train)), triplets_per_epoch, rng)",
+               call="model = train_embedding(train, epochs=8, triplets_per_epoch=320)"):
+    return TRAIN_EMB + f"""        {triplets}
+        return [similarity.random_excerpts(train.spectrograms, t[:, j], rng) for j in range(3)]
+
+    build = lambda: nn.embedding_cnn(128, 40, dim=16, normalization=nn.normalization(X))
+    return nn.train_triplets(build, sample, epochs=epochs, seed=seed).model
+
+
+{call}
+"""
+
+
+SIAMESE = [
+    # Part 1: losses
+    Mistake("contrastive_labels_inverted", "losses", _losses(contrastive=CONTRASTIVE_OK.replace(
+        "0.5 * (same * ops.square(distance) + (1.0 - same) * ops.square(ops.relu(margin - distance)))",
+        "0.5 * ((1.0 - same) * ops.square(distance) + same * ops.square(ops.relu(margin - distance)))")),
+        "test_losses"),
+    Mistake("contrastive_without_half", "losses", _losses(contrastive=CONTRASTIVE_OK.replace("0.5 * (", "(")),
+            "test_losses"),
+    Mistake("triplet_margin_on_the_wrong_side", "losses", _losses(triplet=_triplet(loss="ops.relu(d_neg - d_pos + margin)")),
+            "test_losses"),
+    Mistake("triplet_squared_and_plain_distances_mixed", "losses", _losses(triplet=_triplet(
+        d_pos="ops.sum(ops.square(anchor - ops.cast(positive, 'float32')), axis=-1)")), "test_losses"),
+    Mistake("triplet_without_hinge", "losses", _losses(triplet=_triplet(loss="d_pos - d_neg + margin")), "test_losses"),
+    # Part 2: sampler
+    Mistake("sampler_anchor_is_its_own_positive", "sample_triplets",
+            _sampler(same="allowed[labels[allowed] == labels[a]]"), "test_sample_triplets"),
+    Mistake("sampler_test_pieces_leak_into_triplets", "sample_triplets",
+            _sampler(same="np.flatnonzero((labels == labels[a]) & (np.arange(len(labels)) != a))",
+                     other="np.flatnonzero(labels != labels[a])"), "test_sample_triplets"),
+    # Part 3: retrieval metrics
+    Mistake("ap_normalised_by_the_collection_size", "retrieval", _retrieval(normalise="len(hits)"), "test_retrieval"),
+    Mistake("ranked_by_decreasing_distance", "retrieval",
+            _retrieval(top="relevant[np.argsort(-np.asarray(distances))[:k]].mean()",
+                       order="np.argsort(-np.asarray(distances))"), "test_retrieval"),
+    Mistake("precision_at_k_off_by_one", "retrieval", _retrieval(top="relevant[np.argsort(distances)[:k + 1]].mean()"),
+            "test_retrieval"),
+    Mistake("no_error_without_relevant_items", "retrieval", _retrieval(check="pass"), "test_retrieval"),
+    # Part 4: training
+    Mistake("train_one_epoch", "train", _train_emb(call="model = train_embedding(train, epochs=1, triplets_per_epoch=320)"),
+            "test_train"),
+    Mistake("train_on_two_pieces_per_style", "train",
+            _train_emb(triplets="t = sample_triplets(train.style, np.flatnonzero(np.arange(len(train)) % 20 < 2), "
+                                "triplets_per_epoch, rng)"), "test_train"),
+]
+
+CATALOGUE["siamese"] = SIAMESE
