@@ -263,16 +263,35 @@ def parallel_cnn(n_frames, n_bands, n_classes, filters=16, time_kernel=(24, 3), 
     inp = keras.Input((n_frames, n_bands), name="log_mel")
     x = normalization(inp) if normalization is not None else inp
     x = layers.Reshape((n_frames, n_bands, 1))(x)
+    x = time_frequency_branches(x, filters, time_kernel, freq_kernel)
+    x = layers.Dense(dense_units, activation="relu", name="embedding")(x)
+    x = layers.Dropout(dropout)(x)
+    out = layers.Dense(n_classes, activation=output, name="output")(x)
+    return keras.Model(inp, out, name="parallel_cnn")
+
+
+def time_frequency_branches(x, filters, time_kernel, freq_kernel):
+    """The two convolutional branches of :func:`parallel_cnn`, concatenated (shared with the embedding CNN).
+
+    Parameters
+    ----------
+    x : tensor, shape ``(batch, n_frames, n_bands, 1)``
+    filters : int
+    time_kernel, freq_kernel : tuple of int
+        Checked filter sizes ``(frames, bands)``.
+
+    Returns
+    -------
+    tensor, shape ``(batch, n_features)``
+        Temporal branch pooled across all bands (and coarsely in time), spectral
+        branch pooled across all frames, both flattened.
+    """
     t = layers.Conv2D(filters, time_kernel, activation="relu", name="conv_time")(x)
     t = layers.MaxPooling2D((1, t.shape[2]), name="pool_freq")(t)        # across all bands
     t = layers.MaxPooling2D((4, 1), name="pool_time_coarse")(t)          # keep a coarse time axis
     f = layers.Conv2D(filters, freq_kernel, activation="relu", name="conv_freq")(x)
     f = layers.MaxPooling2D((f.shape[1], 1), name="pool_time")(f)        # across all frames
-    x = layers.Concatenate(name="concat")([layers.Flatten()(t), layers.Flatten()(f)])
-    x = layers.Dense(dense_units, activation="relu", name="embedding")(x)
-    x = layers.Dropout(dropout)(x)
-    out = layers.Dense(n_classes, activation=output, name="output")(x)
-    return keras.Model(inp, out, name="parallel_cnn")
+    return layers.Concatenate(name="concat")([layers.Flatten()(t), layers.Flatten()(f)])
 
 
 def transfer(model, n_outputs, output="sigmoid", freeze=True, layer="embedding"):

@@ -13,7 +13,7 @@ All losses are written in ``keras.ops``, so they run on every Keras backend.
 from __future__ import annotations
 
 from .backend import keras
-from .classifiers import _kernel
+from .classifiers import _kernel, time_frequency_branches
 
 layers = keras.layers
 ops = keras.ops
@@ -206,12 +206,7 @@ def embedding_cnn(n_frames, n_bands, dim=16, filters=16, time_kernel=(24, 3), fr
     inp = keras.Input((n_frames, n_bands), name="log_mel")
     x = normalization(inp) if normalization is not None else inp
     x = layers.Reshape((n_frames, n_bands, 1))(x)
-    t = layers.Conv2D(filters, time_kernel, activation="relu", name="conv_time")(x)
-    t = layers.MaxPooling2D((1, t.shape[2]), name="pool_freq")(t)
-    t = layers.MaxPooling2D((4, 1), name="pool_time_coarse")(t)
-    f = layers.Conv2D(filters, freq_kernel, activation="relu", name="conv_freq")(x)
-    f = layers.MaxPooling2D((f.shape[1], 1), name="pool_time")(f)
-    x = layers.Concatenate(name="concat")([layers.Flatten()(t), layers.Flatten()(f)])
+    x = time_frequency_branches(x, filters, time_kernel, freq_kernel)
     x = layers.Dense(dense_units, activation="relu", name="hidden")(x)
     x = layers.Dense(dim, name="projection")(x)
     out = layers.UnitNormalization(name="embedding")(x)
