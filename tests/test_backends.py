@@ -3,7 +3,7 @@
 Each backend runs in its own process, because Keras picks its backend once per
 process. Both compute the activations of every shipped model on the same inputs:
 madmom's real recording ``sample.wav`` for the rhythm networks, excerpts of two
-of librosa's recordings for the music/speech CNN.
+of librosa's recordings for the music/speech CNN and the style embedding.
 """
 
 import os
@@ -23,8 +23,9 @@ y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
 out = {}
 for name, shipped in models.MODELS.items():
     if shipped.inputs == "excerpts":
-        X = np.concatenate([features.excerpts(features.CLASSIFICATION(*audio.load(data.example(ex), sr=22050)))
-                            for ex in ("vibeace", "libri2")])
+        n_frames = shipped.input_shape[0]
+        X = np.concatenate([features.excerpts(features.CLASSIFICATION(*audio.load(data.example(ex), sr=22050)),
+                                              n_frames, n_frames // 2) for ex in ("vibeace", "libri2")])
         out[name] = nn.predict(shipped.load(), X)
     else:
         out[name] = np.asarray(shipped.activation(y, sr))
@@ -54,7 +55,7 @@ def test_default_backend_is_tensorflow():
     assert proc.stdout.strip() == "tensorflow", proc.stderr[-2000:]
 
 
-@pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn"])
+@pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn", "style_embedding"])
 def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     tf, jax = both
     assert tf[name].shape == jax[name].shape and tf[name].size > 50
