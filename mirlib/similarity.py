@@ -236,7 +236,7 @@ def _style_triplets(collection, negatives, margin, n, rng):
     return sample
 
 
-def train_embedding(collection, similarity="style", negatives="semihard", epochs=None, triplets=None, margin=None,
+def train_embedding(collection, similarity="style", negatives=None, epochs=None, triplets=None, margin=None,
                     dim=None, augment=None, seed=None, verbose=0):
     """Train the embedding CNN as a triplet network on a collection.
 
@@ -252,8 +252,10 @@ def train_embedding(collection, similarity="style", negatives="semihard", epochs
         among the 10 % of pieces whose TF-IDF weighted tags are most similar
         to the anchor's, negatives among the 50 % least similar
         (:func:`mirlib.data.pairs.triplets_from_similarity`).
-    negatives : {"semihard", "random"}
-        How negatives are chosen (semi-hard only with ``similarity="style"``).
+    negatives : {"semihard", "random"} or None
+        How negatives are chosen. Semi-hard mining needs labels, so it is
+        only offered with ``similarity="style"``; None: :data:`RECIPE`'s
+        choice for styles, random for tags.
     epochs, triplets, margin, dim, seed
         Default: :data:`RECIPE`. ``triplets`` is per epoch.
     augment : bool or None
@@ -269,13 +271,17 @@ def train_embedding(collection, similarity="style", negatives="semihard", epochs
     Raises
     ------
     ValueError
-        For an unknown similarity or negative choice, or a collection of
-        fewer than two styles.
+        For an unknown similarity or negative choice, semi-hard negatives
+        with tags, or a collection of fewer than two styles.
     """
     if similarity not in ("style", "tags"):
         raise ValueError(f"similarity must be 'style' or 'tags', got {similarity!r}")
+    if negatives is None:
+        negatives = RECIPE["negatives"] if similarity == "style" else "random"
     if negatives not in ("semihard", "random"):
         raise ValueError(f"negatives must be 'semihard' or 'random', got {negatives!r}")
+    if similarity == "tags" and negatives == "semihard":
+        raise ValueError("semi-hard negatives need style labels; with similarity='tags' use negatives='random'")
     r = RECIPE
     epochs = r["epochs"] if epochs is None else epochs
     n = r["triplets"] if triplets is None else triplets

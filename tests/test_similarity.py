@@ -159,6 +159,14 @@ def test_triplets_from_similarity_put_the_positive_nearer_than_the_negative():
         pairs.triplets_from_similarity(np.ones((5, 5)), 3)
 
 
+def test_semi_hard_negatives_need_style_labels():
+    tiny = similarity.render_collection(2, seed=0)
+    with pytest.raises(ValueError, match="semi-hard negatives need style labels"):
+        similarity.train_embedding(tiny, similarity="tags", negatives="semihard", epochs=1)
+    with pytest.raises(ValueError, match="similarity must be"):
+        similarity.train_embedding(tiny, similarity="genre")
+
+
 def test_training_never_sees_a_test_piece():
     train, test = similarity.render_collection(2, seed=0), similarity.render_collection(2, seed=2)
     assert not set(train.seeds) & set(test.seeds)
