@@ -91,6 +91,19 @@ class Collection:
         """Style name of every piece, shape ``(n_pieces,)``."""
         return np.array(styles.STYLE_NAMES)[self.style]
 
+    def excerpts(self):
+        """All excerpts of all pieces (:func:`excerpts`), with the piece each comes from.
+
+        Returns
+        -------
+        X : np.ndarray, float32, shape ``(n_excerpts, 128, 40)``
+        piece : np.ndarray of int, shape ``(n_excerpts,)``
+            Index of each excerpt's piece.
+        """
+        parts = [excerpts(S) for S in self.spectrograms]
+        return (np.concatenate(parts).astype(np.float32),
+                np.repeat(np.arange(len(parts)), [len(p) for p in parts]))
+
 
 def render_collection(n_per_style, seed=0, sounds="standard", duration=DURATION, keep_audio=False):
     """Render ``n_per_style`` pieces of every style and their log-mel spectrograms.
@@ -301,7 +314,7 @@ def train_embedding(collection, similarity="style", negatives=None, epochs=None,
         crops = [random_excerpts(collection.spectrograms, t[:, j], rng) for j in range(3)]
         return [timbre_augment(x, rng) for x in crops] if augment else crops
 
-    norm_data = np.concatenate([excerpts(S) for S in collection.spectrograms])
+    norm_data, _ = collection.excerpts()
     history = nn.train_triplets(lambda: nn.embedding_cnn(N_FRAMES, CLASSIFICATION.n_bands, dim,
                                                          normalization=nn.normalization(norm_data)),
                                 sample, epochs=epochs, batch_size=r["batch_size"], learning_rate=r["learning_rate"],
@@ -325,9 +338,8 @@ def train_classifier(collection, epochs=20, seed=0):
     mirlib.nn.History
         With the trained :func:`mirlib.nn.parallel_cnn` as ``.model``.
     """
-    X = [excerpts(S) for S in collection.spectrograms]
-    y = np.concatenate([np.full(len(x), label) for x, label in zip(X, collection.style)])
-    X = np.concatenate(X)
+    X, piece = collection.excerpts()
+    y = collection.style[piece]
     return nn.train(lambda: nn.parallel_cnn(N_FRAMES, CLASSIFICATION.n_bands, len(styles.STYLE_NAMES),
                                             normalization=nn.normalization(X)),
                     X, y, epochs=epochs, batch_size=32, learning_rate=2e-3, seed=seed)
@@ -380,10 +392,10 @@ def held_out_scores(model, n_per_style=15, k=(1, 5, 10)):
 
 def _train_reference(model, verbose=0, log_dir=None, **recipe):
     """The recipe of :data:`STYLE_EMBEDDING`: :func:`train_embedding` on collection seed 0."""
+    if log_dir is not None:
+        raise ValueError("style_embedding: TensorBoard logs are not written for the triplet network (no log_dir)")
     train = render_collection(recipe.pop("n_per_style"))
-    return train_embedding(train, verbose=verbose, **{k: v for k, v in recipe.items()
-                                                      if k in ("epochs", "triplets", "margin", "seed",
-                                                               "negatives")})
+    return train_embedding(train, verbose=verbose, **recipe)
 
 
 #: The style embedding: a triplet network's branch trained on generated dance styles.
@@ -420,7 +432,7 @@ def load_model(path=None):
     return STYLE_EMBEDDING.load(path)
 
 
-def embed_signal(y, sr, model=None):
+def embed_signal(y, sr, model=None, name="signal"):
     """The embedding of a signal: mean over its 3-s excerpts, unit length.
 
     A signal shorter than 3 s is padded with silence.
@@ -433,6 +445,8 @@ def embed_signal(y, sr, model=None):
         Sample rate in Hz; must be 22050 (:func:`mirlib.audio.load` resamples).
     model : keras.Model or None
         Default: the shipped model.
+    name : str
+        What error messages call the signal (e.g. its file).
 
     Returns
     -------
@@ -443,7 +457,7 @@ def embed_signal(y, sr, model=None):
     ValueError
         For an empty, silent or non-finite signal or another sample rate.
     """
-    _audio.check_signal(y, sr, name="signal", allow_silence=False)
+    _audio.check_signal(y, sr, name=name, allow_silence=False)
     model = STYLE_EMBEDDING.cached() if model is None else model
     return embed(model, [CLASSIFICATION(y, sr)])[0]
 
@@ -459,8 +473,7 @@ def embed_file(path, model=None):
         If it cannot be decoded, or is empty or silent.
     """
     y, sr = _audio.load(path, sr=SR)
-    _audio.check_signal(y, sr, name=str(path), allow_silence=False)
-    return embed_signal(y, sr, model)
+    return embed_signal(y, sr, model, name=str(path))
 
 
 def audio_files(paths):

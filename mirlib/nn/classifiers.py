@@ -258,40 +258,54 @@ def parallel_cnn(n_frames, n_bands, n_classes, filters=16, time_kernel=(24, 3), 
     """
     if output not in ("softmax", "sigmoid"):
         raise ValueError(f"output must be 'softmax' or 'sigmoid', got {output!r}")
-    time_kernel = _kernel(time_kernel, n_frames, n_bands)
-    freq_kernel = _kernel(freq_kernel, n_frames, n_bands)
-    inp = keras.Input((n_frames, n_bands), name="log_mel")
-    x = normalization(inp) if normalization is not None else inp
-    x = layers.Reshape((n_frames, n_bands, 1))(x)
-    x = time_frequency_branches(x, filters, time_kernel, freq_kernel)
+    inp, x = time_frequency_branches(n_frames, n_bands, filters, time_kernel, freq_kernel, normalization)
     x = layers.Dense(dense_units, activation="relu", name="embedding")(x)
     x = layers.Dropout(dropout)(x)
     out = layers.Dense(n_classes, activation=output, name="output")(x)
     return keras.Model(inp, out, name="parallel_cnn")
 
 
-def time_frequency_branches(x, filters, time_kernel, freq_kernel):
-    """The two convolutional branches of :func:`parallel_cnn`, concatenated (shared with the embedding CNN).
+def time_frequency_branches(n_frames, n_bands, filters, time_kernel, freq_kernel, normalization=None):
+    """Input and the two convolutional branches of :func:`parallel_cnn`, concatenated.
+
+    Shared by :func:`parallel_cnn` and :func:`mirlib.nn.embedding_cnn`: a
+    log-mel input (normalised if a layer is given), a temporal branch pooled
+    across all bands (and coarsely in time) and a spectral branch pooled across
+    all frames :cite:p:`pons2016experimenting,lidy2016parallel`.
 
     Parameters
     ----------
-    x : tensor, shape ``(batch, n_frames, n_bands, 1)``
+    n_frames, n_bands : int
+        Input size, time first.
     filters : int
-    time_kernel, freq_kernel : tuple of int
-        Checked filter sizes ``(frames, bands)``.
+        Filters per branch.
+    time_kernel, freq_kernel : str or tuple of int
+        Filter sizes ``(frames, bands)``.
+    normalization : keras.layers.Normalization or None
 
     Returns
     -------
-    tensor, shape ``(batch, n_features)``
-        Temporal branch pooled across all bands (and coarsely in time), spectral
-        branch pooled across all frames, both flattened.
+    inp : keras.KerasTensor, shape ``(batch, n_frames, n_bands)``
+        The model input, named ``"log_mel"``.
+    x : keras.KerasTensor, shape ``(batch, n_features)``
+        Both branches flattened and concatenated.
+
+    Raises
+    ------
+    ValueError
+        If a kernel does not fit the input.
     """
+    time_kernel = _kernel(time_kernel, n_frames, n_bands)
+    freq_kernel = _kernel(freq_kernel, n_frames, n_bands)
+    inp = keras.Input((n_frames, n_bands), name="log_mel")
+    x = normalization(inp) if normalization is not None else inp
+    x = layers.Reshape((n_frames, n_bands, 1))(x)
     t = layers.Conv2D(filters, time_kernel, activation="relu", name="conv_time")(x)
     t = layers.MaxPooling2D((1, t.shape[2]), name="pool_freq")(t)        # across all bands
     t = layers.MaxPooling2D((4, 1), name="pool_time_coarse")(t)          # keep a coarse time axis
     f = layers.Conv2D(filters, freq_kernel, activation="relu", name="conv_freq")(x)
     f = layers.MaxPooling2D((f.shape[1], 1), name="pool_time")(f)        # across all frames
-    return layers.Concatenate(name="concat")([layers.Flatten()(t), layers.Flatten()(f)])
+    return inp, layers.Concatenate(name="concat")([layers.Flatten()(t), layers.Flatten()(f)])
 
 
 def transfer(model, n_outputs, output="sigmoid", freeze=True, layer="embedding"):

@@ -13,7 +13,7 @@ All losses are written in ``keras.ops``, so they run on every Keras backend.
 from __future__ import annotations
 
 from .backend import keras
-from .classifiers import _kernel, time_frequency_branches
+from .classifiers import time_frequency_branches
 
 layers = keras.layers
 ops = keras.ops
@@ -201,12 +201,7 @@ def embedding_cnn(n_frames, n_bands, dim=16, filters=16, time_kernel=(24, 3), fr
     """
     if dim < 1:
         raise ValueError(f"dim must be at least 1, got {dim}")
-    time_kernel = _kernel(time_kernel, n_frames, n_bands)
-    freq_kernel = _kernel(freq_kernel, n_frames, n_bands)
-    inp = keras.Input((n_frames, n_bands), name="log_mel")
-    x = normalization(inp) if normalization is not None else inp
-    x = layers.Reshape((n_frames, n_bands, 1))(x)
-    x = time_frequency_branches(x, filters, time_kernel, freq_kernel)
+    inp, x = time_frequency_branches(n_frames, n_bands, filters, time_kernel, freq_kernel, normalization)
     x = layers.Dense(dense_units, activation="relu", name="hidden")(x)
     x = layers.Dense(dim, name="projection")(x)
     out = layers.UnitNormalization(name="embedding")(x)

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..audio import check_signal
 
-__all__ = ["Player", "player", "encode_mp3", "specshow", "mark_events", "figure_to_png", "figure_to_data_uri"]
+__all__ = ["Player", "player", "player_html", "mp3_data_uri", "encode_mp3", "specshow", "mark_events", "figure_to_png", "figure_to_data_uri"]
 
 
 def encode_mp3(y, sr):
@@ -48,6 +48,39 @@ def encode_mp3(y, sr):
     return buf.getvalue()
 
 
+def mp3_data_uri(mp3):
+    """A ``data:audio/mpeg;base64,...`` URI of MP3 bytes (from :func:`encode_mp3`)."""
+    return "data:audio/mpeg;base64," + base64.b64encode(mp3).decode("ascii")
+
+
+def player_html(src, caption="", attribution="", audio_class=""):
+    """The HTML of an audio player: caption, ``<audio>`` and attribution in a ``figure.mirlib-player``.
+
+    Parameters
+    ----------
+    src : str
+        The audio's URI (e.g. :func:`mp3_data_uri`).
+    caption, attribution : str
+        Shown above and below the player (escaped; newlines kept).
+    audio_class : str
+        CSS class of the ``<audio>`` element (a demo finds its player by it).
+
+    Returns
+    -------
+    str
+    """
+    parts = ['<figure class="mirlib-player" style="margin:0.5em 0">']
+    if caption:
+        parts.append(f'<div><strong>{html.escape(caption)}</strong></div>')
+    cls = f' class="{html.escape(audio_class)}"' if audio_class else ""
+    parts.append(f'<audio{cls} controls preload="none" src="{src}"></audio>')
+    if attribution:
+        credit = html.escape(attribution).replace("\n", "<br>")
+        parts.append(f'<figcaption style="font-size:0.8em;color:#555">{credit}</figcaption>')
+    parts.append("</figure>")
+    return "".join(parts)
+
+
 class Player:
     """An HTML5 audio player with the recording's attribution below it.
 
@@ -61,16 +94,7 @@ class Player:
         self.attribution = attribution
 
     def _repr_html_(self):
-        src = "data:audio/mpeg;base64," + base64.b64encode(self.mp3).decode("ascii")
-        parts = ['<figure class="mirlib-player" style="margin:0.5em 0">']
-        if self.caption:
-            parts.append(f'<div><strong>{html.escape(self.caption)}</strong></div>')
-        parts.append(f'<audio controls preload="none" src="{src}"></audio>')
-        if self.attribution:
-            credit = html.escape(self.attribution).replace("\n", "<br>")
-            parts.append(f'<figcaption style="font-size:0.8em;color:#555">{credit}</figcaption>')
-        parts.append("</figure>")
-        return "".join(parts)
+        return player_html(mp3_data_uri(self.mp3), self.caption, self.attribution)
 
     def __repr__(self):
         return f"Player({self.caption!r}, {len(self.mp3)} bytes MP3)"

@@ -16,7 +16,7 @@ Jupyter shows the widget view; the book's HTML build prefers ``text/html``
 
 from __future__ import annotations
 
-import base64
+import functools
 import html
 import itertools
 import json
@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import features
 from ..audio import check_signal
-from .display import encode_mp3, figure_to_data_uri, figure_to_png, specshow
+from .display import encode_mp3, figure_to_data_uri, figure_to_png, mp3_data_uri, player_html, specshow
 
 __all__ = ["Demo", "stft_explorer", "mel_explorer", "retrieval_explorer"]
 
@@ -86,6 +86,12 @@ class Demo:
         self._html = None
 
     # -- static view -------------------------------------------------------
+    def _settings(self):
+        """Every combination of control values: ``(key, params)``, key ``"i-j-..."`` of value indices."""
+        names = list(self.controls)
+        for idx in itertools.product(*(range(len(self.controls[n][1])) for n in names)):
+            yield "-".join(map(str, idx)), {n: self.controls[n][1][i] for n, i in zip(names, idx)}
+
     def views(self):
         """Render every combination of control values.
 
@@ -95,15 +101,11 @@ class Demo:
             ``"i-j-..."`` (the index of each control's value, in control order)
             -> ``data:`` URI of the rendered image.
         """
-        names = list(self.controls)
-        out = {}
-        for idx in itertools.product(*(range(len(self.controls[n][1])) for n in names)):
-            params = {n: self.controls[n][1][i] for n, i in zip(names, idx)}
-            out["-".join(map(str, idx))] = figure_to_data_uri(self.render(**params), fmt=self.image_format, dpi=self.dpi)
-        return out
+        return {key: figure_to_data_uri(self.render(**params), fmt=self.image_format, dpi=self.dpi)
+                for key, params in self._settings()}
 
     def sounds(self):
-        """Encode the sound of every combination of control values (as :meth:`views`).
+        """Encode the sound of every combination of control values (keys as :meth:`views`).
 
         Returns
         -------
@@ -112,12 +114,7 @@ class Demo:
         """
         if self.sound is None:
             return {}
-        names = list(self.controls)
-        out = {}
-        for idx in itertools.product(*(range(len(self.controls[n][1])) for n in names)):
-            y, sr = self.sound(**{n: self.controls[n][1][i] for n, i in zip(names, idx)})
-            out["-".join(map(str, idx))] = "data:audio/mpeg;base64," + base64.b64encode(encode_mp3(y, sr)).decode()
-        return out
+        return {key: mp3_data_uri(encode_mp3(*self.sound(**params))) for key, params in self._settings()}
 
     def to_html(self):
         """The kernel-free view: HTML controls, precomputed images, a small script."""
@@ -146,10 +143,7 @@ class Demo:
         sounds = self.sounds()
         audio = ""
         if sounds:
-            credit = (f'<figcaption style="font-size:0.8em;color:#555">{html.escape(self.attribution)}</figcaption>'
-                      if self.attribution else "")
-            audio = (f'<figure class="mirlib-player" style="margin:0.5em 0"><audio class="mirlib-sound" controls '
-                     f'preload="none" src="{sounds[key]}"></audio>{credit}</figure>'
+            audio = (player_html(sounds[key], attribution=self.attribution, audio_class="mirlib-sound") +
                      f'<script type="application/json" class="mirlib-sounds">{json.dumps(sounds)}</script>')
         script = """
 <script>
@@ -412,6 +406,7 @@ def retrieval_explorer(embeddings, labels, label_names, audio, sr, queries, k=5,
         names[f"{label_names[labels[q]]} {counts[labels[q]]}"] = int(q)
     colors = plt.get_cmap("tab10")
 
+    @functools.lru_cache(maxsize=None)        # the view and the sound of a setting share it
     def nearest(query, representation):
         E = np.asarray(embeddings[representation], dtype=float)
         q = names[query]
