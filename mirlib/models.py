@@ -8,11 +8,15 @@ name                   task             paper
 ``beat_blstm``         beats, tempo     Böck & Schedl, DAFx 2011
 ``music_speech_cnn``   music/speech     Lidy, MIREX 2015
 ``style_embedding``    similarity       Hoffer & Ailon 2015; Pons et al. 2016
+``drum_crnn``          drums            Vogl et al., ISMIR 2017 (CRNN)
+``drum_cnn``           drums            Vogl et al., ISMIR 2017 (CNN)
+``drum_rnn``           drums            Vogl et al., ISMIR 2017 (RNN)
+``drum_joint``         drums, downbeats Vogl et al., ISMIR 2017 (joint drums and beats)
 =====================  ===============  ==============================================
 
 Each entry is a :class:`mirlib.nn.ShippedModel` defined by its task module
 (:mod:`mirlib.onsets`, :mod:`mirlib.beats`, :mod:`mirlib.musicspeech`,
-:mod:`mirlib.similarity`):
+:mod:`mirlib.similarity`, :mod:`mirlib.drums`):
 its feature settings, builder, training recipe and weights file
 (``mirlib/weights/NAME.weights.h5``). ``mirlib train NAME`` runs the recipe,
 which reproduces the shipped weights on the default backend.
@@ -20,20 +24,21 @@ which reproduces the shipped weights on the default backend.
 Examples
 --------
 >>> sorted(MODELS)
-['beat_blstm', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding']
+['beat_blstm', 'drum_cnn', 'drum_crnn', 'drum_joint', 'drum_rnn', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding']
 >>> get("beats").name, get("beats").fps
 ('beat_blstm', 100.0)
 """
 
 from __future__ import annotations
 
-from . import beats, musicspeech, onsets, similarity
+from . import beats, drums, musicspeech, onsets, similarity
 
 __all__ = ["MODELS", "get", "load", "train"]
 
 #: Shipped networks by name.
 MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN,
-                              similarity.STYLE_EMBEDDING)}
+                              similarity.STYLE_EMBEDDING, drums.DRUM_CRNN, drums.DRUM_CNN, drums.DRUM_RNN,
+                              drums.DRUM_JOINT)}
 
 
 def get(name):

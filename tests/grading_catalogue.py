@@ -552,3 +552,111 @@ SIAMESE = [
 ]
 
 CATALOGUE["siamese"] = SIAMESE
+
+
+TARGETS = "def drum_targets(onsets, n_frames, fps):\n"
+DPEAKS = "def pick_drum_peaks(activations, fps, thresholds):\n"
+OVERALL = "def overall_f_measure(reference, estimated, window):\n"
+CRNN = "def build_crnn(n_bands):\n"
+CRNN_TRAIN_CALL = """
+keras.utils.set_random_seed(0)
+model = train(build_crnn(84), X, Y, W)
+"""
+
+
+def _targets(frames="np.round(np.asarray(onsets[name], dtype=float) * fps).astype(int)", order="INSTRUMENTS",
+             neighbour="0.5"):
+    return TARGETS + f"""
+    Y = np.zeros((n_frames, 3), dtype=np.float32)
+    for i, name in enumerate({order}):
+        frames = {frames}
+        frames = frames[(frames >= 0) & (frames < n_frames)]
+        for n in frames:
+            for m in (n - 1, n + 1):
+                if 0 <= m < n_frames:
+                    Y[m, i] = max(Y[m, i], {neighbour})
+        Y[frames, i] = 1.0
+    return Y
+"""
+
+
+def _dpeaks(column="A[:, i]", threshold="thresholds[name]", scale="/ fps"):
+    return DPEAKS + f"""
+    A = np.asarray(activations, dtype=float)
+    out = {{}}
+    for i, name in enumerate(INSTRUMENTS):
+        a = {column}
+        left = np.concatenate([[-np.inf], a[:-1]])
+        right = np.concatenate([a[1:], [-np.inf]])
+        out[name] = np.flatnonzero((a >= left) & (a > right) & (a > {threshold})) {scale}
+    return out
+"""
+
+
+def _crnn(rnn="keras.layers.Bidirectional(keras.layers.GRU(16, return_sequences=True))", out="sigmoid",
+          pool="(1, 3)", reshape="8 * (n_bands // 3)"):
+    return CRNN + f"""
+    inputs = keras.Input((None, n_bands, 2))
+    x = keras.layers.Conv2D(8, (3, 3), padding="same", activation="relu")(inputs)
+    x = keras.layers.MaxPooling2D({pool})(x)
+    x = keras.layers.Reshape((-1, {reshape}))(x)
+    x = {rnn}(x)
+    outputs = keras.layers.Dense(3, activation="{out}")(x)
+    return keras.Model(inputs, outputs)
+"""
+
+
+DRUMS = [
+    # Part 1: widened targets
+    Mistake("targets_one_frame_late", "drum_targets",
+            _targets(frames="np.round(np.asarray(onsets[name], dtype=float) * fps).astype(int) + 1"), "test_drum_targets"),
+    Mistake("targets_truncated_not_rounded", "drum_targets",
+            _targets(frames="(np.asarray(onsets[name], dtype=float) * fps).astype(int)"), "test_drum_targets"),
+    Mistake("targets_instruments_swapped", "drum_targets", _targets(order='("SD", "KD", "HH")'), "test_drum_targets"),
+    Mistake("targets_not_widened", "drum_targets", _targets(neighbour="0.0"), "test_drum_targets"),
+    # Part 2: peak picking per instrument
+    Mistake("peaks_one_threshold_for_all", "pick_drum_peaks", _dpeaks(threshold='thresholds["KD"]'),
+            "test_pick_drum_peaks"),
+    Mistake("peaks_columns_swapped", "pick_drum_peaks", _dpeaks(column="A[:, (i + 1) % 3]"), "test_pick_drum_peaks"),
+    Mistake("peaks_in_frames_not_seconds", "pick_drum_peaks", _dpeaks(scale="* 1.0"), "test_pick_drum_peaks"),
+    # Part 3: overall F-measure
+    Mistake("f_macro_mean_of_instruments", "overall_f_measure", OVERALL + """
+    fs = []
+    for name in INSTRUMENTS:
+        ref, est = np.asarray(reference[name], dtype=float), np.asarray(estimated[name], dtype=float)
+        fs.append(mir_eval.onset.f_measure(ref, est, window=window)[0] if len(ref) and len(est) else 0.0)
+    return float(np.mean(fs))
+""", "test_overall_f_measure"),
+    Mistake("f_tolerance_in_frames", "overall_f_measure", OVERALL + """
+    tp = fp = fn = 0
+    for name in INSTRUMENTS:
+        ref, est = np.asarray(reference[name], dtype=float), np.asarray(estimated[name], dtype=float)
+        matched = len(mir_eval.util.match_events(ref * FPS, est * FPS, window)) if len(ref) and len(est) else 0
+        tp, fp, fn = tp + matched, fp + len(est) - matched, fn + len(ref) - matched
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+""", "test_overall_f_measure"),
+    Mistake("f_instruments_pooled", "overall_f_measure", OVERALL + """
+    ref = np.sort(np.concatenate([np.asarray(reference[n], dtype=float) for n in INSTRUMENTS]))
+    est = np.sort(np.concatenate([np.asarray(estimated[n], dtype=float) for n in INSTRUMENTS]))
+    if not len(ref) or not len(est):
+        return 0.0
+    return mir_eval.onset.f_measure(ref, est, window=window)[0]
+""", "test_overall_f_measure"),
+    # Part 4: architecture
+    Mistake("crnn_unidirectional_gru", "build_crnn", _crnn(rnn="keras.layers.GRU(16, return_sequences=True)"),
+            "test_build_crnn"),
+    Mistake("crnn_softmax_output", "build_crnn", _crnn(out="softmax"), "test_build_crnn"),
+    Mistake("crnn_lstm_not_gru", "build_crnn",
+            _crnn(rnn="keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True))"), "test_build_crnn"),
+    Mistake("crnn_pools_time", "build_crnn", _crnn(pool="(3, 3)"), "test_build_crnn"),
+    # Part 5: training
+    Mistake("train_one_epoch", "train", """def train(model, X, Y, W):
+    model.compile(optimizer=keras.optimizers.Adam(0.005), loss="binary_crossentropy")
+    model.fit(X, Y, sample_weight=W, batch_size=4, epochs=1, verbose=0)
+    return model
+""" + CRNN_TRAIN_CALL, "test_train"),
+]
+
+CATALOGUE["drums"] = DRUMS

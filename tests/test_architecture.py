@@ -18,7 +18,7 @@ LAYERS = [
     {"data"},
     {"synth", "viz"},
     {"nn", "references"},
-    {"onsets", "musicspeech", "literature", "similarity"},
+    {"onsets", "musicspeech", "literature", "similarity", "drums"},
     {"beats"},
     {"models"},
     {"cli"},

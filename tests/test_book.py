@@ -18,12 +18,13 @@ from nbgrading import ROOT, secret_lines
 
 HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
-CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats",
+CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
             "book/similarity", "book/literature", "book/bibliography"]
-NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/similarity",
+NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
+                     "book/similarity",
                      "book/literature"]
 # pages with demos -> the least number of demos they must have
-DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1, "book/similarity": 1}
+DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1, "book/similarity": 1, "book/drums": 1}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
@@ -330,6 +331,31 @@ def test_similarity_chapter_measures_retrieval_against_baselines(book):
     negatives = _table_with("book/similarity", "semihard negatives")
     better = max(negatives, key=lambda r: negatives[r]["MAP, test"]).split()[0]
     assert f"On this budget {better} negatives give the better test MAP" in text
+
+
+def test_drums_chapter_measures_networks_on_kits_never_heard(book):
+    soup = page("book/drums")
+    figures = [img for img in soup.select("div.cell_output img") if "mirlib-view" not in img.get("class", [])]
+    assert len(figures) >= 2, f"only {len(figures)} figures"
+    assert len(soup.select("a.reference.internal[href*='bibliography']")) >= 5, "too few citations"
+    assert soup.select("div.mirlib-demo audio.mirlib-sound") and soup.select("div.mirlib-demo script.mirlib-sounds")
+    results = [t for t in _tables("book/drums") if "P ±50 ms" in t.get("NMF (fixed templates)", {})][0]
+    assert {"drum_crnn", "drum_cnn", "drum_rnn", "drum_joint"} <= set(results)
+    crnn = results["drum_crnn"]
+    # the bar on kits never heard in training, and above the classic baseline
+    assert crnn["F ±50 ms"] >= 0.85 and crnn["F ±20 ms"] >= 0.75
+    assert crnn["F ±50 ms"] > results["NMF (fixed templates)"]["F ±50 ms"] + 0.1
+    assert {"KD F ±50 ms", "SD F ±50 ms", "HH F ±50 ms", "P ±50 ms", "R ±50 ms"} <= set(crnn)
+    per_kit = _table_with("book/drums", "HardElectro1")
+    assert set(per_kit) == {"The Black Pearl 1.0", "Millo_MultiLayered3", "HardElectro1", "rumpf_kit_z01_h2"}
+    real = [t for t in _tables("book/drums") if "drum_crnn" in t and "F ±20 ms" in t["drum_crnn"]
+            and "P ±50 ms" not in t["drum_crnn"] and "NMF (fixed templates)" in t]
+    assert real, "no table for sample.wav"
+    downbeats = _table_with("book/drums", "joint CRNN + DBN")
+    assert {"joint CRNN + DBN", "madmom RNNDownBeatProcessor + DBN"} == set(downbeats)
+    assert downbeats["joint CRNN + DBN"]["downbeat F ±70 ms"] >= 0.6
+    text = " ".join(soup.get_text().split())
+    assert "never heard in training" in text and "General MIDI" in text
 
 
 def _wait(driver, condition, what, timeout=30):

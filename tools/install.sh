@@ -35,6 +35,16 @@ if ! command -v bwrap >/dev/null 2>&1; then
   fi
 fi
 
+# The drum transcription chapter plays Hydrogen's recorded drum kits (Debian package
+# hydrogen-drumkits, 143 MB); without it mirlib downloads the same package on first use.
+if [ ! -f /usr/share/hydrogen/data/drumkits/HardElectro1/drumkit.xml ] && command -v apt-get >/dev/null 2>&1 \
+   && [ "$(id -u)" = 0 ]; then
+  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends hydrogen-drumkits >/dev/null 2>&1 \
+   || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        hydrogen-drumkits >/dev/null; }) \
+    || echo "tools/install.sh: could not install hydrogen-drumkits; mirlib will download the kits on first use" >&2
+fi
+
 LOCK=requirements/lock.txt
 STAMP=.venv/.dl4mir-installed
 want=$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-64)

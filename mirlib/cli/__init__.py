@@ -5,6 +5,12 @@
     mirlib onsets AUDIO...            onset times in seconds, one per line
     mirlib beats AUDIO...             beat times in seconds, one per line
     mirlib tempo AUDIO...             tempo in bpm
+    mirlib drums AUDIO... [--midi OUT]
+                                      drum onsets: time in seconds and KD, SD or
+                                      HH, tab-separated; --midi also writes a
+                                      General MIDI drum track per file
+    mirlib downbeats AUDIO...         beats: time in seconds and position in
+                                      the bar (1 = downbeat), tab-separated
     mirlib music-speech AUDIO...      path, "music" or "speech", and P(music), tab-separated
     mirlib similar QUERY COLLECTION... [-k K]
                                       the K files of COLLECTION (files or folders,
@@ -12,8 +18,9 @@
                                       rank, distance and path, tab-separated
     mirlib train NAME [--out FILE]    retrain a shipped network by its recipe
                                       (onset_cnn, onset_rnn, beat_blstm,
-                                      music_speech_cnn, style_embedding;
-                                      see mirlib.models)
+                                      music_speech_cnn, style_embedding,
+                                      drum_crnn, drum_cnn, drum_rnn,
+                                      drum_joint; see mirlib.models)
     mirlib grade ASSIGNMENT [--jobs N] [--timeout S] [--memory MB] ...
                                       autograde every submission of an nbgrader
                                       assignment in parallel, each in a sandbox
@@ -47,6 +54,31 @@ def _analyse(command, y, sr, use_madmom):
     return _tasks.ANALYSES[command][1 if use_madmom else 0](y, sr)
 
 
+def _lines(args, path, y, sr):
+    """The output lines of one file (without the path prefix)."""
+    from . import _tasks
+
+    if args.command == "drums":
+        return _tasks.drum_lines(y, sr, midi=_midi_path(args, path))
+    if args.command == "downbeats":
+        return _tasks.downbeat_lines(y, sr)
+    fmt = "{:.1f}" if args.command == "tempo" else "{:.3f}"
+    return [fmt.format(value) for value in np.atleast_1d(_analyse(args.command, y, sr, args.madmom))]
+
+
+def _midi_path(args, path):
+    # one input: --midi names the file; several: a folder with one STEM.mid per input
+    from pathlib import Path
+
+    if getattr(args, "midi", None) is None:
+        return None
+    if len(args.audio) == 1:
+        return Path(args.midi)
+    folder = Path(args.midi)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (Path(path).stem + ".mid")
+
+
 def _run_analysis(args, out, err):
     from .. import audio
     from ..features.settings import RHYTHM
@@ -57,14 +89,12 @@ def _run_analysis(args, out, err):
         try:
             y, sr = audio.load(path, sr=RHYTHM.sr)
             audio.check_signal(y, sr, name=path, allow_silence=False)
-            values = _analyse(args.command, y, sr, args.madmom)
+            lines = _lines(args, path, y, sr)
         except (OSError, ValueError, RuntimeError) as error:
             _report_error(args.command, path, error, err)
             status = 1
             continue
-        fmt = "{:.1f}" if args.command == "tempo" else "{:.3f}"
-        for value in np.atleast_1d(values):
-            line = fmt.format(value)
+        for line in lines:
             print(f"{path}\t{line}" if several else line, file=out)
         out.flush()
     return status
@@ -190,6 +220,21 @@ def build_parser():
                            "with the file's path and a tab.")
         p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
         p.add_argument("--madmom", action="store_true", help="use madmom's pretrained models for comparison")
+    text = "transcribe kick drum (KD), snare drum (SD) and hi-hat (HH) onsets"
+    p = sub.add_parser("drums", help=text,
+                       description=text + " with the CRNN of the chapter 'Drum transcription' (Vogl et al. 2017). "
+                       "Prints time in seconds and instrument, tab-separated, in time order. With several files, "
+                       "each line starts with the file's path and a tab.")
+    p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
+    p.add_argument("--midi", metavar="OUT", default=None,
+                   help="also write a General MIDI drum track (channel 10; notes 36 KD, 38 SD, 42 HH): the file "
+                   "OUT for one input, else one OUT/NAME.mid per input")
+    text = "track beats and downbeats"
+    p = sub.add_parser("downbeats", help=text,
+                       description=text + " with the joint drum and beat CRNN and madmom's DBN. Prints time in "
+                       "seconds and position in the bar (1 = downbeat), tab-separated. With several files, each "
+                       "line starts with the file's path and a tab.")
+    p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
     text = "classify each file as music or speech"
     p = sub.add_parser("music-speech", help=text,
                        description=text + " with the CNN of the chapter 'Music or speech?'. Prints the path, "

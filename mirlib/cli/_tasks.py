@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import beats, models, onsets, similarity
+from .. import beats, drums, models, onsets, similarity
 from ..evaluation.tables import score_piece
 from ..references import madmom_beats, madmom_onsets, madmom_tempo
 from ..synth.rhythm import held_out_pieces
@@ -15,6 +15,22 @@ ANALYSES = {
     "beats": (beats.track_beats, madmom_beats),
     "tempo": (beats.estimate_tempo, madmom_tempo),
 }
+
+
+def drum_lines(y, sr, midi=None):
+    """``mirlib drums``: ``time<TAB>KD|SD|HH`` lines in time order; writes ``midi`` if given."""
+    from ..data.midi import write_drum_midi
+
+    hits = drums.transcribe(y, sr)
+    if midi is not None:
+        write_drum_midi(hits, midi)
+    events = sorted((t, name) for name, times in hits.items() for t in times)
+    return [f"{t:.3f}\t{name}" for t, name in events]
+
+
+def downbeat_lines(y, sr):
+    """``mirlib downbeats``: ``time<TAB>position`` lines (position 1 = downbeat)."""
+    return [f"{t:.3f}\t{int(pos)}" for t, pos in drums.track_downbeats(y, sr)]
 
 
 def _held_out_f_measure(shipped, model, n_test):
@@ -50,6 +66,10 @@ def train(args, out):
     elif shipped is models.MODELS["music_speech_cnn"]:
         print(f"trained on {history['n_excerpts']} excerpts of {history['n_recordings']} recordings; for accuracy "
               "on unseen recordings see the chapter 'Music or speech?' (leave-one-recording-out)", file=out)
+    elif shipped.task == "drums":
+        scores = drums.held_out_scores(history.model, shipped, n=args.n_test)
+        print(f"held-out overall F-measure on {args.n_test} loops from kits never heard in training: "
+              f"{scores['F ±50 ms']:.3f} at ±50 ms, {scores['F ±20 ms']:.3f} at ±20 ms", file=out)
     else:
         f_measure, n = _held_out_f_measure(shipped, history.model, args.n_test)
         print(f"held-out F-measure on {n} generated loops (seeds 10000+): {f_measure:.3f}", file=out)

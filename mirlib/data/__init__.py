@@ -14,11 +14,17 @@ pairs
     Pairs and triplets for metric learning, from labels or a tag similarity.
 augment
     Audio data augmentation (gain, noise, pitch shift, time stretch).
+drumkits
+    Real recorded drum kits (Hydrogen's, from Debian's hydrogen-drumkits):
+    one-shots by velocity layer, and the kit split of drum transcription.
+midi
+    Drum transcriptions as General MIDI drum tracks (pretty_midi).
 
 Generated data with exact annotations lives in :mod:`mirlib.synth`.
 """
 
-from . import augment, datasets, pairs
+from . import augment, datasets, drumkits, pairs
+from .midi import GM_DRUM_NOTES, read_drum_midi, write_drum_midi
 from .annotations import (DRUM_CODES, DRUMS, Piece, event_targets, load_beats, load_drums, load_onsets,
                           load_tempo)
 from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, example, example_attribution,
@@ -26,4 +32,5 @@ from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, e
 
 __all__ = ["EXAMPLES", "example", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
            "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "load_beats", "load_tempo", "load_drums",
-           "event_targets", "Piece", "augment", "datasets", "pairs"]
+           "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "GM_DRUM_NOTES", "write_drum_midi",
+           "read_drum_midi"]

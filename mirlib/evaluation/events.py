@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["onset_scores", "beat_scores", "tempo_scores", "check_times"]
+__all__ = ["onset_scores", "drum_scores", "beat_scores", "tempo_scores", "check_times"]
 
 
 def check_times(times, name="times"):
@@ -79,6 +79,73 @@ def onset_scores(reference, estimated, window=0.05):
         return {"F": 0.0, "P": 0.0, "R": 0.0}
     f, p, r = mir_eval.onset.f_measure(ref, est, window=window)
     return {"F": float(f), "P": float(p), "R": float(r)}
+
+
+def drum_scores(reference, estimated, window=0.05, instruments=("KD", "SD", "HH")):
+    """Drum transcription scores per instrument and overall, with a tolerance window.
+
+    Each instrument is matched on its own (:func:`mir_eval.onset.f_measure`).
+    The overall F-measure sums the counts of true positives, false positives
+    and false negatives over instruments before computing precision and
+    recall (micro average), as Vogl et al. :cite:p:`vogl2017drum` report it:
+    a rare instrument counts by its number of hits, not as a third of the
+    score. The paper uses ±20 ms; ±50 ms is common for onsets.
+
+    Parameters
+    ----------
+    reference, estimated : dict
+        Instrument name -> onset times in seconds, shape ``(n_onsets,)``.
+    window : float
+        Tolerance window in seconds (half width).
+    instruments : tuple of str
+        Instruments to score; each must be a key of ``reference``; one
+        missing from ``estimated`` counts as no onsets.
+
+    Returns
+    -------
+    dict
+        Instrument name and ``"overall"`` -> ``{"F", "P", "R", "TP", "FP", "FN"}``.
+
+    Raises
+    ------
+    ValueError
+        For a reference without one of the instruments, an estimate with an
+        instrument not scored, bad times or a bad window.
+
+    Examples
+    --------
+    >>> ref = {"KD": [0.0, 1.0], "SD": [0.5], "HH": [0.0, 0.25, 0.5, 0.75]}
+    >>> est = {"KD": [0.01, 1.0], "SD": [], "HH": [0.0, 0.25, 0.5, 0.75]}
+    >>> s = drum_scores(ref, est)
+    >>> round(s["overall"]["F"], 3), s["SD"]["F"], s["overall"]["FN"]
+    (0.923, 0.0, 1)
+    """
+    import mir_eval
+
+    _check_window(window)
+    missing = [name for name in instruments if name not in reference]
+    if missing:
+        raise ValueError(f"reference has no onsets for {missing}; it has {sorted(reference)}")
+    extra = sorted(set(estimated) - set(instruments))
+    if extra:
+        raise ValueError(f"estimated instruments {extra} are not scored ({list(instruments)})")
+    out, totals = {}, np.zeros(3, dtype=int)
+    for name in instruments:
+        ref = check_times(reference[name], f"reference {name} onsets")
+        est = check_times(estimated.get(name, []), f"estimated {name} onsets")
+        tp = len(mir_eval.util.match_events(ref, est, window)) if len(ref) and len(est) else 0
+        counts = np.array([tp, len(est) - tp, len(ref) - tp])
+        totals += counts
+        out[name] = _prf(*counts)
+    out["overall"] = _prf(*totals)
+    return out
+
+
+def _prf(tp, fp, fn):
+    p = tp / (tp + fp) if tp + fp else 1.0 if fn == 0 else 0.0
+    r = tp / (tp + fn) if tp + fn else 1.0 if fp == 0 else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"F": float(f), "P": float(p), "R": float(r), "TP": int(tp), "FP": int(fp), "FN": int(fn)}
 
 
 def beat_scores(reference, estimated, window=0.07):

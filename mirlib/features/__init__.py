@@ -6,8 +6,8 @@ and has a frame rate ``fps = sr / hop_size`` in frames per second.
 Submodules
 ----------
 spectral
-    Framing, magnitude STFT, mel filterbank, log compression, log-mel
-    spectrogram, excerpts, and per-band standardisation in NumPy.
+    Framing, magnitude STFT, mel and logarithmic filterbanks, log compression,
+    log-mel and log-filtered spectrograms, excerpts, and per-band standardisation in NumPy.
 settings
     :class:`FeatureSettings`: named settings (sample rate, frame sizes, hop,
     bands, frequency range, log scaling) that carry their ``fps``, and the
@@ -25,12 +25,13 @@ postprocessing
 
 from .activations import Activations, check_activation, frame_rate
 from .postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, pick_peaks, tempo_from_activation
-from .settings import CLASSIFICATION, RHYTHM, FeatureSettings, add_positive_difference
+from .settings import CLASSIFICATION, RHYTHM, TRANSCRIPTION, FeatureSettings, add_positive_difference
 from .summary import band_statistics, mfcc_statistics, standardize
-from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_mel_spectrogram,
-                       magnitude_spectrogram, mel_filterbank)
+from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_filtered_spectrogram,
+                       log_filterbank, log_mel_spectrogram, magnitude_spectrogram, mel_filterbank)
 
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
-           "log_mel_spectrogram", "excerpts", "Standardizer", "FeatureSettings", "RHYTHM", "CLASSIFICATION",
+           "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "excerpts", "Standardizer",
+           "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION",
            "add_positive_difference", "Activations", "check_activation", "frame_rate", "pick_peaks", "beats_from_activation",
            "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

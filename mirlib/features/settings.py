@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..audio import check_signal
-from .spectral import log_mel_spectrogram
+from .spectral import log_filtered_spectrogram, log_mel_spectrogram
 
-__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "add_positive_difference"]
+__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "add_positive_difference"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class FeatureSettings:
     resample : bool
         Resample signals of another sample rate (True) or refuse them with a
         ``ValueError`` (False).
+    bands_per_octave : int
+        0 for a mel filterbank; otherwise a logarithmic filterbank with this
+        many bands per octave (:func:`mirlib.features.log_filtered_spectrogram`),
+        whose band count must equal ``n_bands``.
 
     Examples
     --------
@@ -64,6 +68,7 @@ class FeatureSettings:
     log_mul: float = 1.0
     log_add: float = 1.0
     resample: bool = True
+    bands_per_octave: int = 0
 
     @property
     def fps(self):
@@ -133,9 +138,18 @@ class FeatureSettings:
             See :meth:`prepare`.
         """
         y = self.prepare(y, sr)
-        specs = [log_mel_spectrogram(y, self.sr, frame_size=n, hop_size=self.hop_size, n_mels=self.n_bands,
-                                     fmin=self.fmin, fmax=self.fmax, mul=self.log_mul, add=self.log_add)
-                 for n in self.frame_sizes]
+        if self.bands_per_octave:
+            specs = [log_filtered_spectrogram(y, self.sr, frame_size=n, hop_size=self.hop_size,
+                                              bands_per_octave=self.bands_per_octave, fmin=self.fmin,
+                                              fmax=self.fmax or self.sr / 2, mul=self.log_mul, add=self.log_add)
+                     for n in self.frame_sizes]
+            if specs[0].shape[1] != self.n_bands:
+                raise ValueError(f"{self.name}: the logarithmic filterbank has {specs[0].shape[1]} bands, "
+                                 f"not n_bands={self.n_bands}")
+        else:
+            specs = [log_mel_spectrogram(y, self.sr, frame_size=n, hop_size=self.hop_size, n_mels=self.n_bands,
+                                         fmin=self.fmin, fmax=self.fmax, mul=self.log_mul, add=self.log_add)
+                     for n in self.frame_sizes]
         return specs[0] if len(specs) == 1 else np.stack(specs, axis=-1)
 
 
@@ -152,6 +166,12 @@ RHYTHM = FeatureSettings("rhythm", sr=44100, frame_sizes=(1024, 2048, 4096), hop
 #: :cite:p:`schindler2018tutorial`. Other sample rates are refused.
 CLASSIFICATION = FeatureSettings("classification", sr=22050, frame_sizes=(1024,), hop_size=512, n_bands=40,
                                  fmin=27.5, fmax=None, log_mul=1000.0, resample=False)
+
+#: The drum transcription networks' input: a log-filtered spectrogram (frame
+#: size 2048 at 44.1 kHz, hop 441 samples = 100 fps, 12 bands per octave from
+#: 20 Hz to 20 kHz, 84 bands, ``log10(1 + x)``), as in Vogl et al. :cite:p:`vogl2017drum`.
+TRANSCRIPTION = FeatureSettings("transcription", sr=44100, frame_sizes=(2048,), hop_size=441, n_bands=84,
+                                fmin=20.0, fmax=20000.0, bands_per_octave=12)
 
 
 def add_positive_difference(x):

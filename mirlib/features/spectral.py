@@ -25,6 +25,8 @@ __all__ = [
     "mel_filterbank",
     "log_compress",
     "log_mel_spectrogram",
+    "log_filterbank",
+    "log_filtered_spectrogram",
     "excerpts",
     "Standardizer",
 ]
@@ -313,6 +315,94 @@ def log_mel_spectrogram(y, sr, frame_size=2048, hop_size=512, n_mels=80, fmin=27
     """
     spec = magnitude_spectrogram(y, frame_size=frame_size, hop_size=hop_size, window=window)
     fb = mel_filterbank(sr, frame_size, n_mels=n_mels, fmin=fmin, fmax=fmax)
+    return log_compress(spec @ fb, mul=mul, add=add)
+
+
+def log_filterbank(sr, frame_size, bands_per_octave=12, fmin=20.0, fmax=20000.0):
+    """Triangular filters spaced logarithmically, ``bands_per_octave`` per octave (madmom's).
+
+    madmom's :class:`~madmom.audio.filters.LogarithmicFilterbank`
+    :cite:p:`boeck2016madmom` with area-normalised filters and duplicate
+    filters (below the STFT's resolution) removed, the filterbank of Böck's
+    onset networks and of Vogl et al.'s drum transcription :cite:p:`vogl2017drum`.
+
+    Parameters
+    ----------
+    sr : number
+        Sample rate in Hz.
+    frame_size : int
+        STFT frame size in samples (``frame_size // 2 + 1`` bins).
+    bands_per_octave : int
+        Filters per octave (12: one per semitone).
+    fmin, fmax : float
+        Frequency range in Hz.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(frame_size // 2 + 1, n_bands)``
+        Multiply a magnitude spectrogram ``(n_frames, n_bins)`` by it.
+
+    Raises
+    ------
+    ValueError
+        For a bad sample rate, frame size or frequency range.
+
+    Examples
+    --------
+    >>> log_filterbank(44100, 2048).shape
+    (1025, 84)
+    """
+    from ..compat import import_madmom
+
+    check_sample_rate(sr)
+    _positive_int(frame_size, "frame_size")
+    _positive_int(bands_per_octave, "bands_per_octave")
+    if not 0 < fmin < fmax <= sr / 2:
+        raise ValueError(f"need 0 < fmin < fmax <= sr / 2 = {sr / 2} Hz, got fmin={fmin}, fmax={fmax}")
+    madmom = import_madmom()
+    bins = madmom.audio.stft.fft_frequencies(frame_size // 2 + 1, sr)
+    fb = madmom.audio.filters.LogarithmicFilterbank(bins, num_bands=bands_per_octave, fmin=fmin, fmax=fmax,
+                                                    norm_filters=True, unique_filters=True)
+    return np.asarray(fb, dtype=np.float32)
+
+
+def log_filtered_spectrogram(y, sr, frame_size=2048, hop_size=441, bands_per_octave=12, fmin=20.0,
+                             fmax=20000.0, mul=1.0, add=1.0):
+    """Log-filtered spectrogram: magnitude STFT, logarithmic filterbank, ``log10(mul * x + add)``.
+
+    The input of Vogl et al.'s drum transcription networks
+    :cite:p:`vogl2017drum` (frame size 2048, 100 fps, 12 bands per octave
+    from 20 Hz to 20 kHz, as here by default).
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : number
+        Sample rate in Hz.
+    frame_size, hop_size : int
+        In samples.
+    bands_per_octave, fmin, fmax
+        See :func:`log_filterbank`.
+    mul, add : float
+        See :func:`log_compress`.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_frames, n_bands)``
+
+    Raises
+    ------
+    ValueError
+        For a bad signal, sizes or frequency range.
+
+    Examples
+    --------
+    >>> log_filtered_spectrogram(np.random.default_rng(0).standard_normal(44100), 44100).shape
+    (101, 84)
+    """
+    spec = magnitude_spectrogram(y, frame_size=frame_size, hop_size=hop_size)
+    fb = log_filterbank(sr, frame_size, bands_per_octave, fmin, fmax)
     return log_compress(spec @ fb, mul=mul, add=add)
 
 

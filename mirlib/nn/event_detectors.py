@@ -12,7 +12,7 @@ from .backend import keras
 
 layers = keras.layers
 
-__all__ = ["onset_cnn", "onset_rnn", "beat_blstm"]
+__all__ = ["onset_cnn", "onset_rnn", "beat_blstm", "drum_crnn", "drum_cnn", "drum_rnn"]
 
 
 def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), kernels=((7, 3), (3, 3)), pools=(3, 3),
@@ -171,3 +171,141 @@ def _recurrent(n_features, units, n_layers, bidirectional, n_outputs, normalizat
         x = layers.Bidirectional(lstm, name=f"blstm{i + 1}")(x) if bidirectional else lstm(x)
     out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
     return keras.Model(inp, out, name=name)
+
+
+def _drum_input(n_bands, normalization):
+    # (n_frames, 2 * n_bands) = spectrogram and its positive difference, as two channels (n_frames, n_bands, 2)
+    inp = keras.Input((None, 2 * n_bands), name="features")
+    x = normalization(inp) if normalization is not None else inp
+    x = layers.Reshape((-1, 2, n_bands), name="channels")(x)
+    return inp, layers.Permute((1, 3, 2), name="time_band_channel")(x)
+
+
+def _conv_blocks(x, filters, dropout):
+    # Vogl et al. 2017: per block two 3 x 3 convolutions with batch normalisation and ReLU, then
+    # max-pooling 1 x 3 over frequency only (the frame rate stays) and dropout
+    for b, n in enumerate(filters):
+        for c in range(2):
+            x = layers.Conv2D(n, (3, 3), padding="same", name=f"conv{b + 1}_{c + 1}")(x)
+            x = layers.BatchNormalization(name=f"bn{b + 1}_{c + 1}")(x)
+            x = layers.Activation("relu", name=f"relu{b + 1}_{c + 1}")(x)
+        x = layers.MaxPooling2D((1, 3), name=f"pool{b + 1}")(x)
+        x = layers.Dropout(dropout, name=f"dropout{b + 1}")(x)
+    n_bands, n_filters = x.shape[2], x.shape[3]
+    return layers.Reshape((-1, n_bands * n_filters), name="flatten_bands")(x)
+
+
+def drum_crnn(n_bands=84, filters=(16, 32), units=32, n_layers=2, n_outputs=3, dropout=0.3, bidirectional=True,
+              normalization=None):
+    """Convolutional recurrent network for drum transcription (Vogl et al., ISMIR 2017).
+
+    Two convolutional blocks (each two 3 × 3 convolutions with batch
+    normalisation and ReLU, max-pooling 1 × 3 over frequency, dropout) learn
+    local time-frequency patterns; bidirectional GRU layers model the rhythmic
+    context over the whole excerpt; one sigmoid output per frame and
+    instrument (and, for the joint model, for beats and downbeats)
+    :cite:p:`vogl2017drum`. The paper uses 32 and 64 filters and GRUs of 60
+    units; the defaults here are smaller so that it trains on a CPU.
+
+    Parameters
+    ----------
+    n_bands : int
+        Bands of the log-filtered spectrogram; the input holds the spectrogram
+        and its positive difference, ``2 * n_bands`` features per frame
+        (:func:`mirlib.features.add_positive_difference`).
+    filters : tuple of int
+        Filters of the convolutions of each block.
+    units, n_layers : int
+        GRU units per direction and number of recurrent layers.
+    n_outputs : int
+        Sigmoid outputs per frame: 3 for KD, SD, HH; 5 with beats and downbeats.
+    dropout : float
+        Dropout rate after each convolutional block.
+    bidirectional : bool
+        Bidirectional GRUs (the paper's offline model) or forward only.
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation (per feature).
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, 2 * n_bands)``, output ``(batch, n_frames, n_outputs)``.
+
+    Examples
+    --------
+    >>> drum_crnn().output_shape
+    (None, None, 3)
+    """
+    inp, x = _drum_input(n_bands, normalization)
+    x = _conv_blocks(x, filters, dropout)
+    for i in range(n_layers):
+        gru = layers.GRU(units, return_sequences=True, name=f"gru{i + 1}")
+        x = layers.Bidirectional(gru, name=f"bigru{i + 1}")(x) if bidirectional else gru(x)
+    out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
+    return keras.Model(inp, out, name="drum_crnn")
+
+
+def drum_cnn(n_bands=84, filters=(16, 32), context=9, dense_units=64, n_outputs=3, dropout=0.3, normalization=None):
+    """Convolutional network for drum transcription, the CNN of Vogl et al.'s comparison.
+
+    The convolutional blocks of :func:`drum_crnn`, then a convolution over
+    ``context`` frames and a dense layer per frame instead of recurrent
+    layers: it sees about ± ``(context // 2 + 4)`` frames, not the whole
+    excerpt :cite:p:`vogl2017drum`.
+
+    Parameters
+    ----------
+    n_bands, filters, n_outputs, dropout, normalization
+        As in :func:`drum_crnn`.
+    context : int
+        Frames of the temporal convolution after the blocks.
+    dense_units : int
+        Units of that convolution and the dense layer.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, 2 * n_bands)``, output ``(batch, n_frames, n_outputs)``.
+
+    Examples
+    --------
+    >>> drum_cnn().output_shape
+    (None, None, 3)
+    """
+    inp, x = _drum_input(n_bands, normalization)
+    x = _conv_blocks(x, filters, dropout)
+    x = layers.Conv1D(dense_units, context, padding="same", activation="relu", name="context")(x)
+    x = layers.Dense(dense_units, activation="relu", name="dense")(x)
+    out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
+    return keras.Model(inp, out, name="drum_cnn")
+
+
+def drum_rnn(n_features=168, units=32, n_layers=2, n_outputs=3, normalization=None):
+    """Recurrent network for drum transcription, the RNN of Vogl et al.'s comparison.
+
+    Bidirectional GRU layers directly on the spectrogram and its positive
+    difference, without convolutions :cite:p:`vogl2017drum`.
+
+    Parameters
+    ----------
+    n_features : int
+        Features per frame (``2 * n_bands``).
+    units, n_layers, n_outputs, normalization
+        As in :func:`drum_crnn`.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_features)``, output ``(batch, n_frames, n_outputs)``.
+
+    Examples
+    --------
+    >>> drum_rnn().output_shape
+    (None, None, 3)
+    """
+    inp = keras.Input((None, n_features), name="features")
+    x = normalization(inp) if normalization is not None else inp
+    for i in range(n_layers):
+        x = layers.Bidirectional(layers.GRU(units, return_sequences=True, name=f"gru{i + 1}"), name=f"bigru{i + 1}")(x)
+    out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
+    return keras.Model(inp, out, name="drum_rnn")

@@ -6,7 +6,7 @@ beat times in seconds, or a tempo in bpm, like the book's own methods
 """
 
 from .librosa import librosa_beats, librosa_onsets, librosa_tempo
-from .madmom import MADMOM_FPS, madmom_beat_activation, madmom_beats, madmom_onsets, madmom_tempo
+from .madmom import MADMOM_FPS, madmom_beat_activation, madmom_beats, madmom_downbeats, madmom_onsets, madmom_tempo
 
-__all__ = ["madmom_onsets", "madmom_beat_activation", "madmom_beats", "madmom_tempo", "MADMOM_FPS",
+__all__ = ["madmom_onsets", "madmom_beat_activation", "madmom_beats", "madmom_tempo", "madmom_downbeats", "MADMOM_FPS",
            "librosa_onsets", "librosa_beats", "librosa_tempo"]

@@ -18,7 +18,7 @@ from ..features.activations import Activations
 from ..features.postprocessing import beats_from_activation, pick_peaks, tempo_from_activation
 from ..features.settings import RHYTHM
 
-__all__ = ["MADMOM_FPS", "madmom_onsets", "madmom_beat_activation", "madmom_beats", "madmom_tempo"]
+__all__ = ["MADMOM_FPS", "madmom_onsets", "madmom_beat_activation", "madmom_beats", "madmom_tempo", "madmom_downbeats"]
 
 #: Frame rate of madmom's activation functions, frames per second.
 MADMOM_FPS = 100.0
@@ -137,3 +137,36 @@ def madmom_tempo(y, sr):
         For an empty, NaN or multi-channel signal or a bad sample rate.
     """
     return tempo_from_activation(madmom_beat_activation(y, sr), MADMOM_FPS)
+
+
+def madmom_downbeats(y, sr, beats_per_bar=(3, 4)):
+    """Beats and bar positions from madmom's pretrained downbeat networks and DBN.
+
+    :class:`~madmom.features.downbeats.RNNDownBeatProcessor` (an ensemble of
+    BLSTMs on three spectrograms) and
+    :class:`~madmom.features.downbeats.DBNDownBeatTrackingProcessor`
+    :cite:p:`boeck2016joint`, trained on large annotated datasets of real music.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+    beats_per_bar : tuple of int
+        Bar lengths the DBN may choose from.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_beats, 2)``
+        Beat times in seconds and positions in the bar (1 = downbeat).
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    """
+    madmom = import_madmom()
+    act = madmom.features.downbeats.RNNDownBeatProcessor()(_madmom_signal(RHYTHM.prepare(y, sr)))
+    proc = madmom.features.downbeats.DBNDownBeatTrackingProcessor(beats_per_bar=list(beats_per_bar), fps=MADMOM_FPS)
+    return np.asarray(proc(act), dtype=float).reshape(-1, 2)

@@ -10,14 +10,17 @@ rhythm
     with frame-wise targets, and held-out test pieces.
 styles
     Six generated dance styles with multi-label tags (classification chapters).
+drums
+    Drum loops of six styles played on real recorded kits (Hydrogen's), split
+    by kit, with exact KD/SD/HH onsets, beats and downbeats (drum transcription).
 
 Everything is seeded: the same seed gives the same audio and annotations, and
 :attr:`Rendering.params` records the seed with everything else drawn.
 """
 
-from . import rhythm, styles
+from . import drums, rhythm, styles
 from .loops import DRUMS, SOUNDS, Rendering, beat_times, render_loop
 from .rhythm import Example, held_out_pieces, make_examples, random_rendering, reference_onsets
 
 __all__ = ["DRUMS", "SOUNDS", "Rendering", "render_loop", "beat_times", "random_rendering", "reference_onsets", "Example",
-           "make_examples", "held_out_pieces", "rhythm", "styles"]
+           "make_examples", "held_out_pieces", "rhythm", "styles", "drums"]

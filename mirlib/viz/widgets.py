@@ -28,7 +28,7 @@ from .. import features
 from ..audio import check_signal
 from .display import encode_mp3, figure_to_data_uri, figure_to_png, mp3_data_uri, player_html, specshow
 
-__all__ = ["Demo", "stft_explorer", "mel_explorer", "retrieval_explorer"]
+__all__ = ["Demo", "stft_explorer", "mel_explorer", "retrieval_explorer", "transcription_explorer"]
 
 
 def _is_slider(values):
@@ -445,3 +445,109 @@ def retrieval_explorer(embeddings, labels, label_names, audio, sr, queries, k=5,
                          "representation": ("representation", list(embeddings))},
                 title="Query by example", sound=sound,
                 attribution=attribution or f"The query, then its {n_listen} nearest pieces")
+
+
+def transcription_explorer(y, sr, S, fps, transcribe, resynthesise, thresholds, reference=None, window=0.05,
+                           seconds=4.0, attribution=""):
+    """A drum transcription as a grid over the spectrogram, under a threshold control, with audio.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        The recording.
+    sr : int
+        Its sample rate in Hz.
+    S : np.ndarray, shape ``(n_frames, n_bands)``
+        Its spectrogram, time first.
+    fps : float
+        Frame rate of ``S`` in frames per second.
+    transcribe : callable
+        ``transcribe(threshold) -> {"KD": times, "SD": times, "HH": times}``
+        (seconds), e.g. peak picking of precomputed activations.
+    resynthesise : callable
+        ``resynthesise(hits) -> np.ndarray`` at ``sr``: the transcription
+        played on a drum kit.
+    thresholds : sequence of float
+        Values of the threshold control.
+    reference : dict or None
+        True onsets per instrument: hits are marked correct (filled) or
+        wrong (crossed), missed ones drawn hollow, with the F-measure.
+    window : float
+        Tolerance window in seconds for marking hits correct.
+    seconds : float
+        Length of the original and of the re-rendered transcription in the sound.
+    attribution : str
+        Credit of the recording.
+
+    Returns
+    -------
+    Demo
+        Control ``threshold``; the sound plays the original, then the
+        transcription re-rendered.
+
+    Raises
+    ------
+    ValueError
+        For a bad signal, ``S`` that is not ``(n_frames, n_bands)``, or no thresholds.
+    """
+    import matplotlib.pyplot as plt
+
+    y = check_signal(y, sr, mono=True)
+    S = np.asarray(S)
+    if S.ndim != 2:
+        raise ValueError(f"spectrogram must have shape (n_frames, n_bands), got {S.shape}")
+    names = ("KD", "SD", "HH")
+    colors = {"KD": "tab:red", "SD": "tab:blue", "HH": "tab:green"}
+
+    @functools.lru_cache(maxsize=None)
+    def hits(threshold):
+        return transcribe(threshold)
+
+    def matched(ref, est):
+        ref, est = np.asarray(ref, dtype=float), np.asarray(est, dtype=float)
+        ok_est = np.array([np.any(np.abs(ref - t) <= window) for t in est], dtype=bool)
+        ok_ref = np.array([np.any(np.abs(est - t) <= window) for t in ref], dtype=bool)
+        return ok_est, ok_ref
+
+    def render(threshold):
+        h = hits(threshold)
+        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 4.2), sharex=True, gridspec_kw=dict(height_ratios=(2, 1)))
+        specshow(S, fps, ax=ax1, colorbar=False)
+        ax1.set(ylabel="band", xlabel="")
+        title = f"threshold {threshold:g}"
+        tp = n_est = n_ref = 0
+        for row, name in enumerate(names):
+            est = np.asarray(h.get(name, []), dtype=float)
+            if reference is not None:
+                ok_est, ok_ref = matched(reference[name], est)
+                ax2.scatter(est[ok_est], np.full(ok_est.sum(), row), color=colors[name], marker="o", s=30)
+                ax2.scatter(est[~ok_est], np.full((~ok_est).sum(), row), color="k", marker="x", s=30)
+                miss = np.asarray(reference[name], dtype=float)[~ok_ref]
+                ax2.scatter(miss, np.full(len(miss), row), facecolors="none", edgecolors=colors[name], marker="o",
+                            s=60)
+                tp, n_est, n_ref = tp + ok_est.sum(), n_est + len(est), n_ref + len(ok_ref)
+            else:
+                ax2.scatter(est, np.full(len(est), row), color=colors[name], marker="o", s=30)
+            for t in est:
+                ax1.axvline(t, color=colors[name], alpha=0.5, linewidth=0.8)
+        if reference is not None:
+            f = 2 * tp / (n_est + n_ref) if n_est + n_ref else 1.0
+            title += f": F = {f:.2f} (filled correct, x wrong, hollow missed)"
+        ax2.set(yticks=range(3), yticklabels=names, ylim=(-0.6, 2.6), xlabel="time (s)", xlim=(0, len(S) / fps))
+        ax1.set_title(title, fontsize=10)
+        plt.tight_layout()
+        plt.close(fig)
+        return fig
+
+    def sound(threshold):
+        n = int(seconds * sr)
+        played = np.asarray(resynthesise(hits(threshold)), dtype=np.float32)[:n]
+        gap = np.zeros(int(0.5 * sr), dtype=np.float32)
+        return np.concatenate([y[:n], gap, played]), sr
+
+    thresholds = [float(t) for t in thresholds]
+    if not thresholds:
+        raise ValueError("offer at least one threshold")
+    return Demo(render, {"threshold": ("threshold", thresholds)}, initial={"threshold": thresholds[len(thresholds) // 2]},
+                title="Drum transcription", sound=sound,
+                attribution=attribution or "The original, then the transcription played on a drum kit")
