@@ -610,16 +610,12 @@ DRUMS = [
     # Part 1: widened targets
     Mistake("targets_one_frame_late", "drum_targets",
             _targets(frames="np.round(np.asarray(onsets[name], dtype=float) * fps).astype(int) + 1"), "test_drum_targets"),
-    Mistake("targets_truncated_not_rounded", "drum_targets",
-            _targets(frames="(np.asarray(onsets[name], dtype=float) * fps).astype(int)"), "test_drum_targets"),
     Mistake("targets_instruments_swapped", "drum_targets", _targets(order='("SD", "KD", "HH")'), "test_drum_targets"),
     Mistake("targets_not_widened", "drum_targets", _targets(neighbour="0.0"), "test_drum_targets"),
     # Part 2: peak picking per instrument
     Mistake("peaks_one_threshold_for_all", "pick_drum_peaks", _dpeaks(threshold='thresholds["KD"]'),
             "test_pick_drum_peaks"),
     Mistake("peaks_columns_swapped", "pick_drum_peaks", _dpeaks(column="A[:, (i + 1) % 3]"), "test_pick_drum_peaks"),
-    Mistake("peaks_in_frames_not_seconds", "pick_drum_peaks", _dpeaks(scale="* 1.0"), "test_pick_drum_peaks"),
-    # Part 3: overall F-measure
     Mistake("f_macro_mean_of_instruments", "overall_f_measure", OVERALL + """
     fs = []
     for name in INSTRUMENTS:
@@ -648,8 +644,6 @@ DRUMS = [
     Mistake("crnn_unidirectional_gru", "build_crnn", _crnn(rnn="keras.layers.GRU(16, return_sequences=True)"),
             "test_build_crnn"),
     Mistake("crnn_softmax_output", "build_crnn", _crnn(out="softmax"), "test_build_crnn"),
-    Mistake("crnn_lstm_not_gru", "build_crnn",
-            _crnn(rnn="keras.layers.Bidirectional(keras.layers.LSTM(16, return_sequences=True))"), "test_build_crnn"),
     Mistake("crnn_pools_time", "build_crnn", _crnn(pool="(3, 3)"), "test_build_crnn"),
     # Part 5: training
     Mistake("train_one_epoch", "train", """def train(model, X, Y, W):

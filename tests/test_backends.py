@@ -55,7 +55,8 @@ def test_default_backend_is_tensorflow():
     assert proc.stdout.strip() == "tensorflow", proc.stderr[-2000:]
 
 
-@pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn", "style_embedding"])
+@pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn", "style_embedding",
+                                  "drum_crnn", "drum_cnn", "drum_rnn", "drum_joint"])
 def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     tf, jax = both
     assert tf[name].shape == jax[name].shape and tf[name].size > 50

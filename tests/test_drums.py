@@ -1,8 +1,6 @@
 """Drum transcription: real kits, rendered loops, CRNNs, peak picking, evaluation, MIDI, commands."""
 
 import io
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -328,3 +326,13 @@ def test_downbeats_command(loop_files):
     assert evaluation.beat_scores(r.beats, rows[:, 0])["F"] >= 0.8
     status, _, err = _run(["downbeats", "/no/such/file.wav"])
     assert status == 1 and "file.wav" in err
+
+
+def test_train_command_reports_held_out_f(tmp_path):
+    out_file = tmp_path / "tiny.weights.h5"
+    status, out, err = _run(["train", "drum_rnn", "--n-train", "4", "--epochs", "1", "--n-test", "2",
+                             "--out", str(out_file)])
+    assert status == 0, err
+    assert "held-out overall F-measure on 2 loops from kits never heard in training" in out
+    model = drums.DRUM_RNN.load(out_file)
+    assert model.output_shape == (None, None, 3)
