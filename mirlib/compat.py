@@ -5,9 +5,13 @@ madmom 0.16.1 (2018) is the only release on the package index. Its code
 * imports ``MutableSequence`` from :mod:`collections`, which Python 3.10 removed
   (it lives in :mod:`collections.abc`), and
 * uses NumPy's scalar aliases ``np.float``, ``np.int``, ``np.complex`` and
-  ``np.bool``, which NumPy 1.24 removed (they were the Python builtins).
+  ``np.bool``, which NumPy 1.24 removed (they were the Python builtins), and
+* in :class:`~madmom.features.downbeats.DBNDownBeatTrackingProcessor`, builds an
+  array of ``(path, log probability)`` pairs of different lengths to pick the
+  best bar length, which NumPy 1.24 refuses (a ragged array).
 
-Importing this module restores both names, so ``import madmom`` works. Always
+Importing this module restores the names; :func:`import_madmom` also mends the
+downbeat tracker, so ``import madmom`` works. Always
 import madmom through :func:`import_madmom`, never directly, so that the shim is
 in place first. This is the only place of the shim; nothing else in mirlib
 depends on these aliases.
@@ -57,4 +61,38 @@ def import_madmom():
             "madmom is not installed; install numpy and Cython first, then "
             "`pip install --no-build-isolation madmom==0.16.1` (see README)"
         ) from err
+    _mend_downbeat_tracker(madmom)
     return madmom
+
+
+class _Decoded(tuple):
+    """A ``(path, log probability)`` pair that reads as ``[0, log probability]`` as an array.
+
+    madmom's downbeat DBN takes ``np.asarray(results)[:, 1]`` of such pairs;
+    this keeps that line working on NumPy >= 1.24 while ``path, _ = pair`` still
+    unpacks the path.
+    """
+
+    def __array__(self, dtype=None, copy=None):
+        return np.array([0.0, self[1]], dtype=dtype)
+
+
+def _mend_downbeat_tracker(madmom):
+    import madmom.features.downbeats as downbeats
+
+    cls = downbeats.DBNDownBeatTrackingProcessor
+    if getattr(cls, "_mirlib_mended", False):
+        return
+    original_process = cls.process
+
+    def process(self, activations, **kwargs):
+        # the tracker decodes one HMM per bar length with self.map; wrap its results
+        mapper = self.__dict__.get("map", map)
+        self.map = lambda function, iterable: [_Decoded(r) for r in mapper(function, iterable)]
+        try:
+            return original_process(self, activations, **kwargs)
+        finally:
+            self.map = mapper
+
+    cls.process = process
+    cls._mirlib_mended = True
