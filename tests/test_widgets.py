@@ -100,3 +100,30 @@ def test_specshow_checks_shape():
     display.mark_events(ax, [0.5, 1.0])
     assert ax.get_xlim()[1] == pytest.approx(2.0)
     assert display.figure_to_data_uri(fig).startswith("data:image/png;base64,")
+
+
+def test_transcription_explorer_marks_hits_and_plays_the_transcription():
+    sr, fps = 8000, 100.0
+    y = np.random.default_rng(0).standard_normal(2 * sr).astype("float32") * 0.1
+    S = np.abs(np.random.default_rng(1).standard_normal((200, 20)))
+    act = np.zeros((200, 3))
+    act[[20, 120], 0] = [0.9, 0.4]
+    ref = {"KD": [0.2, 1.2], "SD": [0.7], "HH": []}
+    calls = []
+
+    def transcribe(name, th):
+        calls.append((name, th))
+        return {"KD": np.flatnonzero(act[:, 0] > th) / fps, "SD": np.zeros(0), "HH": np.zeros(0)}
+
+    demo = widgets.transcription_explorer({"a": (y, S), "b": (y[: sr], S[:100])}, sr, fps, transcribe,
+                                          lambda hits: np.ones(sr, dtype="float32") * 0.1 * len(hits["KD"]),
+                                          thresholds=[0.3, 0.5, 0.8], references={"a": ref, "b": ref}, seconds=1.0)
+    views = demo.views()
+    assert len(views) == 6 and len(set(views.values())) == 6
+    assert len(set(calls)) == 6                         # one transcription per setting, shared by view and sound
+    played, rate = demo.sound(recording="a", threshold=0.3)
+    assert rate == sr and len(played) == sr + sr // 2 + sr and played[-1] == pytest.approx(0.2)
+    with pytest.raises(ValueError, match="at least one recording"):
+        widgets.transcription_explorer({}, sr, fps, transcribe, lambda h: y, [0.5])
+    with pytest.raises(ValueError, match="n_frames, n_bands"):
+        widgets.transcription_explorer({"a": (y, S[0])}, sr, fps, transcribe, lambda h: y, [0.5])

@@ -447,61 +447,65 @@ def retrieval_explorer(embeddings, labels, label_names, audio, sr, queries, k=5,
                 attribution=attribution or f"The query, then its {n_listen} nearest pieces")
 
 
-def transcription_explorer(y, sr, S, fps, transcribe, resynthesise, thresholds, reference=None, window=0.05,
+def transcription_explorer(recordings, sr, fps, transcribe, resynthesise, thresholds, references=None, window=0.05,
                            seconds=4.0, attribution=""):
-    """A drum transcription as a grid over the spectrogram, under a threshold control, with audio.
+    """Drum transcriptions as a grid over the spectrogram, under recording and threshold controls, with audio.
 
     Parameters
     ----------
-    y : np.ndarray, shape ``(n_samples,)``
-        The recording.
+    recordings : dict
+        Name -> ``(y, S)``: the signal, shape ``(n_samples,)`` at ``sr``, and
+        its spectrogram, shape ``(n_frames, n_bands)`` at ``fps``.
     sr : int
-        Its sample rate in Hz.
-    S : np.ndarray, shape ``(n_frames, n_bands)``
-        Its spectrogram, time first.
+        Sample rate of the signals in Hz.
     fps : float
-        Frame rate of ``S`` in frames per second.
+        Frame rate of the spectrograms in frames per second.
     transcribe : callable
-        ``transcribe(threshold) -> {"KD": times, "SD": times, "HH": times}``
+        ``transcribe(name, threshold) -> {"KD": times, "SD": times, "HH": times}``
         (seconds), e.g. peak picking of precomputed activations.
     resynthesise : callable
-        ``resynthesise(hits) -> np.ndarray`` at ``sr``: the transcription
+        ``resynthesise(hits) -> np.ndarray`` at ``sr``: a transcription
         played on a drum kit.
     thresholds : sequence of float
         Values of the threshold control.
-    reference : dict or None
-        True onsets per instrument: hits are marked correct (filled) or
-        wrong (crossed), missed ones drawn hollow, with the F-measure.
+    references : dict or None
+        Name -> true onsets per instrument: hits are marked correct (filled
+        dots) or wrong (crosses), missed ones drawn hollow, with the F-measure.
     window : float
         Tolerance window in seconds for marking hits correct.
     seconds : float
         Length of the original and of the re-rendered transcription in the sound.
     attribution : str
-        Credit of the recording.
+        Credit of the recordings.
 
     Returns
     -------
     Demo
-        Control ``threshold``; the sound plays the original, then the
-        transcription re-rendered.
+        Controls ``recording`` and ``threshold``; the sound plays the
+        original, then the transcription re-rendered.
 
     Raises
     ------
     ValueError
-        For a bad signal, ``S`` that is not ``(n_frames, n_bands)``, or no thresholds.
+        For a bad signal, a spectrogram that is not ``(n_frames, n_bands)``,
+        no recordings or no thresholds.
     """
     import matplotlib.pyplot as plt
 
-    y = check_signal(y, sr, mono=True)
-    S = np.asarray(S)
-    if S.ndim != 2:
-        raise ValueError(f"spectrogram must have shape (n_frames, n_bands), got {S.shape}")
-    names = ("KD", "SD", "HH")
+    if not recordings:
+        raise ValueError("offer at least one recording")
+    checked = {}
+    for name, (y, S) in recordings.items():
+        S = np.asarray(S)
+        if S.ndim != 2:
+            raise ValueError(f"{name}: spectrogram must have shape (n_frames, n_bands), got {S.shape}")
+        checked[name] = (check_signal(y, sr, name=name, mono=True), S)
+    drums = ("KD", "SD", "HH")
     colors = {"KD": "tab:red", "SD": "tab:blue", "HH": "tab:green"}
 
     @functools.lru_cache(maxsize=None)
-    def hits(threshold):
-        return transcribe(threshold)
+    def hits(name, threshold):
+        return transcribe(name, threshold)
 
     def matched(ref, est):
         ref, est = np.asarray(ref, dtype=float), np.asarray(est, dtype=float)
@@ -509,14 +513,15 @@ def transcription_explorer(y, sr, S, fps, transcribe, resynthesise, thresholds, 
         ok_ref = np.array([np.any(np.abs(est - t) <= window) for t in ref], dtype=bool)
         return ok_est, ok_ref
 
-    def render(threshold):
-        h = hits(threshold)
+    def render(recording, threshold):
+        h, (_, S) = hits(recording, threshold), checked[recording]
+        reference = None if references is None else references[recording]
         fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(8, 4.2), sharex=True, gridspec_kw=dict(height_ratios=(2, 1)))
         specshow(S, fps, ax=ax1, colorbar=False)
         ax1.set(ylabel="band", xlabel="")
-        title = f"threshold {threshold:g}"
+        title = f"{recording}, threshold {threshold:g}"
         tp = n_est = n_ref = 0
-        for row, name in enumerate(names):
+        for row, name in enumerate(drums):
             est = np.asarray(h.get(name, []), dtype=float)
             if reference is not None:
                 ok_est, ok_ref = matched(reference[name], est)
@@ -532,22 +537,23 @@ def transcription_explorer(y, sr, S, fps, transcribe, resynthesise, thresholds, 
                 ax1.axvline(t, color=colors[name], alpha=0.5, linewidth=0.8)
         if reference is not None:
             f = 2 * tp / (n_est + n_ref) if n_est + n_ref else 1.0
-            title += f": F = {f:.2f} (filled correct, x wrong, hollow missed)"
-        ax2.set(yticks=range(3), yticklabels=names, ylim=(-0.6, 2.6), xlabel="time (s)", xlim=(0, len(S) / fps))
+            title += f": F = {f:.2f} (dots correct, x wrong, circles missed)"
+        ax2.set(yticks=range(3), yticklabels=drums, ylim=(-0.6, 2.6), xlabel="time (s)", xlim=(0, len(S) / fps))
         ax1.set_title(title, fontsize=10)
         plt.tight_layout()
         plt.close(fig)
         return fig
 
-    def sound(threshold):
+    def sound(recording, threshold):
         n = int(seconds * sr)
-        played = np.asarray(resynthesise(hits(threshold)), dtype=np.float32)[:n]
+        y = checked[recording][0][:n]
+        played = np.asarray(resynthesise(hits(recording, threshold)), dtype=np.float32)[:n]
         gap = np.zeros(int(0.5 * sr), dtype=np.float32)
-        return np.concatenate([y[:n], gap, played]), sr
+        return np.concatenate([y, gap, played]), sr
 
     thresholds = [float(t) for t in thresholds]
     if not thresholds:
         raise ValueError("offer at least one threshold")
-    return Demo(render, {"threshold": ("threshold", thresholds)}, initial={"threshold": thresholds[len(thresholds) // 2]},
-                title="Drum transcription", sound=sound,
+    return Demo(render, {"recording": ("recording", list(checked)), "threshold": ("threshold", thresholds)},
+                initial={"threshold": thresholds[len(thresholds) // 2]}, title="Drum transcription", sound=sound,
                 attribution=attribution or "The original, then the transcription played on a drum kit")
