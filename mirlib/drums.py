@@ -28,7 +28,7 @@ import numpy as np
 
 from . import nn
 from .data.annotations import DRUMS, event_targets
-from .evaluation.events import drum_scores
+from .evaluation.events import drum_scores, scores_from_counts
 from .features.activations import check_activation, frame_rate
 from .features.postprocessing import pick_peaks
 from .features.settings import TRANSCRIPTION, add_positive_difference
@@ -361,8 +361,6 @@ def score_transcriptions(references, estimates, window=0.05):
     ValueError
         If the two sequences differ in length or are empty.
     """
-    from .evaluation.events import _prf
-
     if len(references) != len(estimates) or not references:
         raise ValueError(f"need as many estimates as references (at least one), got {len(references)} "
                          f"and {len(estimates)}")
@@ -371,7 +369,7 @@ def score_transcriptions(references, estimates, window=0.05):
         scores = drum_scores(ref, est, window=window)
         for name in totals:
             totals[name] += [scores[name]["TP"], scores[name]["FP"], scores[name]["FN"]]
-    return {name: _prf(*counts) for name, counts in totals.items()}
+    return {name: scores_from_counts(*counts) for name, counts in totals.items()}
 
 
 def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.05), window=0.05, plateau=0.01):

@@ -130,10 +130,6 @@ RNN = [
     S = np.asarray(S, dtype=float)
     return np.concatenate([[0.0], np.abs(np.diff(S, axis=0)).sum(axis=1)])
 """, "test_spectral_flux"),
-    Mistake("sf_one_frame_short", "spectral_flux", SF + """
-    S = np.asarray(S, dtype=float)
-    return np.maximum(np.diff(S, axis=0), 0.0).sum(axis=1)
-""", "test_spectral_flux"),
     Mistake("sf_difference_over_bins", "spectral_flux", SF + """
     S = np.asarray(S, dtype=float)
     return np.concatenate([[0.0], np.maximum(np.diff(S, axis=1), 0.0).sum(axis=1)])[:len(S)]
@@ -167,10 +163,6 @@ RNN = [
     Mistake("eval_reference_and_estimate_swapped", "evaluate", EVAL + """
     return mir_eval.onset.f_measure(np.asarray(estimated), np.asarray(reference), window=0.05)
 """, "test_evaluate"),
-    Mistake("eval_window_25_ms", "evaluate", EVAL + """
-    return mir_eval.onset.f_measure(np.asarray(reference), np.asarray(estimated), window=0.025)
-""", "test_evaluate"),
-    # Part 4: architecture
     Mistake("model_unidirectional_lstm", "build_model", BUILD + """
     inputs = keras.Input((None, n_features))
     x = keras.layers.LSTM(16, return_sequences=True)(inputs)
@@ -193,11 +185,6 @@ RNN = [
     Mistake("train_one_epoch", "train", """def train(model, X, Y, W):
     model.compile(optimizer=keras.optimizers.Adam(0.005), loss="binary_crossentropy")
     model.fit(X, Y, sample_weight=W, batch_size=8, epochs=1, verbose=0)
-    return model
-""" + TRAIN_CALL, "test_train"),
-    Mistake("train_sgd_tiny_learning_rate", "train", """def train(model, X, Y, W):
-    model.compile(optimizer=keras.optimizers.SGD(0.001), loss="binary_crossentropy")
-    model.fit(X, Y, sample_weight=W, batch_size=8, epochs=30, verbose=0)
     return model
 """ + TRAIN_CALL, "test_train"),
 ]

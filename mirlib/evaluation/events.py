@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["onset_scores", "drum_scores", "beat_scores", "tempo_scores", "check_times"]
+__all__ = ["onset_scores", "drum_scores", "scores_from_counts", "beat_scores", "tempo_scores", "check_times"]
 
 
 def check_times(times, name="times"):
@@ -136,12 +136,30 @@ def drum_scores(reference, estimated, window=0.05, instruments=("KD", "SD", "HH"
         tp = len(mir_eval.util.match_events(ref, est, window)) if len(ref) and len(est) else 0
         counts = np.array([tp, len(est) - tp, len(ref) - tp])
         totals += counts
-        out[name] = _prf(*counts)
-    out["overall"] = _prf(*totals)
+        out[name] = scores_from_counts(*counts)
+    out["overall"] = scores_from_counts(*totals)
     return out
 
 
-def _prf(tp, fp, fn):
+def scores_from_counts(tp, fp, fn):
+    """F-measure, precision and recall from counts of true and false positives and false negatives.
+
+    Parameters
+    ----------
+    tp, fp, fn : int
+        Counts (e.g. summed over instruments or pieces for a micro average).
+
+    Returns
+    -------
+    dict
+        ``{"F", "P", "R", "TP", "FP", "FN"}``; with nothing to find and nothing
+        found, P = R = F = 1.
+
+    Examples
+    --------
+    >>> scores_from_counts(8, 0, 1)["F"]
+    0.9411764705882353
+    """
     p = tp / (tp + fp) if tp + fp else 1.0 if fn == 0 else 0.0
     r = tp / (tp + fn) if tp + fn else 1.0 if fp == 0 else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
