@@ -30,7 +30,7 @@ from . import nn
 from .data.annotations import DRUMS, event_targets
 from .evaluation.events import drum_scores, scores_from_counts
 from .features.activations import check_activation, frame_rate
-from .features.postprocessing import pick_peaks
+from .features.postprocessing import downbeats_from_activation, pick_peaks
 from .features.settings import TRANSCRIPTION, add_positive_difference
 from .synth.drums import drum_loops
 
@@ -83,6 +83,13 @@ def drum_examples(split, n, length=8.0, first_seed=0):
     Returns
     -------
     list of DrumExample
+
+    Raises
+    ------
+    ValueError
+        For an unknown split.
+    FileNotFoundError
+        If the kits are not installed and cannot be downloaded.
     """
     out = []
     for r in drum_loops(split, n, length=length, first_seed=first_seed):
@@ -128,11 +135,9 @@ def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch
     if examples is None:
         examples = drum_examples("train", n_train, length=length)
     columns = [_JOINT_OUTPUTS.index(o) for o in model.outputs]
-    xs = [e.x for e in examples]
-    X, Y, W = nn.pad_sequences(xs, [e.targets[:, columns] for e in examples])
-    return nn.train(lambda: model.untrained(np.concatenate(xs)[None]), X, Y, sample_weight=W,
-                    loss="binary_crossentropy", metrics=[], epochs=epochs, batch_size=batch_size,
-                    learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
+    return model.fit_sequences([e.x for e in examples], [e.targets[:, columns] for e in examples], epochs=epochs,
+                               batch_size=batch_size, learning_rate=learning_rate, seed=seed, log_dir=log_dir,
+                               verbose=verbose)
 
 
 def _drum_network(name, description, build, outputs, aliases=()):
@@ -270,48 +275,6 @@ def transcribe(y, sr, network="drum_crnn", model=None, threshold=None):
     return pick_drum_peaks(activation(y, sr, network, model), threshold=threshold)
 
 
-def downbeats_from_activation(beats, downbeats, fps=None, beats_per_bar=(3, 4)):
-    """Beats with their bar positions from beat and downbeat activations, by madmom's DBN.
-
-    madmom's :class:`~madmom.features.downbeats.DBNDownBeatTrackingProcessor`
-    :cite:p:`boeck2016joint` decodes the most likely sequence of bar positions
-    from two activations: "beat that is not a downbeat" and "downbeat". The
-    joint network's beat output covers every beat, downbeats included, so the
-    first is ``max(beats - downbeats, 0)``.
-
-    Parameters
-    ----------
-    beats, downbeats : array_like, shape ``(n_frames,)``
-        Activations at ``fps``.
-    fps : float or None
-        Frame rate; None takes it from :class:`Activations`.
-    beats_per_bar : tuple of int
-        Bar lengths the DBN may choose from.
-
-    Returns
-    -------
-    np.ndarray, shape ``(n_beats, 2)``
-        Beat times in seconds and positions in the bar (1 = downbeat).
-
-    Raises
-    ------
-    ValueError
-        For activations of different lengths, NaN or a bad frame rate.
-    """
-    from .compat import import_madmom
-    fps = frame_rate(beats, fps)
-    b, d = check_activation(beats, fps, name="beat activation"), check_activation(downbeats, fps,
-                                                                                    name="downbeat activation")
-    if len(b) != len(d):
-        raise ValueError(f"beat and downbeat activations differ in length: {len(b)} and {len(d)} frames")
-    madmom = import_madmom()
-    # madmom takes logarithms of the activations: keep them off exactly 0
-    act = np.clip(np.stack([b - d, d], axis=1), 1e-7, 1.0).astype(np.float32)
-    proc = madmom.features.downbeats.DBNDownBeatTrackingProcessor(beats_per_bar=list(beats_per_bar), fps=fps)
-    out = proc(act)
-    return np.asarray(out, dtype=float).reshape(-1, 2)
-
-
 def track_downbeats(y, sr, model=None, beats_per_bar=(3, 4)):
     """Beats and bar positions of a recording from the joint drum/beat network.
 
@@ -397,13 +360,25 @@ def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.0
     -------
     dict
         ``"KD"``, ``"SD"``, ``"HH"`` -> the best threshold.
+
+    Raises
+    ------
+    ValueError
+        For activations that are not ``(n_frames, >= 3)`` with a frame rate, or
+        references without an instrument.
     """
+    settings = {k: v for k, v in DRUM_PEAKS.items() if k != "threshold"}
     best = {}
-    for name in DRUMS:
-        f = [score_transcriptions([{name: r[name]} | {d: [] for d in DRUMS if d != name} for r in references],
-                                  [{name: pick_drum_peaks(a, threshold=float(c))[name]} for a in activations],
-                                  window)[name]["F"]
-             for c in candidates]
+    for i, name in enumerate(DRUMS):
+        columns = [np.ascontiguousarray(check_activation(a, frame_rate(a), channels=True)[:, i]) for a in activations]
+        f = []
+        for c in candidates:
+            counts = np.zeros(3, dtype=int)
+            for a, column, ref in zip(activations, columns, references):
+                s = drum_scores({name: ref[name]}, {name: pick_peaks(column, frame_rate(a), threshold=float(c),
+                                                                      **settings)}, window, instruments=(name,))
+                counts += [s[name]["TP"], s[name]["FP"], s[name]["FN"]]
+            f.append(scores_from_counts(*counts)["F"])
         good = np.flatnonzero(np.asarray(f) >= max(f) - plateau)
         best[name] = round(float(candidates[good[len(good) // 2]]), 2)
     return best
@@ -432,6 +407,13 @@ def held_out_scores(model=None, network=DRUM_CRNN, n=20, split="test", threshold
     dict
         ``"F ±50 ms"``, ``"F ±20 ms"`` (counts summed over loops and
         instruments) and ``"loops"``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown split or bad thresholds.
+    FileNotFoundError
+        If no model is given and the shipped weights are missing.
     """
     examples = drum_examples(split, n, first_seed=10000) if examples is None else examples
     model = network.cached() if model is None else model
@@ -463,6 +445,11 @@ def nmf_templates(kits=None, frames=10):
     -------
     np.ndarray, float32, shape ``(3, n_bands)``
         Templates of KD, SD and HH over the :data:`mirlib.features.TRANSCRIPTION` bands.
+
+    Raises
+    ------
+    ValueError
+        For an unknown kit.
     """
     from .data.drumkits import TRAIN_KITS, load_kit
 

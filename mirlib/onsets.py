@@ -171,12 +171,9 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
     if examples is None:
         examples = make_examples(range(n_train), length=length)
     # computed once, for the normalisation and the batch
-    xs = [e.inputs(model.inputs) for e in examples]
-    ys = [e.target(model.outputs) for e in examples]
-    X, Y, W = nn.pad_sequences(xs, ys)
-    return nn.train(lambda: model.untrained(np.concatenate(xs)[None]), X, Y, sample_weight=W,
-                    loss="binary_crossentropy", metrics=[], epochs=epochs, batch_size=batch_size,
-                    learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
+    return model.fit_sequences([e.inputs(model.inputs) for e in examples], [e.target(model.outputs) for e in examples],
+                               epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
+                               log_dir=log_dir, verbose=verbose)
 
 
 def loop_network(name, task, paper, description, inputs, build, outputs, length, aliases=()):

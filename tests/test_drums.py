@@ -88,19 +88,20 @@ def test_kits_download_from_the_debian_package(tmp_path, monkeypatch):
 
     monkeypatch.delenv("MIRLIB_DRUMKITS_DIR", raising=False)
     monkeypatch.setenv("MIRLIB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(drumkits, "_SYSTEM_DIR", tmp_path / "no-system-kits")
+    monkeypatch.setattr(drumkits, "SYSTEM_DRUMKITS_DIR", tmp_path / "no-system-kits")
     monkeypatch.setattr(pooch, "retrieve", retrieve)
     with pytest.raises(FileNotFoundError, match="no Hydrogen drum kits"):
         drumkits.drumkits_dir(download=False)
     folder = drumkits.drumkits_dir()
     assert calls == [(drumkits.DEBIAN_PACKAGE["url"], "sha256:" + drumkits.DEBIAN_PACKAGE["sha256"])]
     assert folder == tmp_path / "data" / "hydrogen-drumkits"
-    loaded = drumkits.load_kit.__wrapped__("HardElectro1", str(folder))
+    loaded = drumkits.load_kit("HardElectro1", str(folder))
     assert len(loaded.instruments["KD"]) == 3
-    bad = tmp_path / "bad.deb"
-    bad.write_bytes(b"not an archive")
+    # a download that is not a Debian package is refused by name
+    deb.write_bytes(b"not an archive")
+    monkeypatch.setenv("MIRLIB_DATA_DIR", str(tmp_path / "other"))
     with pytest.raises(ValueError, match="not a Debian package"):
-        drumkits._unpack_deb(bad, tmp_path / "x")
+        drumkits.drumkits_dir()
 
 
 # -- rendering -----------------------------------------------------------------

@@ -41,8 +41,8 @@ import numpy as np
 from .annotations import DRUMS
 from .recordings import data_dir
 
-__all__ = ["KITS", "KIT_CREDITS", "TRAIN_KITS", "VALIDATION_KITS", "TEST_KITS", "DEBIAN_PACKAGE", "Layer",
-           "DrumKit", "drumkits_dir", "load_kit"]
+__all__ = ["KITS", "KIT_CREDITS", "TRAIN_KITS", "VALIDATION_KITS", "TEST_KITS", "DEBIAN_PACKAGE",
+           "SYSTEM_DRUMKITS_DIR", "Layer", "DrumKit", "drumkits_dir", "load_kit"]
 
 #: Per kit (folder name): the instrument names that play KD, SD and HH
 #: (several: one is chosen per loop), and whether the kit is acoustic or electronic.
@@ -96,7 +96,8 @@ DEBIAN_PACKAGE = dict(
     url="http://deb.debian.org/debian/pool/main/h/hydrogen-drumkits/hydrogen-drumkits_2017.09.19~dfsg-1_all.deb",
     sha256="6ea3c6df9a67762e2362f946c695e619859126b19fbccf32a2e8f07dfd03b2f4",
 )
-_SYSTEM_DIR = Path("/usr/share/hydrogen/data/drumkits")
+#: Where Debian's hydrogen-drumkits installs the kits.
+SYSTEM_DRUMKITS_DIR = Path("/usr/share/hydrogen/data/drumkits")
 _SR = 44100
 _MAX_SECONDS = 1.5
 
@@ -201,8 +202,8 @@ def drumkits_dir(download=True):
         if not Path(env).is_dir():
             raise FileNotFoundError(f"MIRLIB_DRUMKITS_DIR={env} is not a folder")
         return Path(env)
-    if (_SYSTEM_DIR / TEST_KITS[0] / "drumkit.xml").is_file():
-        return _SYSTEM_DIR
+    if (SYSTEM_DRUMKITS_DIR / TEST_KITS[0] / "drumkit.xml").is_file():
+        return SYSTEM_DRUMKITS_DIR
     target = data_dir() / "hydrogen-drumkits"
     if (target / TEST_KITS[0] / "drumkit.xml").is_file():
         return target
@@ -214,6 +215,7 @@ def drumkits_dir(download=True):
     deb = pooch.retrieve(DEBIAN_PACKAGE["url"], known_hash=f"sha256:{DEBIAN_PACKAGE['sha256']}",
                          path=data_dir(), progressbar=False)
     _unpack_deb(Path(deb), target)
+    Path(deb).unlink()          # the unpacked kits are what is looked for next time
     return target
 
 

@@ -20,11 +20,12 @@ summary
     deviation), the "bag of frames" baselines of similarity.
 postprocessing
     From activations to events and tempo: peak picking, madmom's DBN beat
-    tracker, comb-filter tempo.
+    and downbeat trackers, comb-filter tempo.
 """
 
 from .activations import Activations, check_activation, frame_rate
-from .postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, pick_peaks, tempo_from_activation
+from .postprocessing import (BEAT_PEAKS, BPM_RANGE, beats_from_activation, downbeats_from_activation, pick_peaks,
+                             tempo_from_activation)
 from .settings import CLASSIFICATION, RHYTHM, TRANSCRIPTION, FeatureSettings, add_positive_difference
 from .summary import band_statistics, mfcc_statistics, standardize
 from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_filtered_spectrogram,
@@ -32,6 +33,6 @@ from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_comp
 
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
            "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "excerpts", "Standardizer",
-           "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION",
-           "add_positive_difference", "Activations", "check_activation", "frame_rate", "pick_peaks", "beats_from_activation",
+           "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "add_positive_difference", "Activations",
+           "check_activation", "frame_rate", "pick_peaks", "beats_from_activation", "downbeats_from_activation",
            "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

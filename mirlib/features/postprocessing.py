@@ -13,7 +13,8 @@ import numpy as np
 from ..compat import import_madmom
 from .activations import check_activation, frame_rate
 
-__all__ = ["pick_peaks", "beats_from_activation", "tempo_from_activation", "BEAT_PEAKS", "BPM_RANGE"]
+__all__ = ["pick_peaks", "beats_from_activation", "downbeats_from_activation", "tempo_from_activation", "BEAT_PEAKS",
+           "BPM_RANGE"]
 
 #: Peak-picking settings of :func:`beats_from_activation` with ``method="peaks"``,
 #: tuned once on generated validation loops (seeds 20000+).
@@ -121,6 +122,47 @@ def beats_from_activation(act, fps=None, method="dbn", bpm_range=BPM_RANGE):
     madmom = import_madmom()
     dbn = madmom.features.beats.DBNBeatTrackingProcessor(min_bpm=bpm_range[0], max_bpm=bpm_range[1], fps=fps)
     return np.asarray(dbn(act.astype(np.float32)), dtype=float)
+
+
+def downbeats_from_activation(beats, downbeats, fps=None, beats_per_bar=(3, 4)):
+    """Beats with their bar positions from beat and downbeat activations, by madmom's DBN.
+
+    madmom's :class:`~madmom.features.downbeats.DBNDownBeatTrackingProcessor`
+    :cite:p:`boeck2016joint` decodes the most likely sequence of bar positions
+    from two activations: "beat that is not a downbeat" and "downbeat". Here
+    the beat activation covers every beat, downbeats included (as the joint
+    drum network's output does), so the first is ``beats - downbeats``.
+
+    Parameters
+    ----------
+    beats, downbeats : array_like, shape ``(n_frames,)``
+        Activations at ``fps``: probability of any beat, and of a downbeat.
+    fps : float or None
+        Frame rate in frames per second; None takes it from
+        :class:`mirlib.features.Activations`.
+    beats_per_bar : tuple of int
+        Bar lengths the DBN may choose from.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_beats, 2)``
+        Beat times in seconds and positions in the bar (1 = downbeat).
+
+    Raises
+    ------
+    ValueError
+        For activations of different lengths, NaN or a bad frame rate.
+    """
+    fps = frame_rate(beats, fps)
+    b, d = check_activation(beats, fps, name="beat activation"), check_activation(downbeats, fps,
+                                                                                    name="downbeat activation")
+    if len(b) != len(d):
+        raise ValueError(f"beat and downbeat activations differ in length: {len(b)} and {len(d)} frames")
+    madmom = import_madmom()
+    # madmom takes logarithms of the activations: keep them off exactly 0
+    act = np.clip(np.stack([b - d, d], axis=1), 1e-7, 1.0).astype(np.float32)
+    proc = madmom.features.downbeats.DBNDownBeatTrackingProcessor(beats_per_bar=list(beats_per_bar), fps=fps)
+    return np.asarray(proc(act), dtype=float).reshape(-1, 2)
 
 
 def tempo_from_activation(act, fps=None, bpm_range=(40.0, 250.0)):

@@ -163,14 +163,22 @@ def beat_blstm(n_features, units=25, n_layers=3, n_outputs=1, normalization=None
     return _recurrent(n_features, units, n_layers, True, n_outputs, normalization, "beat_blstm")
 
 
-def _recurrent(n_features, units, n_layers, bidirectional, n_outputs, normalization, name):
+def _recurrent(n_features, units, n_layers, bidirectional, n_outputs, normalization, name, cell="lstm"):
     inp = keras.Input((None, n_features), name="features")
     x = normalization(inp) if normalization is not None else inp
-    for i in range(n_layers):
-        lstm = layers.LSTM(units, return_sequences=True, name=f"lstm{i + 1}")
-        x = layers.Bidirectional(lstm, name=f"blstm{i + 1}")(x) if bidirectional else lstm(x)
+    x = _recurrent_layers(x, units, n_layers, bidirectional, cell)
     out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
     return keras.Model(inp, out, name=name)
+
+
+def _recurrent_layers(x, units, n_layers, bidirectional, cell):
+    # stacked (bidirectional) LSTM or GRU layers returning whole sequences; the layer
+    # names (lstm1/blstm1, gru1/bigru1, ...) are those of the shipped weights
+    rnn, short, both = {"lstm": (layers.LSTM, "lstm", "blstm"), "gru": (layers.GRU, "gru", "bigru")}[cell]
+    for i in range(n_layers):
+        r = rnn(units, return_sequences=True, name=f"{short}{i + 1}")
+        x = layers.Bidirectional(r, name=f"{both}{i + 1}")(x) if bidirectional else r(x)
+    return x
 
 
 def _drum_input(n_bands, normalization):
@@ -237,10 +245,7 @@ def drum_crnn(n_bands=84, filters=(16, 32), units=32, n_layers=2, n_outputs=3, d
     (None, None, 3)
     """
     inp, x = _drum_input(n_bands, normalization)
-    x = _conv_blocks(x, filters, dropout)
-    for i in range(n_layers):
-        gru = layers.GRU(units, return_sequences=True, name=f"gru{i + 1}")
-        x = layers.Bidirectional(gru, name=f"bigru{i + 1}")(x) if bidirectional else gru(x)
+    x = _recurrent_layers(_conv_blocks(x, filters, dropout), units, n_layers, bidirectional, "gru")
     out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
     return keras.Model(inp, out, name="drum_crnn")
 
@@ -303,9 +308,4 @@ def drum_rnn(n_features=168, units=32, n_layers=2, n_outputs=3, normalization=No
     >>> drum_rnn().output_shape
     (None, None, 3)
     """
-    inp = keras.Input((None, n_features), name="features")
-    x = normalization(inp) if normalization is not None else inp
-    for i in range(n_layers):
-        x = layers.Bidirectional(layers.GRU(units, return_sequences=True, name=f"gru{i + 1}"), name=f"bigru{i + 1}")(x)
-    out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
-    return keras.Model(inp, out, name="drum_rnn")
+    return _recurrent(n_features, units, n_layers, True, n_outputs, normalization, "drum_rnn", cell="gru")

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from ..features.activations import Activations
 from ..features.settings import FeatureSettings, add_positive_difference
 from .layers import normalization
-from .training import predict_sequence
+from .training import pad_sequences, predict_sequence, train
 
 __all__ = ["ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]
 
@@ -213,6 +215,38 @@ class ShippedModel:
                              f"the recipe has {sorted(self.recipe)}")
         args = {**self.recipe, **{k: v for k, v in overrides.items() if v is not None}}
         return self.trainer(self, **args)
+
+    def fit_sequences(self, xs, ys, **train_args):
+        """Train a fresh sequence network on whole excerpts of different lengths.
+
+        The excerpts are padded to one batch with a mask
+        (:func:`mirlib.nn.pad_sequences`), the input normalisation is adapted
+        to all their frames, and binary cross-entropy is minimised
+        (:func:`mirlib.nn.train`): the training of every rhythm and drum network.
+
+        Parameters
+        ----------
+        xs : list of np.ndarray, each ``(n_frames_i, ...)``
+            Network inputs (see :meth:`network_input`).
+        ys : list of np.ndarray, each ``(n_frames_i, n_outputs)`` or ``(n_frames_i,)``
+            Frame-wise targets in [0, 1].
+        **train_args
+            ``epochs``, ``batch_size``, ``learning_rate``, ``seed``, ``log_dir``,
+            ``verbose`` of :func:`mirlib.nn.train`.
+
+        Returns
+        -------
+        History
+            With the trained network as ``.model``.
+
+        Raises
+        ------
+        ValueError
+            For inputs and targets of different numbers or lengths.
+        """
+        X, Y, W = pad_sequences(xs, ys)
+        return train(lambda: self.untrained(np.concatenate(xs)[None]), X, Y, sample_weight=W,
+                     loss="binary_crossentropy", metrics=[], **train_args)
 
     def network_input(self, features):
         """The network's input from its features: the stack itself (``"stack"``) or

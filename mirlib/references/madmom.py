@@ -15,7 +15,7 @@ import numpy as np
 
 from ..compat import import_madmom
 from ..features.activations import Activations
-from ..features.postprocessing import beats_from_activation, pick_peaks, tempo_from_activation
+from ..features.postprocessing import beats_from_activation, downbeats_from_activation, pick_peaks, tempo_from_activation
 from ..features.settings import RHYTHM
 
 __all__ = ["MADMOM_FPS", "madmom_onsets", "madmom_beat_activation", "madmom_beats", "madmom_tempo", "madmom_downbeats"]
@@ -167,6 +167,6 @@ def madmom_downbeats(y, sr, beats_per_bar=(3, 4)):
         For an empty, NaN or multi-channel signal or a bad sample rate.
     """
     madmom = import_madmom()
+    # columns: beat that is not a downbeat, downbeat
     act = madmom.features.downbeats.RNNDownBeatProcessor()(_madmom_signal(RHYTHM.prepare(y, sr)))
-    proc = madmom.features.downbeats.DBNDownBeatTrackingProcessor(beats_per_bar=list(beats_per_bar), fps=MADMOM_FPS)
-    return np.asarray(proc(act), dtype=float).reshape(-1, 2)
+    return downbeats_from_activation(act[:, 0] + act[:, 1], act[:, 1], MADMOM_FPS, beats_per_bar)

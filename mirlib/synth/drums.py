@@ -22,7 +22,7 @@ import numpy as np
 
 from ..data.annotations import DRUMS
 from ..data.drumkits import TEST_KITS, TRAIN_KITS, VALIDATION_KITS, load_kit
-from .loops import Rendering, beat_times, render_loop
+from .loops import Rendering, _add, beat_times, render_loop
 
 __all__ = ["DrumStyle", "DRUM_STYLES", "render_drum_loop", "random_drum_loop", "drum_loops", "render_hits", "KIT_SPLITS"]
 
@@ -171,10 +171,7 @@ def render_drum_loop(kit, seed=0, *, style="rock", tempo=120.0, n_bars=4, swing=
                 velocity = (rng.uniform(0.15, 0.35) if ghost
                             else _ACCENTS.get(s % 4, 0.65) * rng.uniform(0.75, 1.0))
                 t = step_time(bar, s)
-                sound = kit.hit(drum, velocity, variants[drum])
-                start = int(round(t * sr))
-                end = min(len(mix), start + len(sound))
-                mix[start:end] += sound[: end - start]
+                _add(mix, kit.hit(drum, velocity, variants[drum]), t, sr, 1.0)
                 times[drum].append(t)
     mix /= np.max(np.abs(mix)) + 1e-12
     tonal_onsets = np.zeros(0)
@@ -300,9 +297,7 @@ def render_hits(hits, kit, duration=None, sr=44100, velocity=0.8):
     mix = np.zeros(int(round(duration * sr)), dtype=np.float64)
     for d, t in times.items():
         sound = kit.hit(d, velocity)
-        for start in np.round(t * sr).astype(int):
-            if start < len(mix):
-                end = min(len(mix), start + len(sound))
-                mix[start:end] += sound[: end - start]
+        for time in t:
+            _add(mix, sound, time, sr, 1.0)
     peak = np.max(np.abs(mix)) if len(mix) else 0.0
     return (0.9 * mix / peak if peak > 0 else mix).astype(np.float32)

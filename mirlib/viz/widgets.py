@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import features
 from ..audio import check_signal
+from ..evaluation.events import drum_scores
 from .display import encode_mp3, figure_to_data_uri, figure_to_png, mp3_data_uri, player_html, specshow
 
 __all__ = ["Demo", "stft_explorer", "mel_explorer", "retrieval_explorer", "transcription_explorer"]
@@ -508,9 +509,13 @@ def transcription_explorer(recordings, sr, fps, transcribe, resynthesise, thresh
         return transcribe(name, threshold)
 
     def matched(ref, est):
-        ref, est = np.asarray(ref, dtype=float), np.asarray(est, dtype=float)
-        ok_est = np.array([np.any(np.abs(ref - t) <= window) for t in est], dtype=bool)
-        ok_ref = np.array([np.any(np.abs(est - t) <= window) for t in ref], dtype=bool)
+        # which estimates and references mir_eval pairs up (each at most once), as drum_scores counts them
+        import mir_eval
+
+        ok_est, ok_ref = np.zeros(len(est), dtype=bool), np.zeros(len(ref), dtype=bool)
+        if len(ref) and len(est):
+            for r, e in mir_eval.util.match_events(ref, est, window):
+                ok_ref[r] = ok_est[e] = True
         return ok_est, ok_ref
 
     def render(recording, threshold):
@@ -520,23 +525,21 @@ def transcription_explorer(recordings, sr, fps, transcribe, resynthesise, thresh
         specshow(S, fps, ax=ax1, colorbar=False)
         ax1.set(ylabel="band", xlabel="")
         title = f"{recording}, threshold {threshold:g}"
-        tp = n_est = n_ref = 0
         for row, name in enumerate(drums):
             est = np.asarray(h.get(name, []), dtype=float)
             if reference is not None:
-                ok_est, ok_ref = matched(reference[name], est)
+                ref = np.asarray(reference[name], dtype=float)
+                ok_est, ok_ref = matched(ref, est)
                 ax2.scatter(est[ok_est], np.full(ok_est.sum(), row), color=colors[name], marker="o", s=30)
                 ax2.scatter(est[~ok_est], np.full((~ok_est).sum(), row), color="k", marker="x", s=30)
-                miss = np.asarray(reference[name], dtype=float)[~ok_ref]
-                ax2.scatter(miss, np.full(len(miss), row), facecolors="none", edgecolors=colors[name], marker="o",
-                            s=60)
-                tp, n_est, n_ref = tp + ok_est.sum(), n_est + len(est), n_ref + len(ok_ref)
+                ax2.scatter(ref[~ok_ref], np.full((~ok_ref).sum(), row), facecolors="none", edgecolors=colors[name],
+                            marker="o", s=60)
             else:
                 ax2.scatter(est, np.full(len(est), row), color=colors[name], marker="o", s=30)
             for t in est:
                 ax1.axvline(t, color=colors[name], alpha=0.5, linewidth=0.8)
         if reference is not None:
-            f = 2 * tp / (n_est + n_ref) if n_est + n_ref else 1.0
+            f = drum_scores(reference, {d: h.get(d, []) for d in drums}, window)["overall"]["F"]
             title += f": F = {f:.2f} (dots correct, x wrong, circles missed)"
         ax2.set(yticks=range(3), yticklabels=drums, ylim=(-0.6, 2.6), xlabel="time (s)", xlim=(0, len(S) / fps))
         ax1.set_title(title, fontsize=10)
