@@ -6,7 +6,11 @@ The processing chain, at 22.05 kHz and 43 frames per second::
       -> CNN (Lidy, MIREX 2015) -> P(music) per excerpt -> mean over the file
 
 The data are real recordings: librosa's musical examples (music) and its
-LibriSpeech clips (speech). The features are :data:`mirlib.features.CLASSIFICATION`. Evaluation always splits **by recording**: the
+LibriSpeech clips (speech); the shipped model also hears drum loops played on
+recorded kits as music (:func:`kit_loop_corpus`). :func:`cross_source_test`
+measures it on recordings from other sources: CMU Sphinx's speech recordings
+(:mod:`mirlib.data.speech`), madmom's music excerpts, and drum loops on kits it
+never heard. The features are :data:`mirlib.features.CLASSIFICATION`. Evaluation always splits **by recording**: the
 excerpts of one recording are never in both the training and the test set, or
 the network could recognise the recording instead of the class
 (:func:`leave_one_recording_out`). The trained reference model ships with
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import librosa
 import numpy as np
 
 from . import audio as _audio
@@ -28,7 +33,8 @@ from .features.settings import CLASSIFICATION
 from .features.spectral import excerpts
 
 __all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "RECIPE", "excerpts", "Corpus", "load_corpora",
-           "MUSIC_SPEECH_CNN", "train", "load_model", "leave_one_recording_out", "classify", "classify_file"]
+           "MUSIC_SPEECH_CNN", "train", "load_model", "leave_one_recording_out", "classify", "classify_file",
+           "kit_loop_corpus", "cross_source_recordings", "cross_source_test"]
 
 #: librosa example -> class (0 = speech, 1 = music).
 RECORDINGS = {
@@ -45,9 +51,10 @@ N_FRAMES = 80
 EXCERPT_HOP = 40
 #: Training recipe of the shipped model: music excerpts every 40 frames, speech
 #: (the minority class) every 20 frames and also pitch-shifted by these
-#: semitones (other "speakers"), 10 epochs of Adam with balanced class weights.
+#: semitones (other "speakers"), 10 epochs of Adam with balanced class weights;
+#: ``kit_loops`` drum loops on the recorded training kits join the music.
 RECIPE = dict(epochs=10, batch_size=32, learning_rate=1e-3, seed=0, music_hop=40, speech_hop=20,
-              pitch_shifts=(-4, -2, 2, 4))
+              pitch_shifts=(-4, -2, 2, 4), kit_loops=24)
 
 
 @dataclass
@@ -135,6 +142,11 @@ def load_corpora(recordings=None):
     return _corpus(test), _corpus(training)
 
 
+def _merge(a, b):
+    return Corpus(np.concatenate([a.X, b.X]), np.concatenate([a.y, b.y]),
+                  np.concatenate([a.recording, b.recording]), np.concatenate([a.augmented, b.augmented]))
+
+
 def _corpus(parts):
     return Corpus(np.concatenate([E for _, _, E, _ in parts]),
                   np.concatenate([np.full(len(E), label) for _, label, E, _ in parts]),
@@ -185,9 +197,53 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
                     seed=RECIPE["seed"] if seed is None else seed, verbose=verbose, log_dir=log_dir)
 
 
-def _train_reference(model, epochs, seed, verbose=0, log_dir=None, **recipe):
-    """The recipe of :data:`MUSIC_SPEECH_CNN`: :func:`train` on the training corpus of :func:`load_corpora`."""
+def kit_loop_corpus(n=None, split="train", first_seed=0, length=8.0):
+    """Music excerpts of drum loops played on recorded kits.
+
+    Loops of :func:`mirlib.synth.drums.drum_loops` (half of them with bass and
+    chords), cut every ``RECIPE["music_hop"]`` frames, each loop a recording
+    of its own (named ``"kit loop SEED"``).
+
+    Parameters
+    ----------
+    n : int or None
+        Number of loops; default ``RECIPE["kit_loops"]``.
+    split : {"train", "validation", "test"}
+        Which kits play (:data:`mirlib.synth.drums.KIT_SPLITS`).
+    first_seed : int
+    length : float
+        Approximate loop length in seconds.
+
+    Returns
+    -------
+    Corpus
+        Class 1 (music) throughout.
+
+    Raises
+    ------
+    ValueError
+        For an unknown split or ``n < 1``.
+    """
+    from .synth.drums import drum_loops
+
+    n = RECIPE["kit_loops"] if n is None else n
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    parts = []
+    for r in drum_loops(split, n, length=length, first_seed=first_seed):
+        signal = librosa.resample(r.audio, orig_sr=r.sr, target_sr=SR)
+        parts.append((f"kit loop {r.params['seed']}", 1,
+                      excerpts(CLASSIFICATION(signal, SR), N_FRAMES, RECIPE["music_hop"]), False))
+    return _corpus(parts)
+
+
+def _train_reference(model, epochs, seed, verbose=0, log_dir=None, kit_loops=None, **recipe):
+    """The recipe of :data:`MUSIC_SPEECH_CNN`: :func:`train` on the training corpus of
+    :func:`load_corpora` and the drum loops of :func:`kit_loop_corpus`."""
     _, corpus = load_corpora()
+    kit_loops = RECIPE["kit_loops"] if kit_loops is None else kit_loops
+    if kit_loops:
+        corpus = _merge(corpus, kit_loop_corpus(kit_loops))
     history = train(corpus, epochs=epochs, seed=seed, verbose=verbose, log_dir=log_dir)
     history["n_excerpts"], history["n_recordings"] = len(corpus), len(set(corpus.recording))
     return history
@@ -200,7 +256,8 @@ MUSIC_SPEECH_CNN = nn.ShippedModel(
     features=CLASSIFICATION, inputs="excerpts", outputs=("music",),
     build=lambda norm: nn.music_speech_cnn(N_FRAMES, CLASSIFICATION.n_bands, normalization=norm),
     normalization_axis=-1, input_shape=(N_FRAMES, CLASSIFICATION.n_bands),
-    trainer=_train_reference, recipe=dict(epochs=RECIPE["epochs"], seed=RECIPE["seed"]),
+    trainer=_train_reference, recipe=dict(epochs=RECIPE["epochs"], seed=RECIPE["seed"],
+                                          kit_loops=RECIPE["kit_loops"]),
     aliases=("music-speech",))
 
 
@@ -265,6 +322,11 @@ def leave_one_recording_out(corpus, test_corpus=None, epochs=None, seed=None, cl
 def classify(model, y, sr):
     """Classify a signal as music or speech.
 
+    The log-mel spectrogram is cut into excerpts of :data:`N_FRAMES` frames
+    (1.86 s) every :data:`EXCERPT_HOP` frames; a recording shorter than one
+    excerpt is padded with silence to one excerpt. The file's probability of
+    music is the mean over its excerpts.
+
     Parameters
     ----------
     model : keras.Model
@@ -316,3 +378,75 @@ def classify_file(path, model=None):
     model = load_model() if model is None else model
     signal, sr = _audio.load(path, sr=SR)
     return classify(model, signal, sr)
+
+
+def cross_source_recordings(n_loops=12):
+    """Recordings from sources the music/speech CNN never trained on.
+
+    Parameters
+    ----------
+    n_loops : int
+        Drum loops on the four unheard test kits
+        (:func:`mirlib.synth.held_out_kit_pieces`): half drums only, half with
+        bass and chords.
+
+    Returns
+    -------
+    list of tuple
+        ``(source, name, label, signal, sr)``: the 14 speech recordings of
+        CMU Sphinx (:func:`mirlib.data.speech.speech_clips`, label 0), madmom's
+        two music excerpts (``sample.wav``, ``sample2.wav``, label 1) and the
+        loops (label 1); mono signals at their own sample rates.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a recording cannot be found or downloaded.
+    """
+    from .data import madmom_file, speech
+    from .synth.rhythm import held_out_kit_pieces
+
+    out = [("CMU Sphinx speech", c.name, 0, c.audio, c.sr) for c in speech.speech_clips()]
+    for name in ("sample.wav", "sample2.wav"):
+        signal, sr = _audio.load(madmom_file(name), sr=None)
+        out.append(("madmom music", name, 1, signal, sr))
+    half = n_loops // 2
+    for accompaniment, count, first in ((False, n_loops - half, 30000), (True, half, 31000)):
+        if count:
+            out += [("drum loops, unheard kits", p.name + (" + band" if accompaniment else ""), 1, p.audio, p.sr)
+                    for p in held_out_kit_pieces(count, length=8.0, first_seed=first, accompaniment=accompaniment)]
+    return out
+
+
+def cross_source_test(model, recordings=None):
+    """Classify recordings from other sources, one row per recording.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A music/speech CNN.
+    recordings : list of tuple or None
+        ``(source, name, label, signal, sr)``; default
+        :func:`cross_source_recordings`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source``, ``recording``, ``seconds``, ``true``,
+        ``predicted`` (class names) and ``p_music``.
+
+    Raises
+    ------
+    ValueError
+        For an empty or silent recording.
+    """
+    import pandas as pd
+
+    recordings = cross_source_recordings() if recordings is None else recordings
+    rows = []
+    for source, name, label, signal, sr in recordings:
+        y = librosa.resample(np.asarray(signal, dtype=np.float32), orig_sr=sr, target_sr=SR)
+        predicted, p = classify(model, y, SR)
+        rows.append(dict(source=source, recording=name, seconds=round(len(y) / SR, 1), true=CLASSES[label],
+                         predicted=predicted, p_music=p))
+    return pd.DataFrame(rows)

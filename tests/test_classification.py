@@ -263,3 +263,32 @@ def test_loaders_name_missing_data(tmp_path):
         datasets.gtzan(tmp_path, index_path=home / "index.json")
     with pytest.raises(FileNotFoundError, match="Metadata|metadata"):
         datasets.mtg_jamendo_moodtheme(tmp_path, index_path=FIXTURES / "mtg_jamendo" / "index.json")
+
+
+def test_music_speech_holds_up_on_recordings_from_other_sources(corpus):
+    """Real speech from CMU Sphinx, madmom's music and loops on unheard kits: none in training."""
+    recordings = musicspeech.cross_source_recordings(n_loops=6)
+    sources = {source for source, *_ in recordings}
+    assert sources == {"CMU Sphinx speech", "madmom music", "drum loops, unheard kits"}
+    assert sum(label == 0 for _, _, label, _, _ in recordings) == 14
+    assert min(len(y) / sr for *_, y, sr in recordings) < musicspeech.N_FRAMES / features.CLASSIFICATION.fps   # clips shorter than one excerpt
+    shipped = musicspeech.cross_source_test(musicspeech.load_model(), recordings)
+    assert (shipped.true == shipped.predicted).mean() >= 0.95
+    assert set(shipped.columns) >= {"source", "recording", "true", "predicted", "p_music"}
+    # an untrained network of the same shape cannot do it
+    untrained = musicspeech.MUSIC_SPEECH_CNN.untrained(nn.center_excerpts(corpus.X))
+    untrained = musicspeech.cross_source_test(untrained, recordings)
+    assert (untrained.true == untrained.predicted).mean() < 0.9
+
+
+def test_speech_recordings_are_found_and_missing_ones_named(tmp_path, monkeypatch):
+    from mirlib.data import speech
+
+    clips = speech.speech_clips()
+    assert len(clips) == 14 and all(c.sr == 16000 and len(c.audio) > 16000 for c in clips)
+    assert {c.group for c in clips} >= {"spoken digits", "read sentences (LibriVox)"}
+    with pytest.raises(FileNotFoundError, match="cards/001.wav"):
+        speech.speech_clips(tmp_path)
+    monkeypatch.setenv("MIRLIB_SPEECH_DIR", str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="MIRLIB_SPEECH_DIR"):
+        speech.speech_dir()

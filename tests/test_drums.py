@@ -1,5 +1,6 @@
 """Drum transcription: real kits, rendered loops, CRNNs, peak picking, evaluation, MIDI, commands."""
 
+import dataclasses
 import io
 
 import numpy as np
@@ -88,12 +89,13 @@ def test_kits_download_from_the_debian_package(tmp_path, monkeypatch):
 
     monkeypatch.delenv("MIRLIB_DRUMKITS_DIR", raising=False)
     monkeypatch.setenv("MIRLIB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(drumkits, "SYSTEM_DRUMKITS_DIR", tmp_path / "no-system-kits")
+    monkeypatch.setattr(drumkits, "DEBIAN_PACKAGE",
+                        dataclasses.replace(drumkits.DEBIAN_PACKAGE, system_dir=tmp_path / "no-system-kits"))
     monkeypatch.setattr(pooch, "retrieve", retrieve)
-    with pytest.raises(FileNotFoundError, match="no Hydrogen drum kits"):
+    with pytest.raises(FileNotFoundError, match="hydrogen-drumkits not found"):
         drumkits.drumkits_dir(download=False)
     folder = drumkits.drumkits_dir()
-    assert calls == [(drumkits.DEBIAN_PACKAGE["url"], "sha256:" + drumkits.DEBIAN_PACKAGE["sha256"])]
+    assert calls == [(drumkits.DEBIAN_PACKAGE.url, "sha256:" + drumkits.DEBIAN_PACKAGE.sha256)]
     assert folder == tmp_path / "data" / "hydrogen-drumkits"
     loaded = drumkits.load_kit("HardElectro1", str(folder))
     assert len(loaded.instruments["KD"]) == 3

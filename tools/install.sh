@@ -45,6 +45,16 @@ if [ ! -f /usr/share/hydrogen/data/drumkits/HardElectro1/drumkit.xml ] && comman
     || echo "tools/install.sh: could not install hydrogen-drumkits; mirlib will download the kits on first use" >&2
 fi
 
+# The music/speech chapter tests on CMU Sphinx's test recordings (Debian package
+# pocketsphinx-testdata, 1.8 MB); without it mirlib downloads the same package on first use.
+if [ ! -f /usr/share/pocketsphinx/test/data/cards/001.wav ] && command -v apt-get >/dev/null 2>&1 \
+   && [ "$(id -u)" = 0 ]; then
+  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pocketsphinx-testdata >/dev/null 2>&1 \
+   || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        pocketsphinx-testdata >/dev/null; }) \
+    || echo "tools/install.sh: could not install pocketsphinx-testdata; mirlib will download it on first use" >&2
+fi
+
 LOCK=requirements/lock.txt
 STAMP=.venv/.dl4mir-installed
 want=$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-64)

@@ -14,6 +14,12 @@ pairs
     Pairs and triplets for metric learning, from labels or a tag similarity.
 augment
     Audio data augmentation (gain, noise, pitch shift, time stretch).
+debian
+    Data from Debian packages: the installed copy, or the sha256-checked
+    package from Debian's archive.
+speech
+    Real recorded speech from another source than training (CMU Sphinx's
+    test recordings, Debian's pocketsphinx-testdata).
 drumkits
     Real recorded drum kits (Hydrogen's, from Debian's hydrogen-drumkits):
     one-shots by velocity layer, and the kit split of drum transcription.
@@ -23,7 +29,7 @@ midi
 Generated data with exact annotations lives in :mod:`mirlib.synth`.
 """
 
-from . import augment, datasets, drumkits, pairs
+from . import augment, datasets, debian, drumkits, pairs, speech
 from .midi import GM_DRUM_NOTES, read_drum_midi, write_drum_midi
 from .annotations import (DRUM_CODES, DRUMS, Piece, event_targets, load_beats, load_drums, load_onsets,
                           load_tempo)
@@ -32,5 +38,5 @@ from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, e
 
 __all__ = ["EXAMPLES", "example", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
            "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "load_beats", "load_tempo", "load_drums",
-           "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "GM_DRUM_NOTES", "write_drum_midi",
+           "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "debian", "speech", "GM_DRUM_NOTES", "write_drum_midi",
            "read_drum_midi"]

@@ -28,10 +28,7 @@ validation and test kits is :data:`TRAIN_KITS`, :data:`VALIDATION_KITS` and
 from __future__ import annotations
 
 import functools
-import io
-import os
 import re
-import tarfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +36,10 @@ from pathlib import Path
 import numpy as np
 
 from .annotations import DRUMS
-from .recordings import data_dir
+from .debian import DebianData, package_dir
 
 __all__ = ["KITS", "KIT_CREDITS", "TRAIN_KITS", "VALIDATION_KITS", "TEST_KITS", "DEBIAN_PACKAGE",
-           "SYSTEM_DRUMKITS_DIR", "Layer", "DrumKit", "drumkits_dir", "load_kit"]
+           "Layer", "DrumKit", "drumkits_dir", "load_kit"]
 
 #: Per kit (folder name): the instrument names that play KD, SD and HH
 #: (several: one is chosen per loop), and whether the kit is acoustic or electronic.
@@ -91,13 +88,14 @@ KIT_CREDITS = {
     "rumpf_kit_z01_h2": "Emanuel Rumpf, CC BY 3.0",
 }
 
-#: The Debian package the kits are downloaded from when not installed: address and sha256.
-DEBIAN_PACKAGE = dict(
+#: The Debian package the kits are downloaded from when not installed: address,
+#: sha256, and where it (and ``apt-get install hydrogen-drumkits``) keeps the kits.
+DEBIAN_PACKAGE = DebianData(
+    package="hydrogen-drumkits",
     url="http://deb.debian.org/debian/pool/main/h/hydrogen-drumkits/hydrogen-drumkits_2017.09.19~dfsg-1_all.deb",
     sha256="6ea3c6df9a67762e2362f946c695e619859126b19fbccf32a2e8f07dfd03b2f4",
+    folder="usr/share/hydrogen/data/drumkits", marker=f"{TEST_KITS[0]}/drumkit.xml", env="MIRLIB_DRUMKITS_DIR",
 )
-#: Where Debian's hydrogen-drumkits installs the kits.
-SYSTEM_DRUMKITS_DIR = Path("/usr/share/hydrogen/data/drumkits")
 _SR = 44100
 _MAX_SECONDS = 1.5
 
@@ -182,7 +180,8 @@ def drumkits_dir(download=True):
     Parameters
     ----------
     download : bool
-        Download and unpack :data:`DEBIAN_PACKAGE` when no local copy is found.
+        Download and unpack :data:`DEBIAN_PACKAGE` when no local copy is found
+        (:func:`mirlib.data.debian.package_dir`).
 
     Returns
     -------
@@ -197,48 +196,7 @@ def drumkits_dir(download=True):
     ValueError
         If the download does not match its sha256 checksum (raised by pooch).
     """
-    env = os.environ.get("MIRLIB_DRUMKITS_DIR")
-    if env:
-        if not Path(env).is_dir():
-            raise FileNotFoundError(f"MIRLIB_DRUMKITS_DIR={env} is not a folder")
-        return Path(env)
-    if (SYSTEM_DRUMKITS_DIR / TEST_KITS[0] / "drumkit.xml").is_file():
-        return SYSTEM_DRUMKITS_DIR
-    target = data_dir() / "hydrogen-drumkits"
-    if (target / TEST_KITS[0] / "drumkit.xml").is_file():
-        return target
-    if not download:
-        raise FileNotFoundError("no Hydrogen drum kits found: install Debian's hydrogen-drumkits, set "
-                                "MIRLIB_DRUMKITS_DIR, or allow the download")
-    import pooch
-
-    deb = pooch.retrieve(DEBIAN_PACKAGE["url"], known_hash=f"sha256:{DEBIAN_PACKAGE['sha256']}",
-                         path=data_dir(), progressbar=False)
-    _unpack_deb(Path(deb), target)
-    Path(deb).unlink()          # the unpacked kits are what is looked for next time
-    return target
-
-
-def _unpack_deb(deb, target):
-    # a .deb is an ar archive whose member data.tar.* holds the files
-    data = deb.read_bytes()
-    if not data.startswith(b"!<arch>\n"):
-        raise ValueError(f"{deb} is not a Debian package")
-    pos = 8
-    while pos + 60 <= len(data):
-        name = data[pos:pos + 16].decode().strip().rstrip("/")
-        size = int(data[pos + 48:pos + 58].decode().strip())
-        body = data[pos + 60:pos + 60 + size]
-        if name.startswith("data.tar"):
-            prefix = "./usr/share/hydrogen/data/drumkits/"
-            with tarfile.open(fileobj=io.BytesIO(body)) as tar:
-                for member in tar.getmembers():
-                    if member.isfile() and member.name.startswith(prefix):
-                        member.name = member.name[len(prefix):]
-                        tar.extract(member, target, filter="data")
-            return
-        pos += 60 + size + size % 2
-    raise ValueError(f"{deb}: no data archive inside")
+    return package_dir(DEBIAN_PACKAGE, download)
 
 
 def _read_one_shot(path):
