@@ -6,10 +6,12 @@ The processing chain, with the frame rate carried at every step::
       -> RHYTHM features flattened with their positive difference, 100 fps
       -> BEAT_BLSTM -> beat Activations at 100 fps
       -> madmom's DBN (or peak picking) -> beat times in seconds
-      -> comb filters -> tempo in bpm
+      -> the DBN's beat period, an octave decision (comb filters x tempo prior)
+      -> tempo in bpm
 
 :data:`BEAT_BLSTM` is the BLSTM of Böck & Schedl :cite:p:`boeck2011enhanced`,
-trained on loops rendered by :mod:`mirlib.synth` (:func:`mirlib.onsets.train_on_loops`);
+trained on loops rendered by :mod:`mirlib.synth` and on drum loops played by
+recorded kits (:func:`mirlib.onsets.train_on_loops`);
 ``mirlib train beat_blstm`` reproduces the shipped weights. The DBN is madmom's
 :cite:p:`krebs2015efficient`, the comb filters :cite:p:`boeck2015accurate`.
 madmom's pretrained ensemble and librosa's tracker are in :mod:`mirlib.references`.
@@ -18,17 +20,21 @@ madmom's pretrained ensemble and librosa's tracker are in :mod:`mirlib.reference
 from __future__ import annotations
 
 from . import nn
-from .features.postprocessing import BEAT_PEAKS, BPM_RANGE, beats_from_activation, tempo_from_activation
-from .onsets import loop_network
+import numpy as np
+
+from .features.postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, tempo_from_activation,
+                                      tempo_octave)
+from .onsets import KIT_LOOPS, loop_network
 
 __all__ = ["BEAT_BLSTM", "BEAT_PEAKS", "BPM_RANGE", "activation", "track_beats", "estimate_tempo",
-           "beats_from_activation", "tempo_from_activation"]
+           "beats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR"]
 
 #: The BLSTM beat network of Böck & Schedl (DAFx 2011), trained on generated loops.
 BEAT_BLSTM = loop_network(
     "beat_blstm", "beats", "boeck2011enhanced",
     "beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps", "flat",
-    lambda n, norm: nn.beat_blstm(n, normalization=norm), ("beats",), 10.0, aliases=("beats",))
+    lambda n, norm: nn.beat_blstm(n, normalization=norm), ("beats",), 10.0, aliases=("beats",),
+    n_kit_loops=KIT_LOOPS)
 
 
 def activation(y, sr, model=None):
@@ -85,11 +91,15 @@ def track_beats(y, sr, model=None, method="dbn"):
     return beats_from_activation(activation(y, sr, model), method=method)
 
 
-def estimate_tempo(y, sr, model=None):
-    """Tempo in bpm from the BLSTM beat activation and comb filters.
+def estimate_tempo(y, sr, model=None, method="dbn"):
+    """Tempo in bpm from the BLSTM beat activation.
 
-    :func:`activation` of the beat network :cite:p:`boeck2011enhanced`, then
-    :func:`tempo_from_activation` :cite:p:`boeck2015accurate`.
+    ``method="dbn"`` (what ``mirlib tempo`` runs): the median interval of the
+    DBN's beats (:func:`beats_from_activation`), then :func:`tempo_octave`
+    picks half, the same or double that tempo by the comb-filter evidence
+    :cite:p:`boeck2015accurate` weighted with the tempo prior
+    :data:`TEMPO_PRIOR`. ``method="comb"``: the strongest comb filter alone
+    (:func:`tempo_from_activation`), as madmom's tempo estimator does.
 
     Parameters
     ----------
@@ -99,6 +109,7 @@ def estimate_tempo(y, sr, model=None):
         Its sample rate in Hz (resampled to 44.1 kHz).
     model : keras.Model or None
         Other weights of :data:`BEAT_BLSTM`.
+    method : {"dbn", "comb"}
 
     Returns
     -------
@@ -108,7 +119,15 @@ def estimate_tempo(y, sr, model=None):
     Raises
     ------
     ValueError
-        For an empty, NaN or multi-channel signal, or an activation without
-        periodicity.
+        For an empty, NaN or multi-channel signal, an activation without
+        periodicity, or an unknown method.
     """
-    return tempo_from_activation(activation(y, sr, model))
+    if method not in ("dbn", "comb"):
+        raise ValueError(f"method must be 'dbn' or 'comb', got {method!r}")
+    act = activation(y, sr, model)
+    if method == "comb":
+        return tempo_from_activation(act)
+    beat_times = beats_from_activation(act)
+    # fewer than two beats (a very short signal): start from the comb filters instead
+    tempo = 60.0 / np.median(np.diff(beat_times)) if len(beat_times) > 2 else tempo_from_activation(act)
+    return tempo_octave(act, tempo)

@@ -20,8 +20,10 @@ The networks' processing chain, in the manner of madmom's processors
   :cite:p:`eyben2010universal,boeck2012online`.
 
 Both are trained on loops rendered by :mod:`mirlib.synth` with exact
-annotations (:func:`train_on_loops`); ``mirlib train onset_cnn`` reproduces the
-shipped weights. madmom's and librosa's detectors are in :mod:`mirlib.references`.
+annotations (:func:`train_on_loops`); the CNN's training mix also holds
+:data:`KIT_LOOPS` drum loops played on recorded kits (the four test kits are
+never heard), so it holds up on real drums. ``mirlib train onset_cnn``
+reproduces the shipped weights. madmom's and librosa's detectors are in :mod:`mirlib.references`.
 """
 
 from __future__ import annotations
@@ -33,10 +35,15 @@ from .audio import check_signal
 from .features.activations import Activations, check_activation
 from .features.postprocessing import pick_peaks
 from .features.settings import RHYTHM
+from .data.drumkits import TRAIN_KITS
 from .synth.rhythm import make_examples
 
 __all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
-           "activation", "detect_onsets", "train_on_loops", "loop_network"]
+           "activation", "detect_onsets", "train_on_loops", "loop_network", "KIT_LOOPS"]
+
+#: Drum loops on the recorded training kits in the training mix of the onset CNN
+#: and the beat BLSTM, next to the 120 generated loops.
+KIT_LOOPS = 120
 
 #: Peak-picking settings of the onset networks, tuned once on generated
 #: validation loops (seeds 20000+) and kept fixed for every evaluation.
@@ -134,11 +141,13 @@ def superflux(y, sr, hop_size=441, frame_size=2048, n_mels=138, lag=2, max_size=
 
 
 def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
-                   examples=None, log_dir=None, verbose=0):
+                   examples=None, log_dir=None, verbose=0, n_kit_loops=0):
     """Train a shipped rhythm network on generated loops (its recipe).
 
     Renders ``n_train`` loops (seeds ``0 .. n_train - 1``,
-    :func:`mirlib.synth.make_examples`), pads them to one batch with a mask
+    :func:`mirlib.synth.make_examples`) and ``n_kit_loops`` drum loops played
+    on the recorded training kits (:data:`mirlib.data.drumkits.TRAIN_KITS`;
+    the test kits stay unheard), pads them to one batch with a mask
     (:func:`mirlib.nn.pad_sequences`), adapts the input normalisation to the
     training frames, and minimises binary cross-entropy with Adam on whole
     loops (:func:`mirlib.nn.train`).
@@ -162,6 +171,8 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
         Write TensorBoard logs there.
     verbose : int
         Keras verbosity.
+    n_kit_loops : int
+        Number of drum loops on recorded kits added to the generated ones.
 
     Returns
     -------
@@ -170,19 +181,22 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
     """
     if examples is None:
         examples = make_examples(range(n_train), length=length)
+        if n_kit_loops:
+            examples += make_examples(range(n_kit_loops), length=length, kits=TRAIN_KITS)
     # computed once, for the normalisation and the batch
     return model.fit_sequences([e.inputs(model.inputs) for e in examples], [e.target(model.outputs) for e in examples],
                                epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
                                log_dir=log_dir, verbose=verbose)
 
 
-def loop_network(name, task, paper, description, inputs, build, outputs, length, aliases=()):
+def loop_network(name, task, paper, description, inputs, build, outputs, length, aliases=(), n_kit_loops=0):
     """Describe a rhythm network trained on generated loops (:func:`train_on_loops`).
 
     Its input is :data:`mirlib.features.RHYTHM` (100 fps), as a stack
     (``inputs="stack"``, normalised per band and channel) or flattened with its
     positive difference (``inputs="flat"``, normalised per feature); its recipe
-    trains on 120 loops of about ``length`` seconds for 20 epochs.
+    trains on 120 generated loops of about ``length`` seconds, and
+    ``n_kit_loops`` drum loops on the recorded training kits, for 20 epochs.
 
     Parameters
     ----------
@@ -194,6 +208,8 @@ def loop_network(name, task, paper, description, inputs, build, outputs, length,
         argument is the number of features per frame for ``"flat"`` inputs.
     length : float
         Approximate length of the training loops in seconds.
+    n_kit_loops : int
+        Drum loops on recorded kits in the training mix (:func:`train_on_loops`).
 
     Returns
     -------
@@ -205,7 +221,8 @@ def loop_network(name, task, paper, description, inputs, build, outputs, length,
         name=name, task=task, paper=paper, description=description, features=RHYTHM, inputs=inputs,
         outputs=tuple(outputs), build=lambda norm: build(None if inputs == "stack" else n_flat, norm),
         normalization_axis=(-2, -1) if inputs == "stack" else -1, input_shape=shape, trainer=train_on_loops,
-        recipe=dict(n_train=120, epochs=20, seed=0, length=length, batch_size=8, learning_rate=1e-3),
+        recipe=dict(n_train=120, epochs=20, seed=0, length=length, batch_size=8, learning_rate=1e-3,
+                    n_kit_loops=n_kit_loops),
         aliases=tuple(aliases))
 
 
@@ -214,7 +231,7 @@ ONSET_CNN = loop_network(
     "onset_cnn", "onsets", "schlueter2014improved",
     "onset CNN (Schlüter & Böck 2014) on a 3-resolution log-mel stack, 100 fps", "stack",
     lambda _, norm: nn.onset_cnn(RHYTHM.n_bands, RHYTHM.n_channels, normalization=norm), ("onsets",), 6.0,
-    aliases=("onsets",))
+    aliases=("onsets",), n_kit_loops=KIT_LOOPS)
 
 #: The BLSTM onset detector after Eyben et al. (2010) and Böck et al. (2012).
 ONSET_RNN = loop_network(

@@ -122,6 +122,36 @@ def test_reference_onsets_merge_notes_within_30_ms():
     assert len(ref) < len(r.onsets) and np.all(np.diff(ref) > 0.03)
 
 
+def test_held_out_kit_pieces_play_only_unheard_kits():
+    from mirlib.data.drumkits import TEST_KITS, TRAIN_KITS
+
+    pieces = synth.held_out_kit_pieces(n=5, length=4.0)
+    assert [p.name.split(" ")[0] for p in pieces[:4]] == [k.split(" ")[0] for k in TEST_KITS]
+    assert {p.name.split(" bpm")[0].rsplit(" ", 2)[1] for p in pieces} == set(synth.rhythm.KIT_TEST_STYLES)
+    assert all(75 <= p.tempo <= 165 and p.sr == 44100 and len(p.onsets) >= 4 for p in pieces)
+    # the beats are the metrical grid at the loop's tempo
+    assert all(np.allclose(np.diff(p.beats), 60.0 / p.tempo) for p in pieces)
+    again = synth.held_out_kit_pieces(n=1, length=4.0)[0]
+    np.testing.assert_array_equal(again.audio, pieces[0].audio)
+    assert not set(TEST_KITS) & set(TRAIN_KITS)
+    with pytest.raises(ValueError, match="tempo_range"):
+        synth.held_out_kit_pieces(n=1, tempo_range=(120, 60))
+    with pytest.raises(ValueError, match="at least 1"):
+        synth.held_out_kit_pieces(n=0)
+
+
+def test_kit_loops_join_the_training_examples():
+    from mirlib.data.drumkits import TRAIN_KITS
+
+    examples = synth.make_examples(range(2), length=3.0, kits=TRAIN_KITS)
+    assert all(e.rendering.params["kit"] in TRAIN_KITS for e in examples)
+    assert all(e.target("onsets").sum() >= len(synth.reference_onsets(e.rendering)) for e in examples)
+    assert examples[0].target(("onsets", "beats")).shape == (len(examples[0].stack), 2)
+    with pytest.raises(ValueError, match="unknown drum kit"):
+        synth.make_examples(range(1), length=2.0, kits=("no such kit",))
+    assert onsets.ONSET_CNN.recipe["n_kit_loops"] == beats.BEAT_BLSTM.recipe["n_kit_loops"] == onsets.KIT_LOOPS > 0
+
+
 # -- trained networks ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -209,3 +239,16 @@ def test_superflux_is_aligned_whatever_the_frame_size(frame_size):
     odf = onsets.superflux(y, sr, hop_size=441, frame_size=frame_size)
     assert odf.fps == 100.0
     assert abs(np.argmax(odf) / odf.fps - 0.5) <= 0.025
+
+
+def test_activations_of_a_recent_signal_are_reused_but_never_shared():
+    r = synth.random_rendering(3, length=4.0)
+    first = beats.activation(r.audio, r.sr)
+    again = beats.activation(r.audio, r.sr)
+    np.testing.assert_array_equal(first, again)
+    again[:] = 0.0                                        # a caller's change stays with the caller
+    np.testing.assert_array_equal(beats.activation(r.audio, r.sr), first)
+    other = beats.BEAT_BLSTM.untrained(np.zeros((1, 10, 480), dtype=np.float32))
+    assert not np.allclose(beats.activation(r.audio, r.sr, other), first)   # another network, another activation
+    quieter = beats.activation(0.5 * r.audio, r.sr)
+    assert quieter.shape == first.shape and not np.array_equal(quieter, first)

@@ -20,7 +20,7 @@ Everything is seeded: the same seed gives the same audio and annotations, and
 
 from . import drums, rhythm, styles
 from .loops import DRUMS, SOUNDS, Rendering, beat_times, render_loop
-from .rhythm import Example, held_out_pieces, make_examples, random_rendering, reference_onsets
+from .rhythm import Example, held_out_kit_pieces, held_out_pieces, make_examples, random_rendering, reference_onsets
 
 __all__ = ["DRUMS", "SOUNDS", "Rendering", "render_loop", "beat_times", "random_rendering", "reference_onsets", "Example",
-           "make_examples", "held_out_pieces", "rhythm", "styles", "drums"]
+           "make_examples", "held_out_pieces", "held_out_kit_pieces", "rhythm", "styles", "drums"]

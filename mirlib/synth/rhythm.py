@@ -5,6 +5,10 @@ The onset and beat networks are trained on loops rendered by
 seed (:func:`random_rendering`): the book trains on seeds from 0, tunes
 post-processing on seeds from 20000 and tests on seeds from 10000
 (:func:`held_out_pieces`), so no test loop is ever heard in training.
+Drum loops played on real recorded kits (:mod:`mirlib.synth.drums`) join the
+training mix (``make_examples(..., kits=TRAIN_KITS)``), and
+:func:`held_out_kit_pieces` plays loops on the kits never heard in training:
+the cross-source test of the rhythm chapters.
 Features are :data:`mirlib.features.RHYTHM` (100 fps).
 """
 
@@ -17,9 +21,12 @@ import numpy as np
 from ..compat import import_madmom
 from ..data.annotations import Piece, event_targets
 from ..features.settings import RHYTHM, add_positive_difference
+from ..data.drumkits import TEST_KITS
+from .drums import DRUM_STYLES, random_drum_loop, render_drum_loop
 from .loops import Rendering, render_loop
 
-__all__ = ["TEMPO_RANGE", "random_rendering", "reference_onsets", "Example", "make_examples", "held_out_pieces"]
+__all__ = ["TEMPO_RANGE", "random_rendering", "reference_onsets", "Example", "make_examples", "held_out_pieces",
+           "held_out_kit_pieces"]
 
 #: Range of the drawn tempi in bpm: inside the 55-215 bpm of the beat tracker's
 #: DBN (:data:`mirlib.beats.BPM_RANGE`), also where the tempo changes.
@@ -130,7 +137,7 @@ class Example:
         return self.targets[events]
 
 
-def make_examples(seeds, length=8.0):
+def make_examples(seeds, length=8.0, kits=None):
     """Render loops and compute their features and targets.
 
     Parameters
@@ -141,14 +148,24 @@ def make_examples(seeds, length=8.0):
         seeds from 10000.
     length : float
         Approximate length of each loop in seconds.
+    kits : sequence of str or None
+        None renders the generated loops of :func:`random_rendering`; kit names
+        (e.g. :data:`mirlib.data.drumkits.TRAIN_KITS`) render drum loops on
+        those recorded kits instead (:func:`mirlib.synth.drums.random_drum_loop`).
 
     Returns
     -------
     list of Example
+
+    Raises
+    ------
+    ValueError
+        For an unknown kit name.
     """
     out = []
     for seed in seeds:
-        r = random_rendering(int(seed), length=length)
+        r = (random_rendering(int(seed), length=length) if kits is None
+             else random_drum_loop(int(seed), tuple(kits), length=length))
         stack = RHYTHM(r.audio, r.sr)
         n, fps = len(stack), RHYTHM.fps
         events = {"onsets": reference_onsets(r), "beats": r.beats, "downbeats": r.downbeats, **r.drums}
@@ -179,4 +196,62 @@ def held_out_pieces(n=20, length=8.0, first_seed=10000):
         r = random_rendering(seed, length=length)
         tempo = float(60.0 / np.median(np.diff(r.beats)))
         pieces.append(Piece(f"loop {seed}", r.audio, r.sr, reference_onsets(r), r.beats, tempo))
+    return pieces
+
+
+#: Styles of :func:`held_out_kit_pieces`: the common 4/4 patterns.
+KIT_TEST_STYLES = tuple(s for s, spec in DRUM_STYLES.items() if spec.metre == 4)
+
+
+def held_out_kit_pieces(n=24, length=10.0, tempo_range=(75.0, 165.0), first_seed=30000, accompaniment=False,
+                        kits=TEST_KITS):
+    """Drum loops on the recorded kits never used in training, as test pieces.
+
+    The cross-source test set of the onset and beat chapters: loop ``i`` plays
+    the style ``KIT_TEST_STYLES[i % 5]`` on the kit ``TEST_KITS[i % 4]``
+    (:data:`mirlib.data.drumkits.TEST_KITS`), at a tempo drawn uniformly from
+    ``tempo_range``, drums only by default. The networks are trained on
+    generated loops and on loops played by other kits
+    (:data:`mirlib.data.drumkits.TRAIN_KITS`).
+
+    Parameters
+    ----------
+    n : int
+        Number of loops.
+    length : float
+        Approximate length in seconds (whole bars).
+    tempo_range : tuple of float
+        Lowest and highest tempo in bpm.
+    first_seed : int
+        Seed of loop 0 (loop ``i`` uses ``first_seed + i``).
+    accompaniment : bool
+        Add bass and chords (their onsets count as onsets).
+    kits : sequence of str
+        The kits that play, in turn; the test kits by default (the validation
+        kit, :data:`mirlib.data.drumkits.VALIDATION_KITS`, for tuning).
+
+    Returns
+    -------
+    list of Piece
+        Audio at 44.1 kHz, onsets (:func:`reference_onsets`, drum hits
+        closer than 30 ms count once) and beats in seconds, the tempo in bpm.
+
+    Raises
+    ------
+    ValueError
+        For ``n < 1`` or a tempo range that is not positive and increasing.
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    lo, hi = tempo_range
+    if not 0 < lo <= hi:
+        raise ValueError(f"tempo_range must be positive and increasing, got {tempo_range}")
+    pieces = []
+    for i in range(n):
+        rng = np.random.default_rng(first_seed + i)
+        tempo = float(rng.uniform(lo, hi))
+        style, kit = KIT_TEST_STYLES[i % len(KIT_TEST_STYLES)], kits[i % len(kits)]
+        n_bars = max(1, int(round((length - 0.5) * tempo / 60.0 / 4)))
+        r = render_drum_loop(kit, rng, style=style, tempo=tempo, n_bars=n_bars, accompaniment=accompaniment)
+        pieces.append(Piece(f"{kit} {style} {tempo:.0f} bpm", r.audio, r.sr, reference_onsets(r), r.beats, tempo))
     return pieces
