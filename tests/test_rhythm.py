@@ -252,3 +252,7 @@ def test_activations_of_a_recent_signal_are_reused_but_never_shared():
     assert not np.allclose(beats.activation(r.audio, r.sr, other), first)   # another network, another activation
     quieter = beats.activation(0.5 * r.audio, r.sr)
     assert quieter.shape == first.shape and not np.array_equal(quieter, first)
+    # a network changed in place (trained further) is asked again
+    before = beats.activation(r.audio, r.sr, other)
+    other.set_weights([w + 0.05 for w in other.get_weights()])
+    assert not np.allclose(beats.activation(r.audio, r.sr, other), before)

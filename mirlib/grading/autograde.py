@@ -34,8 +34,10 @@ command line.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
+import fcntl
 import os
 import shutil
 import sqlite3
@@ -59,6 +61,10 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 #: first of the user ids the kernels run as when grading as root: one per submission,
 #: above the ranges Debian gives to users and to nobody
 UID_BASE = 2_000_000
+#: user ids reserved per grading run: runs at the same time (two courses, two
+#: assignments) take different blocks, so no two kernels share a user id and
+#: with it the limit on processes
+UID_BLOCK = 100_000
 
 #: exceptions in a cell the student did not write that mean the grading
 #: environment, not the submission, is broken
@@ -292,7 +298,9 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
         found = sorted(students)
 
     scratch = Path(tempfile.mkdtemp(prefix="mirlib-grade-"))
+    uid_block = contextlib.ExitStack()
     try:
+        first_uid = uid_block.enter_context(_uid_block())
         try:
             check_sandbox(str(_mkdir(scratch / "probe")))
         except SandboxError as err:
@@ -315,7 +323,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             else:
                 reasons, notes = prepare_submission(folder, dest, notebooks, released)
             shutil.copy2(template, root / "gradebook.db")
-            uid = UID_BASE + len(uids)     # a user id per submission (used when grading as root)
+            uid = first_uid + len(uids)    # a user id per submission (used when grading as root)
             uids.append(uid)
             return dict(common, root=str(root), student=student, assignment=assignment, uid=uid), reasons, notes
 
@@ -386,10 +394,40 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             r.seconds = round(r.seconds, 1)
         return results
     finally:
+        uid_block.close()
         if os.environ.get("MIRLIB_GRADE_KEEP"):   # for debugging the grader itself
             print(f"mirlib grade: scratch folder kept in {scratch}", file=sys.stderr)
         else:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _uid_block(folder=None, n_blocks=1000):
+    """Reserve a block of :data:`UID_BLOCK` user ids for one grading run; yields its first.
+
+    The block is held by an exclusive ``flock`` on a file in ``folder`` (default:
+    the temporary folder) for as long as the run lasts; the kernel releases it
+    when the grading process ends, however it ends.
+
+    Raises
+    ------
+    GradingError
+        If every block is taken.
+    """
+    folder = Path(tempfile.gettempdir() if folder is None else folder)
+    for block in range(n_blocks):
+        handle = open(folder / f"mirlib-grade-uids-{block}.lock", "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        try:
+            yield UID_BASE + block * UID_BLOCK
+        finally:
+            handle.close()
+        return
+    raise GradingError(f"all {n_blocks} blocks of user ids for grading are taken by other grading runs")
 
 
 def _seed_caches(warm):

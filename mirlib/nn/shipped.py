@@ -12,7 +12,6 @@ shipped weights on the default backend.
 from __future__ import annotations
 
 import hashlib
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -83,7 +82,7 @@ def save_weights(model, path):
     clean.save_weights(str(path))
 
 
-# (network name, sha1 of the signal, sample rate) -> (weak reference to the keras model, Activations)
+# (network name, sha1 of its weights, signal shape, sha1 of the signal, sample rate) -> Activations
 _RECENT = {}
 
 
@@ -290,14 +289,16 @@ class ShippedModel:
         """
         network = self.cached() if model is None else model
         # the activations of the last signals are kept (a chapter asks for beats and
-        # tempo of the same recording): keyed by network, signal and sample rate
-        key = (self.name, np.shape(y), hashlib.sha1(np.ascontiguousarray(y, dtype=np.float32).tobytes()).hexdigest(), sr)
-        hit = _RECENT.get(key)
-        if hit is not None and hit[0]() is network:
-            return hit[1].copy()
-        x = self.network_input(self.features(y, sr))
-        act = Activations(predict_sequence(network, x), self.fps, labels=self.outputs)
-        if len(_RECENT) >= 64:
-            _RECENT.pop(next(iter(_RECENT)))
-        _RECENT[key] = (weakref.ref(network), act)
-        return act.copy()
+        # tempo of the same recording): keyed by the network's weights (a network
+        # trained further is another network), the signal and its sample rate
+        weights = hashlib.sha1()
+        for w in network.get_weights():
+            weights.update(np.ascontiguousarray(w).tobytes())
+        signal = hashlib.sha1(np.ascontiguousarray(y, dtype=np.float32).tobytes()).hexdigest()
+        key = (self.name, weights.hexdigest(), np.shape(y), signal, sr)
+        if key not in _RECENT:
+            x = self.network_input(self.features(y, sr))
+            if len(_RECENT) >= 64:
+                _RECENT.pop(next(iter(_RECENT)))
+            _RECENT[key] = Activations(predict_sequence(network, x), self.fps, labels=self.outputs)
+        return _RECENT[key].copy()
