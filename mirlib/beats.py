@@ -19,9 +19,9 @@ madmom's pretrained ensemble and librosa's tracker are in :mod:`mirlib.reference
 
 from __future__ import annotations
 
-from . import nn
 import numpy as np
 
+from . import nn
 from .features.postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, tempo_from_activation,
                                       tempo_octave)
 from .onsets import KIT_LOOPS, loop_network
@@ -128,6 +128,6 @@ def estimate_tempo(y, sr, model=None, method="dbn"):
     if method == "comb":
         return tempo_from_activation(act)
     beat_times = beats_from_activation(act)
-    # fewer than two beats (a very short signal): start from the comb filters instead
-    tempo = 60.0 / np.median(np.diff(beat_times)) if len(beat_times) > 2 else tempo_from_activation(act)
+    # fewer than two beats (a very short signal) have no period: start from the comb filters
+    tempo = 60.0 / np.median(np.diff(beat_times)) if len(beat_times) >= 2 else tempo_from_activation(act)
     return tempo_octave(act, tempo)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import librosa
 import numpy as np
 
 from . import audio as _audio
@@ -200,8 +199,8 @@ def train(corpus, epochs=None, seed=None, class_weight="balanced", verbose=0, lo
 def kit_loop_corpus(n=None, split="train", first_seed=0, length=8.0):
     """Music excerpts of drum loops played on recorded kits.
 
-    Loops of :func:`mirlib.synth.drums.drum_loops` (half of them with bass and
-    chords), cut every ``RECIPE["music_hop"]`` frames, each loop a recording
+    Loops of :func:`mirlib.synth.drums.drum_loops` (about half of them with
+    bass and chords), cut every ``RECIPE["music_hop"]`` frames, each loop a recording
     of its own (named ``"kit loop SEED"``).
 
     Parameters
@@ -224,6 +223,8 @@ def kit_loop_corpus(n=None, split="train", first_seed=0, length=8.0):
     ValueError
         For an unknown split or ``n < 1``.
     """
+    import librosa
+
     from .synth.drums import drum_loops
 
     n = RECIPE["kit_loops"] if n is None else n
@@ -440,6 +441,7 @@ def cross_source_test(model, recordings=None):
     ValueError
         For an empty or silent recording.
     """
+    import librosa
     import pandas as pd
 
     recordings = cross_source_recordings() if recordings is None else recordings

@@ -14,15 +14,12 @@ _FIRST = ("tests/test_book.py", "tests/test_grading.py")
 _SLOW_ASSIGNMENTS = ("rnn", "siamese", "drums", "cnn", "dl-basics")
 
 
-def test_group(nodeid):
+def group_of(nodeid):
     """The group of a test: its module, or ``grading-ASSIGNMENT`` for a grading test."""
     module = nodeid.split("::")[0]
     if module == "tests/test_grading.py" and nodeid.endswith("]"):
         return "grading-" + nodeid[nodeid.index("[") + 1:-1].split(":")[0]
     return module
-
-
-test_group.__test__ = False
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -31,14 +28,14 @@ def pytest_xdist_make_scheduler(config, log):
 
     class GroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid):
-            return test_group(nodeid)
+            return group_of(nodeid)
 
     return GroupScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
     def order(item):
-        group = test_group(item.nodeid)
+        group = group_of(item.nodeid)
         module = item.nodeid.split("::")[0]
         slow = group.removeprefix("grading-")
         return (_FIRST.index(module) if module in _FIRST else len(_FIRST),

@@ -356,11 +356,11 @@ def test_grading_runs_at_the_same_time_never_share_user_ids(tmp_path):
     # a fork bomb in one course must not use up the process limit of another course's kernels
     from mirlib.grading import autograde
 
-    with autograde._uid_block(tmp_path) as first, autograde._uid_block(tmp_path) as second:
+    with autograde.uid_block(tmp_path) as first, autograde.uid_block(tmp_path) as second:
         assert first == autograde.UID_BASE and second == autograde.UID_BASE + autograde.UID_BLOCK
-    with autograde._uid_block(tmp_path) as again:            # released when a run ends
+    with autograde.uid_block(tmp_path) as again:            # released when a run ends
         assert again == first
-    with autograde._uid_block(tmp_path, n_blocks=1):
+    with autograde.uid_block(tmp_path, n_blocks=1):
         with pytest.raises(autograde.GradingError, match="user ids"):
-            with autograde._uid_block(tmp_path, n_blocks=1):
+            with autograde.uid_block(tmp_path, n_blocks=1):
                 pass

@@ -23,7 +23,7 @@ postprocessing
     and downbeat trackers, comb-filter tempo.
 """
 
-from .activations import Activations, check_activation, frame_rate
+from .activations import Activations, check_activation, frame_rate, remembered
 from .postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, downbeats_from_activation,
                              pick_peaks, tempo_from_activation, tempo_octave)
 from .settings import CLASSIFICATION, RHYTHM, TRANSCRIPTION, FeatureSettings, add_positive_difference
@@ -34,5 +34,6 @@ from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_comp
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
            "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "excerpts", "Standardizer",
            "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "add_positive_difference", "Activations",
-           "check_activation", "frame_rate", "pick_peaks", "beats_from_activation", "downbeats_from_activation",
-           "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR", "BEAT_PEAKS", "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]
+           "check_activation", "frame_rate", "remembered", "pick_peaks", "beats_from_activation",
+           "downbeats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR", "BEAT_PEAKS",
+           "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

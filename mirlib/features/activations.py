@@ -11,10 +11,16 @@ n_outputs)`` for several (e.g. KD, SD and HH, or beats and downbeats).
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 
-__all__ = ["Activations", "check_activation", "frame_rate"]
+__all__ = ["Activations", "check_activation", "frame_rate", "remembered"]
+
+# the activations of the last signals asked for, oldest first (see remembered)
+_RECENT = {}
+_RECENT_SIZE = 64
 
 
 class Activations(np.ndarray):
@@ -168,3 +174,35 @@ def check_activation(activation, fps=None, name="activation", channels=False):
     if fps is not None and not (np.isfinite(fps) and fps > 0):
         raise ValueError(f"frame rate must be a positive number of frames per second, got {fps!r}")
     return a
+
+
+def remembered(key, signal, compute):
+    """The activations of a signal, computed once for the last 64 signals asked for.
+
+    A chapter asks for the beats and the tempo of the same recording, and both
+    need the same, slow, activation function: it is kept, keyed by ``key``
+    (what computes it: a network's name and weights) and the signal's bytes.
+    Every caller gets a copy, so changing it changes nobody else's.
+
+    Parameters
+    ----------
+    key : hashable
+        What computes the activations, and with which settings.
+    signal : np.ndarray, shape ``(n_samples,)``
+        The signal (its shape and float32 bytes are part of the key).
+    compute : callable
+        ``compute()`` -> :class:`Activations`, called when not remembered.
+
+    Returns
+    -------
+    Activations
+        A copy of the remembered activations.
+    """
+    digest = hashlib.sha1(np.ascontiguousarray(signal, dtype=np.float32).tobytes()).hexdigest()
+    full = (key, np.shape(signal), digest)
+    if full not in _RECENT:
+        act = compute()
+        if len(_RECENT) >= _RECENT_SIZE:
+            _RECENT.pop(next(iter(_RECENT)))
+        _RECENT[full] = act
+    return _RECENT[full].copy()

@@ -52,7 +52,7 @@ from .sandbox import Limits, SandboxError, check_sandbox, chown_tree, python_pat
 from .submissions import prepare_submission, repair_notebook
 from .workers import WorkerPool
 
-__all__ = ["GradingError", "Result", "grade", "repair_notebook"]
+__all__ = ["GradingError", "Result", "grade", "repair_notebook", "uid_block", "UID_BASE", "UID_BLOCK"]
 
 REFERENCE = "_reference"
 #: environment variables that set how many threads numerical libraries use
@@ -298,9 +298,9 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
         found = sorted(students)
 
     scratch = Path(tempfile.mkdtemp(prefix="mirlib-grade-"))
-    uid_block = contextlib.ExitStack()
+    reserved = contextlib.ExitStack()
     try:
-        first_uid = uid_block.enter_context(_uid_block())
+        first_uid = reserved.enter_context(uid_block())
         try:
             check_sandbox(str(_mkdir(scratch / "probe")))
         except SandboxError as err:
@@ -394,7 +394,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             r.seconds = round(r.seconds, 1)
         return results
     finally:
-        uid_block.close()
+        reserved.close()
         if os.environ.get("MIRLIB_GRADE_KEEP"):   # for debugging the grader itself
             print(f"mirlib grade: scratch folder kept in {scratch}", file=sys.stderr)
         else:
@@ -402,12 +402,29 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
 
 
 @contextlib.contextmanager
-def _uid_block(folder=None, n_blocks=1000):
+def uid_block(folder=None, n_blocks=1000):
     """Reserve a block of :data:`UID_BLOCK` user ids for one grading run; yields its first.
+
+    Kernels run as one user id per submission when grading as root, and the
+    limit on processes counts per user id: runs at the same time (two courses,
+    two assignments) must not share ids, or one submission's fork bomb stops
+    another course's kernels.
 
     The block is held by an exclusive ``flock`` on a file in ``folder`` (default:
     the temporary folder) for as long as the run lasts; the kernel releases it
     when the grading process ends, however it ends.
+
+    Parameters
+    ----------
+    folder : str or Path or None
+        Where the lock files are.
+    n_blocks : int
+        Number of blocks to try.
+
+    Yields
+    ------
+    int
+        The first user id of the block (:data:`UID_BASE` + block × :data:`UID_BLOCK`).
 
     Raises
     ------

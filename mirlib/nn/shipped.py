@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..features.activations import Activations
+from ..features.activations import Activations, remembered
 from ..features.settings import FeatureSettings, add_positive_difference
 from .layers import normalization
 from .training import pad_sequences, predict_sequence, train
@@ -80,10 +80,6 @@ def save_weights(model, path):
     clean = model.__class__.from_config(model.get_config())
     clean.set_weights(model.get_weights())
     clean.save_weights(str(path))
-
-
-# (network name, sha1 of its weights, signal shape, sha1 of the signal, sample rate) -> Activations
-_RECENT = {}
 
 
 @dataclass(eq=False)
@@ -288,17 +284,10 @@ class ShippedModel:
             If no model is given and the shipped weights are missing.
         """
         network = self.cached() if model is None else model
-        # the activations of the last signals are kept (a chapter asks for beats and
-        # tempo of the same recording): keyed by the network's weights (a network
-        # trained further is another network), the signal and its sample rate
+        # remembered per signal, keyed by the network's weights: a network trained
+        # further is another network
         weights = hashlib.sha1()
         for w in network.get_weights():
             weights.update(np.ascontiguousarray(w).tobytes())
-        signal = hashlib.sha1(np.ascontiguousarray(y, dtype=np.float32).tobytes()).hexdigest()
-        key = (self.name, weights.hexdigest(), np.shape(y), signal, sr)
-        if key not in _RECENT:
-            x = self.network_input(self.features(y, sr))
-            if len(_RECENT) >= 64:
-                _RECENT.pop(next(iter(_RECENT)))
-            _RECENT[key] = Activations(predict_sequence(network, x), self.fps, labels=self.outputs)
-        return _RECENT[key].copy()
+        return remembered((self.name, weights.hexdigest(), sr), y, lambda: Activations(
+            predict_sequence(network, self.network_input(self.features(y, sr))), self.fps, labels=self.outputs))

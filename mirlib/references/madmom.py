@@ -9,12 +9,8 @@ put them side by side.
 
 from __future__ import annotations
 
-import hashlib
-
-import numpy as np
-
 from ..compat import import_madmom
-from ..features.activations import Activations
+from ..features.activations import Activations, remembered
 from ..features.postprocessing import beats_from_activation, downbeats_from_activation, pick_peaks, tempo_from_activation
 from ..features.settings import RHYTHM
 
@@ -67,9 +63,6 @@ def madmom_onsets(y, sr, model="cnn"):
     return pick_peaks(act, MADMOM_FPS, combine=0.03, **peaks)
 
 
-_MADMOM_ACTIVATIONS = {}
-
-
 def madmom_beat_activation(y, sr):
     """Beat activation of madmom's pretrained ensemble of BLSTMs, shape ``(n_frames,)`` at 100 fps.
 
@@ -90,14 +83,12 @@ def madmom_beat_activation(y, sr):
         For an empty, NaN or multi-channel signal or a bad sample rate.
     """
     y = RHYTHM.prepare(y, sr)
-    key = (hashlib.sha1(np.ascontiguousarray(y).tobytes()).hexdigest(), sr)
-    if key not in _MADMOM_ACTIVATIONS:
+
+    def compute():
         madmom = import_madmom()
-        act = madmom.features.beats.RNNBeatProcessor()(_madmom_signal(y))
-        if len(_MADMOM_ACTIVATIONS) >= 64:
-            _MADMOM_ACTIVATIONS.pop(next(iter(_MADMOM_ACTIVATIONS)))
-        _MADMOM_ACTIVATIONS[key] = Activations(act, MADMOM_FPS)
-    return _MADMOM_ACTIVATIONS[key]
+        return Activations(madmom.features.beats.RNNBeatProcessor()(_madmom_signal(y)), MADMOM_FPS)
+
+    return remembered(("madmom RNNBeatProcessor", sr), y, compute)
 
 
 def madmom_beats(y, sr):

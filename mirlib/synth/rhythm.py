@@ -20,13 +20,13 @@ import numpy as np
 
 from ..compat import import_madmom
 from ..data.annotations import Piece, event_targets
-from ..features.settings import RHYTHM, add_positive_difference
 from ..data.drumkits import TEST_KITS
+from ..features.settings import RHYTHM, add_positive_difference
 from .drums import DRUM_STYLES, random_drum_loop, render_drum_loop
 from .loops import Rendering, render_loop
 
 __all__ = ["TEMPO_RANGE", "random_rendering", "reference_onsets", "Example", "make_examples", "held_out_pieces",
-           "held_out_kit_pieces"]
+           "held_out_kit_pieces", "KIT_TEST_STYLES"]
 
 #: Range of the drawn tempi in bpm: inside the 55-215 bpm of the beat tracker's
 #: DBN (:data:`mirlib.beats.BPM_RANGE`), also where the tempo changes.
@@ -208,8 +208,8 @@ def held_out_kit_pieces(n=24, length=10.0, tempo_range=(75.0, 165.0), first_seed
     """Drum loops on the recorded kits never used in training, as test pieces.
 
     The cross-source test set of the onset and beat chapters: loop ``i`` plays
-    the style ``KIT_TEST_STYLES[i % 5]`` on the kit ``TEST_KITS[i % 4]``
-    (:data:`mirlib.data.drumkits.TEST_KITS`), at a tempo drawn uniformly from
+    the style ``KIT_TEST_STYLES[i % 5]`` on the kit ``kits[i % len(kits)]``
+    (by default :data:`mirlib.data.drumkits.TEST_KITS`), at a tempo drawn uniformly from
     ``tempo_range``, drums only by default. The networks are trained on
     generated loops and on loops played by other kits
     (:data:`mirlib.data.drumkits.TRAIN_KITS`).
