@@ -14,6 +14,9 @@ sandbox, kernel, workers, submissions
 feedback
     :class:`~mirlib.grading.feedback.HideHiddenTests`, which keeps hidden
     tests out of nbgrader's feedback pages.
+exchange
+    :class:`~mirlib.grading.exchange.PrivateSubmit`, nbgrader's submit with
+    submissions only their author and the graders can read (the course hub's).
 """
 
 from .checks import check_array, forbid

@@ -300,7 +300,9 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
     scratch = Path(tempfile.mkdtemp(prefix="mirlib-grade-"))
     reserved = contextlib.ExitStack()
     try:
-        first_uid = reserved.enter_context(uid_block())
+        # user ids of their own for the kernels only when grading as root; a grader account
+        # (the hub's formgrader) runs them as itself, in a user namespace
+        first_uid = reserved.enter_context(uid_block()) if os.geteuid() == 0 else UID_BASE
         try:
             check_sandbox(str(_mkdir(scratch / "probe")))
         except SandboxError as err:
