@@ -137,3 +137,19 @@ def test_music_speech_bad_files_give_one_line_each(files):
     assert "silent" in lines[2] and "not found" in lines[0]
     status, _, err = run("music-speech", "--weights", str(files / "none.weights.h5"), good)
     assert status == 2 and "no weights file" in err
+
+
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_device_names_backend_and_devices(backend):
+    """`mirlib device` on each backend: what a student runs on the hub to see whether there is a GPU."""
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    proc = subprocess.run([sys.executable, "-m", "mirlib.cli", "device"], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line.split("\t") for line in proc.stdout.splitlines()]
+    assert lines[0] == ["keras backend", backend]
+    devices = [value for key, value in lines if key == "device"]
+    assert devices and all(":" in d for d in devices)
+    has_gpu = any(d.startswith(("gpu", "cuda")) for d in devices)
+    assert lines[-1][0] == "gpu" and lines[-1][1].startswith("yes" if has_gpu else "no")
+    assert not has_gpu or devices[0].startswith(("gpu", "cuda")), "GPUs are listed first"

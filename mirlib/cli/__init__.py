@@ -25,6 +25,8 @@
                                       autograde every submission of an nbgrader
                                       assignment in parallel, each in a sandbox
                                       (see mirlib.grading.autograde)
+    mirlib device                     the Keras backend and its devices, GPUs
+                                      first: is there a GPU on this hub?
 
 With one file the values are printed alone; with several, every line starts
 with the file's path and a tab (like ``grep``); ``music-speech`` always prints
@@ -171,6 +173,19 @@ def _run_train(args, out, err):
         return 2
 
 
+def _run_device(out):
+    from ..nn import backend, devices
+
+    found = devices()
+    print(f"keras backend\t{backend()}", file=out)
+    for name in found:
+        print(f"device\t{name}", file=out)
+    gpu = any(d.startswith(("gpu", "cuda")) for d in found)
+    print("gpu\t" + ("yes" if gpu else "no (CPU only: the CPU build of TensorFlow, or no GPU visible to JAX)"),
+          file=out)
+    return 0
+
+
 def _run_grade(args, out, err):
     from .. import data
     from ..grading.autograde import GradingError, grade
@@ -267,6 +282,9 @@ def build_parser():
     p.add_argument("--n-test", type=int, default=20, help="number of held-out loops to evaluate on")
     p.add_argument("--seed", type=int, default=None, help="seed of initialisation and batch order")
     p.add_argument("--verbose", action="store_true", help="print the loss of every epoch")
+    text = "print the Keras backend and the devices it computes on (is there a GPU?)"
+    sub.add_parser("device", help=text, description=text + ". On the course hub's GPU profile it lists a "
+                   "GPU first; KERAS_BACKEND chooses the backend.")
     text = "autograde every submission of an nbgrader assignment, in parallel and sandboxed"
     p = sub.add_parser("grade", help=text, description=text + ". Run it in the course folder after "
                        "`nbgrader collect`; results go into the gradebook, so `nbgrader generate_feedback` and "
@@ -302,6 +320,8 @@ def main(argv=None, out=None, err=None):
         warnings.simplefilter("ignore", FutureWarning)
         if args.command == "train":
             return _run_train(args, out, err)
+        if args.command == "device":
+            return _run_device(out)
         if args.command == "grade":
             return _run_grade(args, out, err)
         if args.command == "music-speech":

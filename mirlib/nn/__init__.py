@@ -25,7 +25,7 @@ shipped
     of a network shipped with mirlib; :func:`save_weights`.
 """
 
-from .backend import DEFAULT_BACKEND, backend, keras
+from .backend import DEFAULT_BACKEND, backend, devices, keras
 from .classifiers import FILTER_SHAPES, genre_cnn, mlp, music_speech_cnn, parallel_cnn, transfer
 from .event_detectors import beat_blstm, drum_cnn, drum_crnn, drum_rnn, onset_cnn, onset_rnn
 from .metric_learning import (TripletLoss, contrastive_loss, embedding_cnn, euclidean_distance, train_triplets, triplet_loss,
@@ -35,7 +35,7 @@ from .shipped import WEIGHTS_DIR, ShippedModel, save_weights, weights_path
 from .training import (History, balanced_class_weight, count_params, loss_for, pad_sequences, predict,
                        predict_sequence, read_tensorboard, tensorboard_callback, train)
 
-__all__ = ["keras", "backend", "DEFAULT_BACKEND", "normalization", "CenterExcerpts", "center_excerpts",
+__all__ = ["keras", "backend", "devices", "DEFAULT_BACKEND", "normalization", "CenterExcerpts", "center_excerpts",
            "check_inputs", "mlp", "music_speech_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer",
            "onset_cnn", "onset_rnn", "beat_blstm", "drum_crnn", "drum_cnn", "drum_rnn", "train", "History", "loss_for", "balanced_class_weight",
            "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["keras", "backend", "DEFAULT_BACKEND"]
+__all__ = ["keras", "backend", "devices", "DEFAULT_BACKEND"]
 
 #: The backend the book, the exercises and the command line run on.
 DEFAULT_BACKEND = "tensorflow"
@@ -60,3 +60,43 @@ def backend():
     True
     """
     return keras.backend.backend()
+
+
+def devices():
+    """The devices the Keras backend computes on, GPUs first.
+
+    What a student on the course hub runs to see whether the kernel has a GPU
+    (``mirlib device`` prints it). On JAX these are ``jax.devices()``
+    (``"cuda:0"`` with the ``gpu`` extra and an NVIDIA driver); on TensorFlow
+    its visible physical devices (the pinned ``tensorflow-cpu`` build sees
+    the CPU only); on PyTorch the CUDA devices and the CPU.
+
+    Returns
+    -------
+    list of str
+        Device names such as ``"cuda:0"``, ``"gpu:0"`` or ``"cpu:0"``; at
+        least one.
+
+    Examples
+    --------
+    >>> any(d.startswith("cpu") for d in devices()) or any(d.startswith(("gpu", "cuda")) for d in devices())
+    True
+    """
+    name = backend()
+    if name == "jax":
+        import jax
+
+        found = [f"{d.platform}:{d.id}" for d in jax.devices()]
+        if not any(d.startswith("cpu") for d in found):
+            found += [f"cpu:{d.id}" for d in jax.devices("cpu")]
+    elif name == "tensorflow":
+        import tensorflow as tf
+
+        found = [f"{d.device_type.lower()}:{i}" for kind in ("GPU", "CPU")
+                 for i, d in enumerate(tf.config.list_physical_devices(kind))]
+    else:
+        import torch
+
+        found = [f"cuda:{i}" for i in range(torch.cuda.device_count())] + ["cpu:0"]
+    gpus = [d for d in found if d.startswith(("gpu", "cuda"))]
+    return gpus + [d for d in found if d not in gpus]
