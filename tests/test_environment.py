@@ -23,7 +23,9 @@ def _pins(specs, sep):
 
 def pyproject_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + [d for group in project["optional-dependencies"].values() for d in group]
+    # the gpu extra (CUDA wheels) is outside the locked CPU environment and environment.yml
+    specs = project["dependencies"] + [d for name, group in project["optional-dependencies"].items() if name != "gpu"
+                                       for d in group]
     assert all("==" in s for s in specs), "every direct dependency must be pinned with =="
     return _pins(specs, "==")
 

@@ -6,6 +6,10 @@
 #
 #   PYTHON=python3.11 bash tools/install.sh     # choose the interpreter
 #
+# deploy/local/start.sh builds the course hub's environment with it too, elsewhere,
+# with fewer extras and mirlib copied in rather than linked to this folder:
+#   VENV=/srv/dl4mir/env EXTRAS=grading,hub EDITABLE=0 bash tools/install.sh
+#
 # madmom 0.16.1 (the only release on PyPI) needs two extra steps, done here:
 # it is built against the already installed numpy and Cython, so it is
 # installed with --no-build-isolation after them, and it imports pkg_resources,
@@ -55,26 +59,38 @@ if [ ! -f /usr/share/pocketsphinx/test/data/cards/001.wav ] && command -v apt-ge
     || echo "tools/install.sh: could not install pocketsphinx-testdata; mirlib will download it on first use" >&2
 fi
 
+VENV=${VENV:-.venv}
+EXTRAS=${EXTRAS:-book,grading,test,hub}
+EDITABLE=${EDITABLE:-1}
 LOCK=requirements/lock.txt
-STAMP=.venv/.dl4mir-installed
+STAMP=$VENV/.dl4mir-installed
 want=$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-64)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
+  if [ "$EDITABLE" != 1 ]; then
+    # a copied mirlib is refreshed every time (seconds): the stamp does not see its code
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+      --force-reinstall .
+  fi
   exit 0
 fi
 
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv || {
-    echo "tools/install.sh: could not create .venv (on Debian/Ubuntu: apt-get install python3.11-venv)" >&2
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV" || {
+    echo "tools/install.sh: could not create $VENV (on Debian/Ubuntu: apt-get install python3.11-venv)" >&2
     exit 1
   }
 fi
-PIP=(.venv/bin/python -m pip --disable-pip-version-check)
+PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
 "${PIP[@]}" install --quiet -c "$LOCK" pip
 # madmom's build needs these in the environment itself (no build isolation).
 "${PIP[@]}" install --quiet -c "$LOCK" numpy Cython setuptools wheel
 "${PIP[@]}" install --quiet -c "$LOCK" --no-build-isolation madmom
-"${PIP[@]}" install --quiet -c "$LOCK" -e ".[book,grading,test]"
+if [ "$EDITABLE" = 1 ]; then
+  "${PIP[@]}" install --quiet -c "$LOCK" -e ".[$EXTRAS]"
+else
+  "${PIP[@]}" install --quiet -c "$LOCK" --no-build-isolation ".[$EXTRAS]"
+fi
 # A widget-enabled kernel named python3 for the book and nbgrader.
-.venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (dl4mir)" >/dev/null
+"$VENV/bin/python" -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (dl4mir)" >/dev/null
 echo "$want" > "$STAMP"
-echo "tools/install.sh: .venv is ready"
+echo "tools/install.sh: $VENV is ready"

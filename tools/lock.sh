@@ -5,7 +5,9 @@
 # lock file together with pyproject.toml (and environment.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3.11}
+# Resolved with the oldest Python 3.11 we support (Debian 12's 3.11.2, which the
+# course hub's environment uses), so that no package needing a newer 3.11.x is locked.
+PYTHON=${PYTHON:-$(command -v /usr/bin/python3.11 || command -v python3.11)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$PYTHON" -m venv "$tmp/venv"
@@ -14,7 +16,8 @@ PIP=("$tmp/venv/bin/python" -m pip --disable-pip-version-check)
 deps=$("$tmp/venv/bin/python" - <<'PY'
 import tomllib
 p = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print("\n".join(p["dependencies"] + [d for ds in p["optional-dependencies"].values() for d in ds]))
+# the gpu extra (CUDA wheels) is not part of the locked CPU environment
+print("\n".join(p["dependencies"] + [d for k, ds in p["optional-dependencies"].items() if k != "gpu" for d in ds]))
 PY
 )
 numpy=$(grep '^numpy' <<<"$deps")
