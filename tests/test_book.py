@@ -19,7 +19,7 @@ from nbgrading import ROOT, secret_lines
 HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
-            "book/similarity", "book/literature", "book/bibliography"]
+            "book/similarity", "book/literature", "book/lecturers", "book/bibliography"]
 NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
                      "book/similarity",
                      "book/literature"]
@@ -48,7 +48,8 @@ def test_every_chapter_is_built(book):
     assert (HTML / "index.html").exists()
     toc = page("book/intro").select("nav.bd-links a")
     assert {a.get_text(strip=True) for a in toc} >= {"Audio basics", "Onset detection", "Beats and tempo",
-                                                     "The research literature", "Bibliography"}
+                                                     "The research literature", "For lecturers: the course hub",
+                                                     "Bibliography"}
 
 
 def test_no_cell_output_is_an_error(book):
