@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 # course) are built once: a group is a test module, except that the grading tests are
 # grouped by assignment, so each assignment's course is autograded once and the
 # assignments spread over the workers. The longest groups are handed out first.
-_FIRST = ("tests/test_book.py", "tests/test_grading.py")
+_FIRST = ("tests/test_book.py", "tests/test_hub.py", "tests/test_grading.py")
 # the assignments whose grading trains the longest networks
 _SLOW_ASSIGNMENTS = ("rnn", "siamese", "drums", "cnn", "dl-basics")
 
