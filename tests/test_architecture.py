@@ -18,7 +18,7 @@ LAYERS = [
     {"data"},
     {"synth", "viz"},
     {"nn", "references"},
-    {"onsets", "musicspeech", "literature", "similarity", "drums"},
+    {"onsets", "musicspeech", "literature", "similarity", "drums", "structure"},
     {"beats"},
     {"models"},
     {"cli"},

@@ -3,7 +3,8 @@
 Each backend runs in its own process, because Keras picks its backend once per
 process. Both compute the activations of every shipped model on the same inputs:
 madmom's real recording ``sample.wav`` for the rhythm networks, excerpts of two
-of librosa's recordings for the music/speech CNN and the style embedding.
+of librosa's recordings for the music/speech CNN and the style embedding, a
+generated piece in sections for the boundary CNN.
 """
 
 import os
@@ -17,6 +18,7 @@ SCRIPT = r"""
 import sys
 import numpy as np
 from mirlib import audio, data, features, models, musicspeech, nn
+from mirlib.synth.sections import render_sectioned_piece
 
 assert nn.backend() == sys.argv[2], (nn.backend(), sys.argv[2])
 y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
@@ -27,6 +29,9 @@ for name, shipped in models.MODELS.items():
         X = np.concatenate([features.excerpts(features.CLASSIFICATION(*audio.load(data.example(ex), sr=22050)),
                                               n_frames, n_frames // 2) for ex in ("vibeace", "libri2")])
         out[name] = nn.predict(shipped.load(), X)
+    elif name == "boundary_cnn":      # sections last seconds: a generated piece in sections
+        piece = render_sectioned_piece(50003)
+        out[name] = np.asarray(shipped.activation(piece.audio, piece.sr))
     else:
         out[name] = np.asarray(shipped.activation(y, sr))
 np.savez(sys.argv[1], **out)
@@ -56,7 +61,7 @@ def test_default_backend_is_tensorflow():
 
 
 @pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn", "style_embedding",
-                                  "drum_crnn", "drum_cnn", "drum_rnn", "drum_joint"])
+                                  "drum_crnn", "drum_cnn", "drum_rnn", "drum_joint", "boundary_cnn"])
 def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     tf, jax = both
     assert tf[name].shape == jax[name].shape and tf[name].size > 50

@@ -15,10 +15,12 @@ tables
 """
 
 from .classification import accuracy, confusion_matrix, tag_scores
-from .events import beat_scores, check_times, drum_scores, onset_scores, scores_from_counts, tempo_scores
+from .events import (beat_scores, boundary_scores, check_times, drum_scores, onset_scores, scores_from_counts,
+                     tempo_scores)
 from .retrieval import average_precision, distance_matrix, precision_at_k, recall_at_k, retrieval_scores
 from .tables import compare, score_piece
 
-__all__ = ["onset_scores", "drum_scores", "scores_from_counts", "beat_scores", "tempo_scores", "check_times",
+__all__ = ["onset_scores", "drum_scores", "scores_from_counts", "beat_scores", "tempo_scores", "boundary_scores",
+           "check_times",
            "accuracy", "confusion_matrix", "tag_scores", "compare", "score_piece", "precision_at_k", "recall_at_k",
            "average_precision", "distance_matrix", "retrieval_scores"]

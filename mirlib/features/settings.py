@@ -17,7 +17,7 @@ import numpy as np
 from ..audio import check_signal
 from .spectral import log_filtered_spectrogram, log_mel_spectrogram
 
-__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "add_positive_difference"]
+__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "add_positive_difference"]
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,13 @@ CLASSIFICATION = FeatureSettings("classification", sr=22050, frame_sizes=(1024,)
 #: 20 Hz to 20 kHz, 84 bands, ``log10(1 + x)``), as in Vogl et al. :cite:p:`vogl2017drum`.
 TRANSCRIPTION = FeatureSettings("transcription", sr=44100, frame_sizes=(2048,), hop_size=441, n_bands=84,
                                 fmin=20.0, fmax=20000.0, bands_per_octave=12)
+
+#: Music structure's input (section boundaries, self-similarity): long frames
+#: (8192 samples, 372 ms) at 22.05 kHz, hop 4410 samples (5 fps, the reduced
+#: frame rate of Ullrich et al. :cite:p:`ullrich2014boundary`), 40 mel bands
+#: from 27.5 Hz to 11.025 kHz, ``log10(1 + 1000 x)``.
+STRUCTURE = FeatureSettings("structure", sr=22050, frame_sizes=(8192,), hop_size=4410, n_bands=40,
+                            fmin=27.5, fmax=None, log_mul=1000.0)
 
 
 def add_positive_difference(x):

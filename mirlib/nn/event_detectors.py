@@ -12,7 +12,7 @@ from .backend import keras
 
 layers = keras.layers
 
-__all__ = ["onset_cnn", "onset_rnn", "beat_blstm", "drum_crnn", "drum_cnn", "drum_rnn"]
+__all__ = ["onset_cnn", "onset_rnn", "beat_blstm", "drum_crnn", "drum_cnn", "drum_rnn", "boundary_cnn"]
 
 
 def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), kernels=((7, 3), (3, 3)), pools=(3, 3),
@@ -309,3 +309,71 @@ def drum_rnn(n_features=168, units=32, n_layers=2, n_outputs=3, normalization=No
     (None, None, 3)
     """
     return _recurrent(n_features, units, n_layers, True, n_outputs, normalization, "drum_rnn", cell="gru")
+
+
+def boundary_cnn(n_bands=40, context=40, filters=(16, 16), kernels=((8, 6), (6, 3)), pools=(3, 3), dense_units=32,
+                 normalization=None):
+    """CNN boundary detector after Ullrich, Schlüter & Grill (ISMIR 2014).
+
+    The paper classifies the centre of a long window of log-mel frames (16 s
+    at a reduced frame rate) as a section boundary or not: two convolutional
+    layers with max-pooling, a dense layer and one sigmoid output, trained
+    on targets smeared in time around the annotated boundaries; peak picking
+    on the output gives the boundaries :cite:p:`ullrich2014boundary`. As in
+    :func:`onset_cnn`, the window slides over the whole piece: the dense
+    layer is a convolution spanning the remaining context, so one call gives
+    the boundary activation of every frame. The input is padded with
+    ``context`` frames of silence at both ends.
+
+    Parameters
+    ----------
+    n_bands : int
+        Mel bands per frame.
+    context : int
+        Frames of context on each side (40 at 5 fps: a 16-s window).
+    filters : tuple of two int
+        Filters of the two convolutional layers.
+    kernels : tuple of two (frames, bands)
+        Kernel sizes of the two convolutional layers.
+    pools : tuple of two int
+        Max-pooling sizes over frequency after each convolution.
+    dense_units : int
+        Units of the dense layer.
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation (per band) to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_bands)``, output ``(batch, n_frames, 1)``:
+        boundary probability per frame.
+
+    Raises
+    ------
+    ValueError
+        If the kernels need more frames than the ``2 * context + 1`` of the window.
+
+    Examples
+    --------
+    >>> model = boundary_cnn()
+    >>> model.output_shape
+    (None, None, 1)
+    >>> model.get_layer("dense").kernel_size
+    (69, 3)
+    """
+    remaining = 2 * context + 1 - sum(k[0] - 1 for k in kernels)
+    if remaining < 1:
+        raise ValueError(f"kernels {kernels} need more than the {2 * context + 1} frames of a context of {context}")
+    inp = keras.Input((None, n_bands), name="log_mel")
+    # silence (log-mel 0) at both ends before normalising, as in onset_cnn
+    x = layers.ZeroPadding1D((context, context))(inp)
+    x = normalization(x) if normalization is not None else x
+    x = layers.Reshape((-1, n_bands, 1))(x)
+    for i, (n, kernel, pool) in enumerate(zip(filters, kernels, pools), 1):
+        x = layers.Conv2D(n, tuple(kernel), activation="relu", name=f"conv{i}")(x)
+        x = layers.MaxPooling2D((1, pool), name=f"pool{i}")(x)
+    x = layers.Conv2D(dense_units, (remaining, x.shape[2]), activation="relu", name="dense")(x)
+    x = layers.Dropout(0.5)(x)
+    x = layers.Conv2D(1, (1, 1), activation="sigmoid", name="output")(x)
+    out = layers.Reshape((-1, 1))(x)
+    return keras.Model(inp, out, name="boundary_cnn")

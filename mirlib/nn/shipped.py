@@ -114,9 +114,10 @@ class ShippedModel:
         shipped weights.
     outputs : tuple of str
         Names of the outputs, e.g. ``("onsets",)``.
-    inputs : str
+    inputs : str or callable
         How features become the network input (``"stack"``, ``"flat"`` or
-        ``"excerpts"``), for the task module.
+        ``"excerpts"``, for the task module), or a function
+        ``inputs(features) -> input`` of a sequence model.
     aliases : tuple of str
         Other names the command line accepts (``mirlib train onsets``).
     """
@@ -250,8 +251,11 @@ class ShippedModel:
                      loss="binary_crossentropy", metrics=[], **train_args)
 
     def network_input(self, features):
-        """The network's input from its features: the stack itself (``"stack"``) or
-        flattened with its positive difference (``"flat"``), time first."""
+        """The network's input from its features: the stack itself (``"stack"``),
+        flattened with its positive difference (``"flat"``), or what a function
+        given as ``inputs`` makes of them; time first."""
+        if callable(self.inputs):
+            return self.inputs(features)
         if self.inputs == "stack":
             return features
         if self.inputs == "flat":
