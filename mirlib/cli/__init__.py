@@ -25,6 +25,9 @@
                                       autograde every submission of an nbgrader
                                       assignment in parallel, each in a sandbox
                                       (see mirlib.grading.autograde)
+    mirlib boundaries AUDIO... [--novelty]
+                                      section boundaries in seconds, one per
+                                      line (boundary CNN, or Foote's novelty)
     mirlib device                     the Keras backend and its devices, GPUs
                                       first: is there a GPU on this hub?
 
@@ -64,6 +67,8 @@ def _lines(args, path, y, sr):
         return _tasks.drum_lines(y, sr, midi=_midi_path(args, path))
     if args.command == "downbeats":
         return _tasks.downbeat_lines(y, sr)
+    if args.command == "boundaries":
+        return _tasks.boundary_lines(y, sr, novelty=args.novelty)
     fmt = "{:.1f}" if args.command == "tempo" else "{:.3f}"
     return [fmt.format(value) for value in np.atleast_1d(_analyse(args.command, y, sr, args.madmom))]
 
@@ -282,6 +287,13 @@ def build_parser():
     p.add_argument("--n-test", type=int, default=20, help="number of held-out loops to evaluate on")
     p.add_argument("--seed", type=int, default=None, help="seed of initialisation and batch order")
     p.add_argument("--verbose", action="store_true", help="print the loss of every epoch")
+    text = "print the times in seconds where sections (intro, verse, chorus, ...) start, one per line"
+    p = sub.add_parser("boundaries", help=text,
+                       description=text + ", found by the boundary CNN of the chapter 'Structure boundaries' "
+                       "(Ullrich et al. 2014). With several files, each line starts with the file's path and a tab.")
+    p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
+    p.add_argument("--novelty", action="store_true",
+                   help="use Foote's self-similarity novelty (the classic baseline) instead of the CNN")
     text = "print the Keras backend and the devices it computes on (is there a GPU?)"
     sub.add_parser("device", help=text, description=text + ". On the course hub's GPU profile it lists a "
                    "GPU first; KERAS_BACKEND chooses the backend.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import beats, drums, models, onsets, similarity
+from .. import beats, drums, models, onsets, similarity, structure
 from ..evaluation.tables import score_piece
 from ..references import madmom_beats, madmom_onsets, madmom_tempo
 from ..synth.rhythm import held_out_pieces
@@ -26,6 +26,12 @@ def drum_lines(y, sr, midi=None):
         write_drum_midi(hits, midi)
     events = sorted((t, name) for name, times in hits.items() for t in times)
     return [f"{t:.3f}\t{name}" for t, name in events]
+
+
+def boundary_lines(y, sr, novelty=False):
+    """``mirlib boundaries``: section boundary times in seconds, one per line."""
+    found = structure.novelty_boundaries(y, sr) if novelty else structure.detect_boundaries(y, sr)
+    return [f"{t:.2f}" for t in found]
 
 
 def downbeat_lines(y, sr):
@@ -66,6 +72,10 @@ def train(args, out):
     elif shipped is models.MODELS["music_speech_cnn"]:
         print(f"trained on {history['n_excerpts']} excerpts of {history['n_recordings']} recordings; for accuracy "
               "on unseen recordings see the chapter 'Music or speech?' (leave-one-recording-out)", file=out)
+    elif shipped is structure.BOUNDARY_CNN:
+        scores = structure.held_out_scores(history.model, n=args.n_test)
+        print(f"held-out boundary F-measure on {args.n_test} generated pieces (seeds {structure.TEST_FIRST_SEED}+): "
+              f"{scores['F ±0.5 s']:.3f} at ±0.5 s, {scores['F ±3 s']:.3f} at ±3 s", file=out)
     elif shipped.task == "drums":
         scores = drums.held_out_scores(history.model, shipped, n=args.n_test)
         print(f"held-out overall F-measure on {args.n_test} loops from kits never heard in training: "
