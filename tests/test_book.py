@@ -19,12 +19,13 @@ from nbgrading import ROOT, secret_lines
 HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
-            "book/similarity", "book/literature", "book/lecturers", "book/bibliography"]
+            "book/similarity", "book/structure", "book/literature", "book/lecturers", "book/bibliography"]
 NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
-                     "book/similarity",
+                     "book/similarity", "book/structure",
                      "book/literature"]
 # pages with demos -> the least number of demos they must have
-DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1, "book/similarity": 1, "book/drums": 1}
+DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1, "book/similarity": 1, "book/drums": 1,
+              "book/structure": 1}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
@@ -488,3 +489,22 @@ def test_literature_table_and_charts_work_offline(book):
         link = driver.find_element(By.CSS_SELECTOR, "table.dataTable a[href$='.html']")
         assert link.get_attribute("href").rsplit("/", 1)[1] in {f"{c}.html" for c in survey["chapter"] if c}
         assert not _console_errors(driver)
+
+
+def test_structure_chapter_measures_the_cnn_against_foote(book):
+    """The boundary CNN beats Foote's novelty at ±3 s on held-out pieces; the page says where it falls short."""
+    from mirlib import structure
+
+    held_out, other = [t for t in _tables("book/structure") if "boundary CNN" in t]
+    for table in (held_out, other):
+        assert set(table) == {"boundary CNN", *structure.NOVELTY_METHODS}
+        assert {"F ±0.5 s", "P ±0.5 s", "R ±0.5 s", "F ±3 s", "P ±3 s", "R ±3 s"} <= set(table["boundary CNN"])
+    cnn, foote = held_out["boundary CNN"], held_out[structure.NOVELTY_NAME]
+    assert cnn["F ±3 s"] > foote["F ±3 s"] and cnn["F ±3 s"] >= 0.85
+    text = " ".join(page("book/structure").get_text().split()).replace("\u2019", "'")   # Sphinx's smart quotes
+    assert f"F = {cnn['F ±3 s']:.2f} against {foote['F ±3 s']:.2f}" in text
+    relation = "above" if other["boundary CNN"]["F ±3 s"] > other[structure.NOVELTY_NAME]["F ±3 s"] else "below"
+    assert (f"drops to {other['boundary CNN']['F ±3 s']:.2f}, {relation} Foote's "
+            f"{other[structure.NOVELTY_NAME]['F ±3 s']:.2f}") in text
+    # the published SALAMI figures are shown as other data, with the reproducibility point
+    assert "SALAMI" in text and "did not reach the reported results" in text
