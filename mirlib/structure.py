@@ -33,7 +33,7 @@ import numpy as np
 
 from . import nn
 from .audio import check_signal
-from .features.activations import Activations
+from .features.activations import Activations, frame_rate
 from .features.postprocessing import pick_peaks
 from .features.settings import STRUCTURE
 from .synth.sections import sectioned_pieces
@@ -340,8 +340,9 @@ def pick_boundaries(curve, fps=None, edge=2.0, **peaks):
     >>> pick_boundaries(curve, fps=5).tolist()
     [8.0]
     """
+    fps = frame_rate(curve, fps)
     times = pick_peaks(curve, fps, **{**BOUNDARY_PEAKS, **peaks})
-    end = len(curve) / (fps if fps is not None else curve.fps)
+    end = len(curve) / fps
     return times[(times >= edge) & (times <= end - edge)]
 
 
@@ -437,6 +438,9 @@ def activation(y, sr, model=None):
 def detect_boundaries(y, sr, model=None, **peaks):
     """Section boundaries in seconds from the boundary CNN and peak picking.
 
+    The CNN of Ullrich et al. :cite:p:`ullrich2014boundary` on log-mel frames
+    and self-similarity lags :cite:p:`grill2015music` (:data:`BOUNDARY_CNN`).
+
     Parameters
     ----------
     y : np.ndarray, shape ``(n_samples,)``
@@ -465,6 +469,9 @@ def detect_boundaries(y, sr, model=None, **peaks):
 
 def novelty_boundaries(y, sr, size=40, **peaks):
     """Section boundaries in seconds from Foote's novelty on :data:`STRUCTURE` features.
+
+    Self-similarity, a checkerboard kernel along its diagonal and peak picking
+    :cite:p:`foote2000automatic`.
 
     Parameters
     ----------
@@ -515,11 +522,7 @@ def compare(pieces, model=None, methods=None):
     ValueError
         If ``pieces`` is empty.
     """
-    import time
-
-    import pandas as pd
-
-    from .evaluation import boundary_scores
+    from .evaluation import compare as compare_methods
 
     if not pieces:
         raise ValueError("compare needs at least one piece")
@@ -528,20 +531,7 @@ def compare(pieces, model=None, methods=None):
         for name, (size, threshold) in NOVELTY_METHODS.items():
             methods[name] = lambda y, sr, size=size, threshold=threshold: novelty_boundaries(
                 y, sr, size=size, threshold=threshold)
-    rows = {}
-    for name, method in methods.items():
-        scores, seconds = [], 0.0
-        for p in pieces:
-            start = time.perf_counter()
-            found = method(p.audio, p.sr)
-            seconds += time.perf_counter() - start
-            row = {}
-            for window, label in ((0.5, "±0.5 s"), (3.0, "±3 s")):
-                s = boundary_scores(p.boundaries[1:-1], found, p.duration, window)
-                row.update({f"{k} {label}": v for k, v in s.items()})
-            scores.append(row)
-        rows[name] = {**pd.DataFrame(scores).mean().to_dict(), "seconds": seconds}
-    return pd.DataFrame(rows).T
+    return compare_methods(methods, pieces, task="boundaries", windows=(0.5, 3.0))
 
 
 def held_out_scores(model=None, n=12, sounds="standard"):

@@ -1,8 +1,6 @@
 """Build the book once (as README command 1 does, but strict) and check its pages."""
 
 import contextlib
-import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -14,6 +12,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
+from browser import OFFLINE, headless_chromium
 from nbgrading import ROOT, secret_lines
 
 HTML = ROOT / "_build" / "html"
@@ -139,35 +138,17 @@ def _site_in_browser():
 
     Yields ``(driver, base_url)``; the browser keeps its console messages (:func:`_console_errors`).
     """
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    chromedriver = shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs chromium and chromedriver (.ci/run installs them)")
-        pytest.skip("no chromium/chromedriver here: install them to check the website in a browser")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    opts = webdriver.ChromeOptions()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    opts.binary_location = chromium
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(HTML)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    driver = None
     try:
-        driver = webdriver.Chrome(service=Service(chromedriver), options=opts)
-        yield driver, f"http://127.0.0.1:{server.server_address[1]}"
+        with headless_chromium("--disable-quic", "--disable-background-networking", "--disable-component-update",
+                               "--disable-sync", OFFLINE, logs=True) as driver:
+            yield driver, f"http://127.0.0.1:{server.server_address[1]}"
     finally:
-        if driver is not None:
-            driver.quit()
         server.shutdown()
 
 

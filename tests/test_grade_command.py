@@ -352,10 +352,11 @@ def test_command_line_prints_a_summary(course, tmp_path):
     assert bad.returncode == 2 and "assignment 'nonexistent' is not in the gradebook" in bad.stderr
 
 
-def test_grading_runs_at_the_same_time_never_share_user_ids(tmp_path):
+def test_grading_runs_at_the_same_time_never_share_user_ids(tmp_path, monkeypatch):
     # a fork bomb in one course must not use up the process limit of another course's kernels
     from mirlib.grading import autograde
 
+    monkeypatch.setattr(autograde.os, "geteuid", lambda: 0)     # the blocks matter to a grader running as root
     with autograde.uid_block(tmp_path) as first, autograde.uid_block(tmp_path) as second:
         assert first == autograde.UID_BASE and second == autograde.UID_BASE + autograde.UID_BLOCK
     with autograde.uid_block(tmp_path) as again:            # released when a run ends
@@ -364,3 +365,10 @@ def test_grading_runs_at_the_same_time_never_share_user_ids(tmp_path):
         with pytest.raises(autograde.GradingError, match="user ids"):
             with autograde.uid_block(tmp_path, n_blocks=1):
                 pass
+    # any other grader runs every kernel as itself: nothing to reserve, no lock file to open
+    monkeypatch.setattr(autograde.os, "geteuid", lambda: 1000)
+    other = tmp_path / "other"
+    other.mkdir()
+    with autograde.uid_block(other) as a, autograde.uid_block(other) as b:
+        assert a == b == autograde.UID_BASE
+    assert not list(other.iterdir())

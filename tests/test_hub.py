@@ -34,6 +34,7 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
+from browser import OFFLINE, headless_chromium
 from nbgrading import ROOT, solution_cells, solution_source
 
 LOCAL = ROOT / "deploy" / "local"
@@ -470,26 +471,12 @@ def test_servers_run_as_their_users_with_limits(hub, course_run):
 
 
 def test_student_sees_the_assignment_in_jupyterlab(hub, course_run):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    chromedriver = shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs chromium and chromedriver (.ci/run installs them)")
-        pytest.skip("no chromium/chromedriver here")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    opts = webdriver.ChromeOptions()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1400,900",
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
-        opts.add_argument(arg)
-    opts.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(chromedriver), options=opts)
     alice = STUDENTS[0]
-    try:
+    with headless_chromium("--window-size=1400,900", OFFLINE) as driver:
         wait = WebDriverWait(driver, 120)
         driver.get(hub.url + "/hub/login")
         driver.find_element(By.ID, "username_input").send_keys(alice)
@@ -505,5 +492,3 @@ def test_student_sees_the_assignment_in_jupyterlab(hub, course_run):
         panel = wait.until(ec.presence_of_element_located((By.ID, "nbgrader-assignment-list")))
         wait.until(lambda d: ASSIGNMENT in panel.text)
         assert "dl4mir" in panel.text
-    finally:
-        driver.quit()

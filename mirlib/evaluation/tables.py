@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from .events import beat_scores, onset_scores, tempo_scores
+from .events import beat_scores, boundary_scores, onset_scores, tempo_scores
 
 __all__ = ["compare", "score_piece"]
 
@@ -14,15 +14,17 @@ def score_piece(piece, estimate, task="onsets", windows=(0.05, 0.025)):
 
     Parameters
     ----------
-    piece : mirlib.data.Piece
+    piece : mirlib.data.Piece or mirlib.synth.sections.SectionedPiece
         Reference annotations.
     estimate : array_like or float
-        Onset or beat times in seconds, or (``task="tempo"``) a tempo in bpm.
-    task : {"onsets", "beats", "tempo"}
+        Onset, beat or boundary times in seconds, or (``task="tempo"``) a tempo in bpm.
+    task : {"onsets", "beats", "tempo", "boundaries"}
         Onsets: F, P, R at the first window and F at the others (seconds).
-        Beats: F (±70 ms), CMLt, AMLt. Tempo: Acc1, Acc2 (4 %).
+        Beats: F (±70 ms), CMLt, AMLt. Tempo: Acc1, Acc2 (4 %). Boundaries:
+        F, P, R at every window, e.g. ``"F ±3 s"`` (the piece's inner
+        boundaries, :func:`boundary_scores`).
     windows : tuple of float
-        Onset tolerance windows in seconds.
+        Onset or boundary tolerance windows in seconds.
 
     Returns
     -------
@@ -45,7 +47,13 @@ def score_piece(piece, estimate, task="onsets", windows=(0.05, 0.025)):
         return {"F ±70 ms": s["F"], "CMLt": s["CMLt"], "AMLt": s["AMLt"]}
     if task == "tempo":
         return tempo_scores(piece.tempo, estimate)
-    raise ValueError(f"task must be 'onsets', 'beats' or 'tempo', got {task!r}")
+    if task == "boundaries":
+        out = {}
+        for w in windows:
+            s = boundary_scores(piece.boundaries[1:-1], estimate, piece.duration, window=w)
+            out.update({f"{k} ±{w:g} s": v for k, v in s.items()})
+        return out
+    raise ValueError(f"task must be 'onsets', 'beats', 'tempo' or 'boundaries', got {task!r}")
 
 
 def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
@@ -57,7 +65,7 @@ def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
         Name -> ``f(y, sr)`` returning onset or beat times in seconds (or, for
         ``task="tempo"``, a tempo in bpm).
     pieces : list of mirlib.data.Piece
-    task : {"onsets", "beats", "tempo"}
+    task : {"onsets", "beats", "tempo", "boundaries"}
         See :func:`score_piece`.
     windows : tuple of float
         Onset tolerance windows in seconds.
@@ -76,8 +84,8 @@ def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
     """
     import pandas as pd
 
-    if task not in ("onsets", "beats", "tempo"):
-        raise ValueError(f"task must be 'onsets', 'beats' or 'tempo', got {task!r}")
+    if task not in ("onsets", "beats", "tempo", "boundaries"):
+        raise ValueError(f"task must be 'onsets', 'beats', 'tempo' or 'boundaries', got {task!r}")
     rows = {}
     for name, method in methods.items():
         scores, seconds = [], 0.0

@@ -300,9 +300,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
     scratch = Path(tempfile.mkdtemp(prefix="mirlib-grade-"))
     reserved = contextlib.ExitStack()
     try:
-        # user ids of their own for the kernels only when grading as root; a grader account
-        # (the hub's formgrader) runs them as itself, in a user namespace
-        first_uid = reserved.enter_context(uid_block()) if os.geteuid() == 0 else UID_BASE
+        first_uid = reserved.enter_context(uid_block())
         try:
             check_sandbox(str(_mkdir(scratch / "probe")))
         except SandboxError as err:
@@ -414,7 +412,10 @@ def uid_block(folder=None, n_blocks=1000):
 
     The block is held by an exclusive ``flock`` on a file in ``folder`` (default:
     the temporary folder) for as long as the run lasts; the kernel releases it
-    when the grading process ends, however it ends.
+    when the grading process ends, however it ends. Only root runs kernels
+    under other user ids: any other grader (the hub's formgrader account) runs
+    them as itself, in a user namespace, so it reserves nothing (and needs no
+    lock file, which root's would not let it open).
 
     Parameters
     ----------
@@ -433,6 +434,9 @@ def uid_block(folder=None, n_blocks=1000):
     GradingError
         If every block is taken.
     """
+    if os.geteuid() != 0:
+        yield UID_BASE
+        return
     folder = Path(tempfile.gettempdir() if folder is None else folder)
     for block in range(n_blocks):
         handle = open(folder / f"mirlib-grade-uids-{block}.lock", "a")
