@@ -8,6 +8,8 @@ Submodules
 spectral
     Framing, magnitude STFT, mel and logarithmic filterbanks, log compression,
     log-mel and log-filtered spectrograms, excerpts, and per-band standardisation in NumPy.
+constantq
+    Log-compressed constant-Q transform, a bin per semitone (bass transcription).
 settings
     :class:`FeatureSettings`: named settings (sample rate, frame sizes, hop,
     bands, frequency range, log scaling) that carry their ``fps``, and the
@@ -26,14 +28,15 @@ postprocessing
 from .activations import Activations, check_activation, frame_rate, remembered
 from .postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, downbeats_from_activation,
                              pick_peaks, tempo_from_activation, tempo_octave)
-from .settings import CLASSIFICATION, RHYTHM, STRUCTURE, TRANSCRIPTION, FeatureSettings, add_positive_difference
+from .constantq import log_cqt
+from .settings import BASS, CLASSIFICATION, RHYTHM, STRUCTURE, TRANSCRIPTION, FeatureSettings, add_positive_difference
 from .summary import band_statistics, mfcc_statistics, standardize
 from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_filtered_spectrogram,
                        log_filterbank, log_mel_spectrogram, magnitude_spectrogram, mel_filterbank)
 
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
-           "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "excerpts", "Standardizer",
-           "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "add_positive_difference", "Activations",
+           "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "log_cqt", "excerpts", "Standardizer",
+           "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "BASS", "add_positive_difference", "Activations",
            "check_activation", "frame_rate", "remembered", "pick_peaks", "beats_from_activation",
            "downbeats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR", "BEAT_PEAKS",
            "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

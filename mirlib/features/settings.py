@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..audio import check_signal
+from .constantq import log_cqt
 from .spectral import log_filtered_spectrogram, log_mel_spectrogram
 
-__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "add_positive_difference"]
+__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "BASS", "add_positive_difference"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class FeatureSettings:
         0 for a mel filterbank; otherwise a logarithmic filterbank with this
         many bands per octave (:func:`mirlib.features.log_filtered_spectrogram`),
         whose band count must equal ``n_bands``.
+    constant_q : bool
+        Compute a constant-Q transform instead (:func:`mirlib.features.log_cqt`):
+        ``n_bands`` bins, ``bands_per_octave`` to the octave from ``fmin``.
+        Its window lengths follow from the Q factor, so ``frame_sizes`` must
+        be empty.
 
     Examples
     --------
@@ -69,6 +75,7 @@ class FeatureSettings:
     log_add: float = 1.0
     resample: bool = True
     bands_per_octave: int = 0
+    constant_q: bool = False
 
     @property
     def fps(self):
@@ -78,7 +85,7 @@ class FeatureSettings:
     @property
     def n_channels(self):
         """Number of frame sizes (channels of the stacked spectrogram)."""
-        return len(self.frame_sizes)
+        return max(1, len(self.frame_sizes))    # a constant-Q transform has no frame sizes and one channel
 
     @property
     def shape(self):
@@ -138,6 +145,9 @@ class FeatureSettings:
             See :meth:`prepare`.
         """
         y = self.prepare(y, sr)
+        if self.constant_q:
+            return log_cqt(y, self.sr, hop_size=self.hop_size, fmin=self.fmin, n_bins=self.n_bands,
+                           bins_per_octave=self.bands_per_octave, mul=self.log_mul, add=self.log_add)
         if self.bands_per_octave:
             specs = [log_filtered_spectrogram(y, self.sr, frame_size=n, hop_size=self.hop_size,
                                               bands_per_octave=self.bands_per_octave, fmin=self.fmin,
@@ -179,6 +189,14 @@ TRANSCRIPTION = FeatureSettings("transcription", sr=44100, frame_sizes=(2048,), 
 #: from 27.5 Hz to 11.025 kHz, ``log10(1 + 1000 x)``.
 STRUCTURE = FeatureSettings("structure", sr=22050, frame_sizes=(8192,), hop_size=4410, n_bands=40,
                             fmin=27.5, fmax=None, log_mul=1000.0)
+
+#: The bass transcription network's input: a constant-Q transform at 22.05 kHz,
+#: hop 1024 samples (21.5 fps), one bin per semitone for 7 octaves from C1
+#: (32.7 Hz) to B7 (3951 Hz), ``log10(1 + 10 x)``: the semitone-spaced
+#: log-frequency input of Balke et al. and Abeßer et al.
+#: :cite:p:`balke2017data,abesser2017deep`.
+BASS = FeatureSettings("bass", sr=22050, frame_sizes=(), hop_size=1024, n_bands=84, fmin=32.703,
+                       bands_per_octave=12, constant_q=True, log_mul=10.0)
 
 
 def add_positive_difference(x):
