@@ -10,6 +10,8 @@ classification
 retrieval
     Precision@k, recall@k and (mean) average precision of rankings by
     distance, ties handled.
+pitch
+    Beat-wise pitch accuracy of a bass line, exact and octave-forgiving (mir_eval).
 tables
     Several methods scored on the same annotated pieces, as a table.
 """
@@ -17,10 +19,11 @@ tables
 from .classification import accuracy, confusion_matrix, tag_scores
 from .events import (beat_scores, boundary_scores, check_times, drum_scores, onset_scores, scores_from_counts,
                      tempo_scores)
+from .pitch import beat_pitch_scores
 from .retrieval import average_precision, distance_matrix, precision_at_k, recall_at_k, retrieval_scores
 from .tables import compare, score_piece
 
 __all__ = ["onset_scores", "drum_scores", "scores_from_counts", "beat_scores", "tempo_scores", "boundary_scores",
-           "check_times",
+           "check_times", "beat_pitch_scores",
            "accuracy", "confusion_matrix", "tag_scores", "compare", "score_piece", "precision_at_k", "recall_at_k",
            "average_precision", "distance_matrix", "retrieval_scores"]

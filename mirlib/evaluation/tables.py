@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from .events import beat_scores, boundary_scores, onset_scores, tempo_scores
+from .pitch import beat_pitch_scores
 
 __all__ = ["compare", "score_piece"]
 
@@ -14,15 +15,17 @@ def score_piece(piece, estimate, task="onsets", windows=(0.05, 0.025)):
 
     Parameters
     ----------
-    piece : mirlib.data.Piece or mirlib.synth.sections.SectionedPiece
+    piece : mirlib.data.Piece, mirlib.synth.sections.SectionedPiece or mirlib.synth.basslines.BassLine
         Reference annotations.
     estimate : array_like or float
-        Onset, beat or boundary times in seconds, or (``task="tempo"``) a tempo in bpm.
-    task : {"onsets", "beats", "tempo", "boundaries"}
+        Onset, beat or boundary times in seconds, (``task="tempo"``) a tempo
+        in bpm, or (``task="bass"``) a MIDI pitch per beat of the piece.
+    task : {"onsets", "beats", "tempo", "boundaries", "bass"}
         Onsets: F, P, R at the first window and F at the others (seconds).
         Beats: F (±70 ms), CMLt, AMLt. Tempo: Acc1, Acc2 (4 %). Boundaries:
         F, P, R at every window, e.g. ``"F ±3 s"`` (the piece's inner
-        boundaries, :func:`boundary_scores`).
+        boundaries, :func:`boundary_scores`). Bass: beat-wise accuracy and
+        chroma accuracy (:func:`beat_pitch_scores`).
     windows : tuple of float
         Onset or boundary tolerance windows in seconds.
 
@@ -53,7 +56,9 @@ def score_piece(piece, estimate, task="onsets", windows=(0.05, 0.025)):
             s = boundary_scores(piece.boundaries[1:-1], estimate, piece.duration, window=w)
             out.update({f"{k} ±{w:g} s": v for k, v in s.items()})
         return out
-    raise ValueError(f"task must be 'onsets', 'beats', 'tempo' or 'boundaries', got {task!r}")
+    if task == "bass":
+        return beat_pitch_scores(piece.pitches, estimate)
+    raise ValueError(f"task must be 'onsets', 'beats', 'tempo', 'boundaries' or 'bass', got {task!r}")
 
 
 def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
@@ -63,9 +68,12 @@ def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
     ----------
     methods : dict
         Name -> ``f(y, sr)`` returning onset or beat times in seconds (or, for
-        ``task="tempo"``, a tempo in bpm).
+        ``task="tempo"``, a tempo in bpm). For ``task="bass"``, ``f(y, sr,
+        beats)`` is given the piece's beat times and returns a MIDI pitch per
+        beat, as beat-wise bass transcription is given the beats
+        :cite:p:`abesser2017deep`.
     pieces : list of mirlib.data.Piece
-    task : {"onsets", "beats", "tempo", "boundaries"}
+    task : {"onsets", "beats", "tempo", "boundaries", "bass"}
         See :func:`score_piece`.
     windows : tuple of float
         Onset tolerance windows in seconds.
@@ -84,14 +92,14 @@ def compare(methods, pieces, task="onsets", windows=(0.05, 0.025)):
     """
     import pandas as pd
 
-    if task not in ("onsets", "beats", "tempo", "boundaries"):
-        raise ValueError(f"task must be 'onsets', 'beats', 'tempo' or 'boundaries', got {task!r}")
+    if task not in ("onsets", "beats", "tempo", "boundaries", "bass"):
+        raise ValueError(f"task must be 'onsets', 'beats', 'tempo', 'boundaries' or 'bass', got {task!r}")
     rows = {}
     for name, method in methods.items():
         scores, seconds = [], 0.0
         for p in pieces:
             start = time.perf_counter()
-            est = method(p.audio, p.sr)
+            est = method(p.audio, p.sr, p.beats) if task == "bass" else method(p.audio, p.sr)
             seconds += time.perf_counter() - start
             scores.append(score_piece(p, est, task, windows))
         row = pd.DataFrame(scores).mean()
