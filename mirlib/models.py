@@ -13,11 +13,13 @@ name                   task             paper
 ``drum_rnn``           drums            Vogl et al., ISMIR 2017 (RNN)
 ``drum_joint``         drums, downbeats Vogl et al., ISMIR 2017 (joint drums and beats)
 ``boundary_cnn``       boundaries       Ullrich, Schlüter & Grill, ISMIR 2014
+``bass_dnn``           bass             Abeßer et al., AES 2017 (M1+, augmented)
+``bass_dnn_m1``        bass             Abeßer et al., AES 2017 (M1, not augmented)
 =====================  ===============  ==============================================
 
 Each entry is a :class:`mirlib.nn.ShippedModel` defined by its task module
 (:mod:`mirlib.onsets`, :mod:`mirlib.beats`, :mod:`mirlib.musicspeech`,
-:mod:`mirlib.similarity`, :mod:`mirlib.drums`, :mod:`mirlib.structure`):
+:mod:`mirlib.similarity`, :mod:`mirlib.drums`, :mod:`mirlib.structure`, :mod:`mirlib.bass`):
 its feature settings, builder, training recipe and weights file
 (``mirlib/weights/NAME.weights.h5``). ``mirlib train NAME`` runs the recipe,
 which reproduces the shipped weights on the default backend.
@@ -25,21 +27,21 @@ which reproduces the shipped weights on the default backend.
 Examples
 --------
 >>> sorted(MODELS)
-['beat_blstm', 'boundary_cnn', 'drum_cnn', 'drum_crnn', 'drum_joint', 'drum_rnn', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding']
+['bass_dnn', 'bass_dnn_m1', 'beat_blstm', 'boundary_cnn', 'drum_cnn', 'drum_crnn', 'drum_joint', 'drum_rnn', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding']
 >>> get("beats").name, get("beats").fps
 ('beat_blstm', 100.0)
 """
 
 from __future__ import annotations
 
-from . import beats, drums, musicspeech, onsets, similarity, structure
+from . import bass, beats, drums, musicspeech, onsets, similarity, structure
 
 __all__ = ["MODELS", "get", "load", "train"]
 
 #: Shipped networks by name.
 MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN,
                               similarity.STYLE_EMBEDDING, drums.DRUM_CRNN, drums.DRUM_CNN, drums.DRUM_RNN,
-                              drums.DRUM_JOINT, structure.BOUNDARY_CNN)}
+                              drums.DRUM_JOINT, structure.BOUNDARY_CNN, bass.BASS_DNN, bass.BASS_DNN_M1)}
 
 
 def get(name):

@@ -18,7 +18,7 @@ LAYERS = [
     {"data"},
     {"synth", "viz"},
     {"nn", "references"},
-    {"onsets", "musicspeech", "literature", "similarity", "drums", "structure"},
+    {"onsets", "musicspeech", "literature", "similarity", "drums", "structure", "bass"},
     {"beats"},
     {"models"},
     {"cli"},

@@ -4,7 +4,7 @@ Each backend runs in its own process, because Keras picks its backend once per
 process. Both compute the activations of every shipped model on the same inputs:
 madmom's real recording ``sample.wav`` for the rhythm networks, excerpts of two
 of librosa's recordings for the music/speech CNN and the style embedding, a
-generated piece in sections for the boundary CNN.
+generated piece in sections for the boundary CNN, a generated bass line for the bass networks.
 """
 
 import os
@@ -17,7 +17,8 @@ import pytest
 SCRIPT = r"""
 import sys
 import numpy as np
-from mirlib import audio, data, features, models, musicspeech, nn
+from mirlib import audio, bass, data, features, models, musicspeech, nn
+from mirlib.synth.basslines import render_bass_line
 from mirlib.synth.sections import render_sectioned_piece
 
 assert nn.backend() == sys.argv[2], (nn.backend(), sys.argv[2])
@@ -32,6 +33,9 @@ for name, shipped in models.MODELS.items():
     elif name == "boundary_cnn":      # sections last seconds: a generated piece in sections
         piece = render_sectioned_piece(50003)
         out[name] = np.asarray(shipped.activation(piece.audio, piece.sr))
+    elif shipped.task == "bass":      # frame-wise pitch probabilities of a generated bass line
+        line = render_bass_line(50003)
+        out[name] = np.asarray(bass.pitch_activation(line.audio, line.sr, shipped=shipped))
     else:
         out[name] = np.asarray(shipped.activation(y, sr))
 np.savez(sys.argv[1], **out)
@@ -61,7 +65,8 @@ def test_default_backend_is_tensorflow():
 
 
 @pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn", "style_embedding",
-                                  "drum_crnn", "drum_cnn", "drum_rnn", "drum_joint", "boundary_cnn"])
+                                  "drum_crnn", "drum_cnn", "drum_rnn", "drum_joint", "boundary_cnn",
+                                  "bass_dnn", "bass_dnn_m1"])
 def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     tf, jax = both
     assert tf[name].shape == jax[name].shape and tf[name].size > 50

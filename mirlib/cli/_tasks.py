@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import beats, drums, models, onsets, similarity, structure
+from .. import bass, beats, drums, models, onsets, similarity, structure
 from ..evaluation.tables import score_piece
 from ..references import madmom_beats, madmom_onsets, madmom_tempo
 from ..synth.rhythm import held_out_pieces
@@ -76,6 +76,11 @@ def train(args, out):
         scores = structure.held_out_scores(history.model, n=args.n_test)
         print(f"held-out boundary F-measure on {args.n_test} generated pieces (seeds {structure.TEST_FIRST_SEED}+): "
               f"{scores['F ±0.5 s']:.3f} at ±0.5 s, {scores['F ±3 s']:.3f} at ±3 s", file=out)
+    elif shipped.task == "bass":
+        scores = bass.held_out_scores(history.model, shipped, n=args.n_test)
+        print(f"held-out beat-wise bass pitch accuracy on {args.n_test} generated pieces (seeds "
+              f"{bass.TEST_FIRST_SEED}+): {scores['accuracy']:.3f} ({scores['chroma accuracy']:.3f} "
+              "forgiving octave errors)", file=out)
     elif shipped.task == "drums":
         scores = drums.held_out_scores(history.model, shipped, n=args.n_test)
         print(f"held-out overall F-measure on {args.n_test} loops from kits never heard in training: "

@@ -1,0 +1,502 @@
+"""Bass transcription, beat by beat: a feed-forward network on a constant-Q transform, and classical baselines.
+
+Data-driven feature learning as in Balke et al. :cite:p:`balke2017data` and
+Abeßer et al. :cite:p:`abesser2017deep`: instead of designing how to find the
+bass in a polyphonic spectrum, a feed-forward network (:data:`BASS_DNN`)
+learns it from examples. It maps a few frames of a semitone-spaced
+constant-Q transform of the mix (:data:`mirlib.features.BASS`) to a
+probability for each bass pitch (:data:`PITCHES`); the beat-wise bass pitch is
+the pitch most probable over the frames of a beat (:func:`beat_pitches`).
+
+The chain, with the frame rate carried at every step::
+
+    signal (resampled to 22.05 kHz)
+      -> BASS features: CQT, 84 semitones from C1, 21.5 fps
+      -> ±3 frames of context -> BASS_DNN -> pitch probabilities at 21.5 fps
+      -> log-probabilities summed over each beat -> one MIDI pitch per beat
+
+Like Abeßer et al. the network is trained twice on the same few annotated
+pieces: without data augmentation (:data:`BASS_DNN_M1`, their M1) and with
+every piece also transposed by up to three semitones either way
+(:data:`BASS_DNN`, their M1+; :func:`transpose`). The classical baselines
+find the bass without learning: the strongest pitch of a harmonic-summation
+salience in the bass range (:func:`salience_pitches`), and YIN on the
+low-passed mix (:func:`yin_pitches`). Everything is scored by beat-wise pitch
+accuracy (:func:`mirlib.evaluation.beat_pitch_scores`) on generated pieces
+with exact bass lines (:mod:`mirlib.synth.basslines`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import nn
+from .audio import check_signal
+from .features.activations import Activations
+from .features.settings import BASS
+from .synth.basslines import BASS_RANGE, bass_lines
+
+__all__ = ["BASS", "BASS_RANGE", "PITCHES", "N_PITCHES", "CONTEXT", "N_INPUTS", "TRAIN_FIRST_SEED",
+           "TEST_FIRST_SEED", "bass_input", "frame_targets", "transpose", "beat_pitches", "salience_pitches",
+           "yin_pitches", "train_on_lines", "BASS_DNN", "BASS_DNN_M1", "pitch_activation", "transcribe", "compare",
+           "held_out_scores"]
+
+#: MIDI pitches the network tells apart: the bass range of :mod:`mirlib.synth.basslines`, E1 to G3.
+PITCHES = np.arange(BASS_RANGE[0], BASS_RANGE[1] + 1)
+#: Number of bass pitches (network outputs).
+N_PITCHES = len(PITCHES)
+#: Frames of context on each side of the frame the network classifies (±140 ms at 21.5 fps).
+CONTEXT = 3
+#: Values per network input: ``2 * CONTEXT + 1`` CQT frames.
+N_INPUTS = (2 * CONTEXT + 1) * BASS.n_bands
+#: Training pieces have seeds from here; held-out test pieces from :data:`TEST_FIRST_SEED`.
+TRAIN_FIRST_SEED = 0
+TEST_FIRST_SEED = 50000
+# MIDI pitch of the lowest CQT bin (C1)
+_BIN0 = 24
+
+
+def bass_input(features, context=CONTEXT):
+    """The bass network's input: each CQT frame with ``context`` frames on either side, flattened.
+
+    Parameters
+    ----------
+    features : np.ndarray, shape ``(n_frames, n_bins)``
+        :data:`BASS` features.
+    context : int
+        Frames on each side; the ends of the piece are padded by repeating
+        the first and last frame.
+
+    Returns
+    -------
+    np.ndarray, float32, shape ``(n_frames, (2 * context + 1) * n_bins)``
+        Row ``i`` holds frames ``i - context .. i + context``, oldest first.
+
+    Raises
+    ------
+    ValueError
+        If ``features`` is not two-dimensional or empty.
+
+    Examples
+    --------
+    >>> bass_input(np.arange(3.0)[:, None], context=1).tolist()
+    [[0.0, 0.0, 1.0], [0.0, 1.0, 2.0], [1.0, 2.0, 2.0]]
+    """
+    X = np.asarray(features, dtype=np.float32)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"features must have shape (n_frames, n_bins), got {X.shape}")
+    padded = np.pad(X, ((context, context), (0, 0)), mode="edge")
+    return np.concatenate([padded[i:i + len(X)] for i in range(2 * context + 1)], axis=1)
+
+
+def frame_targets(line, n_frames, fps=BASS.fps):
+    """Frame-wise training targets of a bass line: the index in :data:`PITCHES` of the sounding note.
+
+    A frame between two beats belongs to the earlier beat's note (the
+    beat-wise view of :cite:p:`abesser2017deep`); frames before the first
+    beat and more than a beat after the last are -1 (no target).
+
+    Parameters
+    ----------
+    line : mirlib.synth.basslines.BassLine
+        Rendered bass line (its ``beats`` and ``pitches``).
+    n_frames : int
+        Number of frames.
+    fps : float
+        Frame rate, frames per second.
+
+    Returns
+    -------
+    np.ndarray of int, shape ``(n_frames,)``
+    """
+    times = np.arange(n_frames) / fps
+    period = float(np.median(np.diff(line.beats))) if len(line.beats) > 1 else 0.5
+    beat = np.searchsorted(line.beats, times, side="right") - 1
+    target = np.where(beat >= 0, line.pitches[np.maximum(beat, 0)] - PITCHES[0], -1)
+    target[(beat < 0) | (times >= line.beats[-1] + period)] = -1
+    return target.astype(int)
+
+
+def transpose(features, targets, shift):
+    """Pitch-shift data augmentation: move a CQT and its pitch targets by ``shift`` semitones.
+
+    On a constant-Q transform with one bin per semitone, shifting the bins
+    is pitch shifting the whole mix (Abeßer et al. pitch-shift the audio
+    :cite:p:`abesser2017deep`); bins moved in at the edge are silent, and
+    targets moved out of :data:`PITCHES` become -1 (no target).
+
+    Parameters
+    ----------
+    features : np.ndarray, shape ``(n_frames, n_bins)``
+        :data:`BASS` features (log-compressed, 0 is silence).
+    targets : np.ndarray of int, shape ``(n_frames,)``
+        Indices into :data:`PITCHES`, -1 for none.
+    shift : int
+        Semitones, up if positive.
+
+    Returns
+    -------
+    (np.ndarray, np.ndarray)
+        The shifted features and targets, same shapes.
+
+    Examples
+    --------
+    >>> F, t = transpose(np.eye(4)[None, :, 1].repeat(2, 0), np.array([0, 27]), 1)
+    >>> F.tolist(), t.tolist()
+    ([[0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 0.0]], [1, -1])
+    """
+    F = np.asarray(features, dtype=np.float32)
+    shifted = np.zeros_like(F)
+    if shift >= 0:
+        shifted[:, shift:] = F[:, :F.shape[1] - shift]
+    else:
+        shifted[:, :shift] = F[:, -shift:]
+    t = np.where(targets >= 0, targets + shift, -1)
+    t[(t < 0) | (t >= N_PITCHES)] = -1
+    return shifted, t
+
+
+def beat_pitches(activation, beats, fps=None):
+    """One pitch per beat from frame-wise pitch probabilities: the most probable over the beat.
+
+    The log-probabilities of the frames whose centres fall between a beat
+    and the next are summed and the best pitch taken, as Abeßer et al.
+    aggregate frame-wise estimates beat by beat :cite:p:`abesser2017deep`.
+
+    Parameters
+    ----------
+    activation : Activations or np.ndarray, shape ``(n_frames, N_PITCHES)``
+        Probability of each pitch of :data:`PITCHES` per frame.
+    beats : array_like, shape ``(n_beats,)``
+        Beat times in seconds, increasing.
+    fps : float or None
+        Frame rate (None: from :class:`Activations`).
+
+    Returns
+    -------
+    np.ndarray of int, shape ``(n_beats,)``
+        MIDI pitch per beat (the last beat lasts as long as the median beat).
+
+    Raises
+    ------
+    ValueError
+        For no beats, beats that do not increase, or an activation of the
+        wrong shape.
+
+    Examples
+    --------
+    >>> act = np.full((20, N_PITCHES), 0.01); act[:10, 12] = 0.9; act[10:, 0] = 0.9
+    >>> beat_pitches(act, [0.0, 0.5], fps=20).tolist()
+    [40, 28]
+    """
+    from .features.activations import frame_rate
+
+    fps = frame_rate(activation, fps)
+    A = np.asarray(activation, dtype=np.float64)
+    beats = np.asarray(beats, dtype=float)
+    if A.ndim != 2 or A.shape[1] != N_PITCHES:
+        raise ValueError(f"activation must have shape (n_frames, {N_PITCHES}), got {A.shape}")
+    if beats.ndim != 1 or len(beats) == 0:
+        raise ValueError("need at least one beat")
+    if np.any(np.diff(beats) <= 0):
+        raise ValueError("beat times must increase")
+    logp = np.log(np.maximum(A, 1e-7))
+    return np.array([PITCHES[int(np.argmax(logp[frames].sum(axis=0)))]
+                     for frames in _beat_frames(len(A), beats, fps)], dtype=int)
+
+
+def _beat_frames(n_frames, beats, fps):
+    """For each beat, the indices of the frames centred between it and the next beat (the last lasting a
+    median beat); a beat shorter than a frame gets its nearest frame."""
+    period = float(np.median(np.diff(beats))) if len(beats) > 1 else 0.5
+    edges = np.append(beats, beats[-1] + period)
+    times = np.arange(n_frames) / fps
+    for start, end in zip(edges[:-1], edges[1:]):
+        inside = np.flatnonzero((times >= start) & (times < end))
+        yield inside if len(inside) else np.array([min(n_frames - 1, int(round(start * fps)))])
+
+
+def _check_beats(beats):
+    beats = np.asarray(beats, dtype=float)
+    if beats.ndim != 1 or len(beats) == 0 or not np.all(np.isfinite(beats)):
+        raise ValueError("need at least one finite beat time")
+    if np.any(np.diff(beats) <= 0):
+        raise ValueError("beat times must increase")
+    return beats
+
+
+def salience_pitches(y, sr, beats, n_harmonics=4, weight=0.8):
+    """Classical baseline: the strongest pitch of a harmonic-summation salience, per beat.
+
+    For every pitch of the bass range, the CQT magnitudes (linear, averaged
+    over the beat) at its first ``n_harmonics`` harmonics are summed with
+    weights ``weight ** (h - 1)``, as in the salience functions of classic
+    bass and melody transcription (Ryynänen & Klapuri, Salamon & Gómez, the
+    baselines of :cite:p:`abesser2017deep`); the most salient pitch is the
+    bass note.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz.
+    beats : array_like, shape ``(n_beats,)``
+        Beat times in seconds.
+    n_harmonics : int
+        Harmonics summed.
+    weight : float
+        Weight decay per harmonic.
+
+    Returns
+    -------
+    np.ndarray of int, shape ``(n_beats,)``
+        MIDI pitch per beat, within :data:`PITCHES`.
+
+    Raises
+    ------
+    ValueError
+        For a bad or silent signal, or no or unordered beats.
+    """
+    beats = _check_beats(beats)
+    check_signal(y, sr, allow_silence=False)
+    C = 10.0 ** BASS(y, sr) - 1.0          # undo the log compression: linear magnitudes
+    per_beat = np.array([C[frames].mean(axis=0) for frames in _beat_frames(len(C), beats, BASS.fps)])
+    offsets = [int(round(12 * np.log2(h))) for h in range(1, n_harmonics + 1)]
+    lowest = PITCHES - _BIN0
+    salience = sum(weight ** h * per_beat[:, lowest + off] for h, off in enumerate(offsets))
+    return PITCHES[np.argmax(salience, axis=1)]
+
+
+def yin_pitches(y, sr, beats, cutoff=250.0):
+    """Classical baseline: YIN on the low-passed mix, the median pitch per beat.
+
+    The mix is low-passed (4th-order Butterworth at ``cutoff`` Hz) to keep
+    mostly the bass, then YIN (:func:`librosa.yin`, de Cheveigné & Kawahara)
+    estimates a fundamental frequency per frame in the bass range; the median
+    over a beat's frames, rounded to the nearest semitone, is the bass note.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+    sr : int
+    beats : array_like, shape ``(n_beats,)``
+    cutoff : float
+        Low-pass cutoff in Hz.
+
+    Returns
+    -------
+    np.ndarray of int, shape ``(n_beats,)``
+        MIDI pitch per beat, clipped to :data:`PITCHES`.
+
+    Raises
+    ------
+    ValueError
+        For a bad or silent signal, or no or unordered beats.
+    """
+    import librosa
+    from scipy.signal import butter, sosfiltfilt
+
+    beats = _check_beats(beats)
+    y = BASS.prepare(check_signal(y, sr, allow_silence=False), sr)
+    low = sosfiltfilt(butter(4, cutoff, fs=BASS.sr, output="sos"), y)
+    f0 = librosa.yin(low, fmin=librosa.midi_to_hz(PITCHES[0] - 1), fmax=librosa.midi_to_hz(PITCHES[-1] + 1),
+                     sr=BASS.sr, frame_length=4096, hop_length=BASS.hop_size)
+    midi = librosa.hz_to_midi(f0)
+    per_beat = np.array([np.median(midi[frames]) for frames in _beat_frames(len(midi), beats, BASS.fps)])
+    return np.clip(np.round(per_beat), PITCHES[0], PITCHES[-1]).astype(int)
+
+
+def _lines_xy(lines, shifts):
+    xs, ys = [], []
+    for line in lines:
+        F = BASS(line.audio, line.sr)
+        t = frame_targets(line, len(F))
+        for k in shifts:
+            Fk, tk = transpose(F, t, k) if k else (F, t)
+            keep = tk >= 0
+            xs.append(bass_input(Fk)[keep])
+            ys.append(tk[keep])
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def train_on_lines(model, n_train=40, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256,
+                   learning_rate=1e-3, examples=None, log_dir=None, verbose=0):
+    """Train the bass network on generated bass lines (its recipe).
+
+    Renders ``n_train`` pieces (seeds from :data:`TRAIN_FIRST_SEED`,
+    :func:`mirlib.synth.basslines.bass_lines`), computes their CQT frames with
+    context (:func:`bass_input`) and frame-wise pitch targets
+    (:func:`frame_targets`), and with ``augment`` adds every piece transposed
+    by ``±1 .. ±max_shift`` semitones (:func:`transpose`). Frames are
+    shuffled and the cross-entropy of the softmax over pitches is minimised.
+
+    Parameters
+    ----------
+    model : mirlib.nn.ShippedModel
+        :data:`BASS_DNN` or :data:`BASS_DNN_M1`.
+    n_train : int
+        Number of training pieces (40 pieces of about 14 s: about as many bass
+        lines as the 41 of Abeßer et al.'s training set).
+    epochs, batch_size, learning_rate, seed
+        As in :func:`mirlib.nn.train`.
+    augment : bool
+        Add transposed copies (M1+) or not (M1).
+    max_shift : int
+        Largest transposition in semitones.
+    examples : tuple or None
+        ``(X, y)`` to train on instead.
+    log_dir : str or None
+        TensorBoard logs.
+    verbose : int
+        Keras verbosity.
+
+    Returns
+    -------
+    mirlib.nn.History
+        With the trained network as ``.model``.
+    """
+    if examples is None:
+        shifts = [0] + ([s for k in range(1, max_shift + 1) for s in (k, -k)] if augment else [])
+        examples = _lines_xy(bass_lines(n_train, TRAIN_FIRST_SEED), shifts)
+    X, y = examples
+    return nn.train(lambda: model.untrained(X), X, y, epochs=epochs, batch_size=batch_size,
+                    learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
+
+
+def _build(norm):
+    return nn.mlp(N_INPUTS, N_PITCHES, hidden=(256, 256, 256), dropout=0.2, normalization=norm)
+
+
+_DESCRIPTION = ("feed-forward bass network (Abeßer et al. 2017; Balke et al. 2017) on ±3 frames of a "
+                "semitone CQT at 21.5 fps; pitch probabilities E1-G3")
+#: The bass network with data augmentation (Abeßer et al.'s M1+): three hidden
+#: layers of 256 ReLU units and dropout, a softmax over :data:`PITCHES`.
+BASS_DNN = nn.ShippedModel(
+    name="bass_dnn", task="bass", paper="abesser2017deep,balke2017data",
+    description=_DESCRIPTION + ", trained with transposed copies (M1+)",
+    features=BASS, inputs=bass_input, outputs=tuple(str(p) for p in PITCHES), build=_build,
+    normalization_axis=-1, input_shape=(N_INPUTS,), trainer=train_on_lines,
+    recipe=dict(n_train=40, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256, learning_rate=1e-3),
+    aliases=("bass",))
+#: The same network trained on the same pieces without augmentation (M1).
+BASS_DNN_M1 = nn.ShippedModel(
+    name="bass_dnn_m1", task="bass", paper="abesser2017deep,balke2017data",
+    description=_DESCRIPTION + ", trained without augmentation (M1)",
+    features=BASS, inputs=bass_input, outputs=tuple(str(p) for p in PITCHES), build=_build,
+    normalization_axis=-1, input_shape=(N_INPUTS,), trainer=train_on_lines,
+    recipe=dict(n_train=40, epochs=30, augment=False, max_shift=3, seed=0, batch_size=256, learning_rate=1e-3))
+
+
+def pitch_activation(y, sr, model=None, shipped=BASS_DNN):
+    """Frame-wise bass pitch probabilities of the bass network.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz (resampled to 22.05 kHz).
+    model : keras.Model or None
+        Other weights; default the shipped ones of ``shipped``.
+    shipped : mirlib.nn.ShippedModel
+        :data:`BASS_DNN` (M1+) or :data:`BASS_DNN_M1`.
+
+    Returns
+    -------
+    Activations, shape ``(n_frames, N_PITCHES)``
+        At 21.5 fps; column ``j`` is the probability of MIDI pitch ``PITCHES[j]``.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal or a bad sample rate.
+    FileNotFoundError
+        If no model is given and the shipped weights are missing.
+    """
+    network = shipped.cached() if model is None else model
+    X = bass_input(shipped.features(y, sr))
+    return Activations(nn.predict(network, X, batch_size=1024), shipped.fps, labels=shipped.outputs)
+
+
+def transcribe(y, sr, beats, model=None, shipped=BASS_DNN):
+    """Beat-wise bass transcription: one MIDI pitch per beat, by the bass network.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz.
+    beats : array_like, shape ``(n_beats,)``
+        Beat times in seconds (annotated, or from :func:`mirlib.beats.track_beats`).
+    model : keras.Model or None
+        Other weights.
+    shipped : mirlib.nn.ShippedModel
+        :data:`BASS_DNN` (default) or :data:`BASS_DNN_M1`.
+
+    Returns
+    -------
+    np.ndarray of int, shape ``(n_beats,)``
+        MIDI pitch per beat, within :data:`PITCHES`.
+
+    Raises
+    ------
+    ValueError
+        For a bad or silent signal, or no or unordered beats.
+    """
+    beats = _check_beats(beats)
+    check_signal(y, sr, allow_silence=False)
+    return beat_pitches(pitch_activation(y, sr, model, shipped), beats)
+
+
+#: The rows of :func:`compare`: name -> ``f(y, sr, beats)``.
+METHODS = {
+    "bass network, augmented (M1+)": lambda y, sr, beats: transcribe(y, sr, beats, shipped=BASS_DNN),
+    "bass network (M1)": lambda y, sr, beats: transcribe(y, sr, beats, shipped=BASS_DNN_M1),
+    "harmonic-sum salience": salience_pitches,
+    "YIN, low-passed": yin_pitches,
+}
+__all__.append("METHODS")
+
+
+def compare(lines, methods=None):
+    """Beat-wise pitch accuracy of the bass networks and the baselines on bass lines, as a table.
+
+    Parameters
+    ----------
+    lines : list of mirlib.synth.basslines.BassLine
+        Annotated pieces (held out from training).
+    methods : dict or None
+        Name -> ``f(y, sr, beats)`` returning a MIDI pitch per beat; default
+        :data:`METHODS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method; columns ``accuracy`` and ``chroma accuracy``
+        (means over pieces) and ``seconds``.
+
+    Raises
+    ------
+    ValueError
+        If ``lines`` is empty.
+    """
+    from .evaluation import compare as compare_methods
+
+    if not lines:
+        raise ValueError("compare needs at least one bass line")
+    return compare_methods(METHODS if methods is None else methods, lines, task="bass")
+
+
+def held_out_scores(model=None, shipped=BASS_DNN, n=24, sounds="standard"):
+    """Beat-wise accuracy of a bass network on ``n`` held-out generated pieces (seeds :data:`TEST_FIRST_SEED`+).
+
+    Returns
+    -------
+    dict
+        ``{"accuracy": float, "chroma accuracy": float}``.
+    """
+    table = compare(bass_lines(n, TEST_FIRST_SEED, sounds=sounds),
+                    methods={"dnn": lambda y, sr, beats: transcribe(y, sr, beats, model, shipped)})
+    return {k: float(table.loc["dnn", k]) for k in ("accuracy", "chroma accuracy")}
