@@ -18,9 +18,9 @@ from nbgrading import ROOT, secret_lines
 HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
-            "book/similarity", "book/structure", "book/literature", "book/lecturers", "book/bibliography"]
+            "book/similarity", "book/structure", "book/bass", "book/literature", "book/lecturers", "book/bibliography"]
 NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
-                     "book/similarity", "book/structure",
+                     "book/similarity", "book/structure", "book/bass",
                      "book/literature"]
 # pages with demos -> the least number of demos they must have
 DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1, "book/similarity": 1, "book/drums": 1,
@@ -489,3 +489,23 @@ def test_structure_chapter_measures_the_cnn_against_foote(book):
             f"{other[structure.NOVELTY_NAME]['F ±3 s']:.2f}") in text
     # the published SALAMI figures are shown as other data, with the reproducibility point
     assert "SALAMI" in text and "did not reach the reported results" in text
+
+
+def test_bass_chapter_measures_the_networks_against_the_baselines(book):
+    """M1+ beats M1 beats the best classical baseline on held-out bass lines; the page says where it falls short."""
+    held_out, other = [t for t in _tables("book/bass") if "bass network (M1)" in t]
+    rows = {"bass network, augmented (M1+)", "bass network (M1)", "harmonic-sum salience", "YIN, low-passed"}
+    for table in (held_out, other):
+        assert set(table) == rows and {"accuracy", "chroma accuracy"} <= set(table["bass network (M1)"])
+    plus, m1 = held_out["bass network, augmented (M1+)"], held_out["bass network (M1)"]
+    baseline = max(held_out["harmonic-sum salience"]["accuracy"], held_out["YIN, low-passed"]["accuracy"])
+    assert plus["accuracy"] > m1["accuracy"] > baseline and plus["accuracy"] >= 0.9
+    text = " ".join(page("book/bass").get_text().split()).replace("\u2019", "'")
+    assert (f"the augmented network gets {plus['accuracy']:.2f} of the beats right, against {m1['accuracy']:.2f} "
+            f"without augmentation and {held_out['harmonic-sum salience']['accuracy']:.2f}") in text
+    plus_o, salience_o = other["bass network, augmented (M1+)"]["accuracy"], other["harmonic-sum salience"]["accuracy"]
+    relation = "above" if plus_o > salience_o else "below"
+    assert f"gets {plus_o:.2f} of the beats right, {relation} the salience baseline's {salience_o:.2f}" in text
+    soup = page("book/bass")
+    assert len(soup.select("audio")) >= 5 and len(soup.select("div.cell_output img")) >= 3
+    assert "Where it falls short" in text and "does not implement those rounds" in text
