@@ -32,14 +32,13 @@ import numpy as np
 
 from . import nn
 from .audio import check_signal
-from .features.activations import Activations
 from .features.settings import BASS
 from .synth.basslines import BASS_RANGE, bass_lines
 
 __all__ = ["BASS", "BASS_RANGE", "PITCHES", "N_PITCHES", "CONTEXT", "N_INPUTS", "TRAIN_FIRST_SEED",
            "TEST_FIRST_SEED", "bass_input", "frame_targets", "transpose", "beat_pitches", "salience_pitches",
            "yin_pitches", "train_on_lines", "BASS_DNN", "BASS_DNN_M1", "pitch_activation", "transcribe", "compare",
-           "held_out_scores"]
+           "held_out_scores", "METHODS"]
 
 #: MIDI pitches the network tells apart: the bass range of :mod:`mirlib.synth.basslines`, E1 to G3.
 PITCHES = np.arange(BASS_RANGE[0], BASS_RANGE[1] + 1)
@@ -52,8 +51,8 @@ N_INPUTS = (2 * CONTEXT + 1) * BASS.n_bands
 #: Training pieces have seeds from here; held-out test pieces from :data:`TEST_FIRST_SEED`.
 TRAIN_FIRST_SEED = 0
 TEST_FIRST_SEED = 50000
-# MIDI pitch of the lowest CQT bin (C1)
-_BIN0 = 24
+# MIDI pitch of the lowest CQT bin (C1 = 24), from the feature settings
+_BIN0 = int(round(69 + 12 * np.log2(BASS.fmin / 440.0)))
 
 
 def bass_input(features, context=CONTEXT):
@@ -109,12 +108,10 @@ def frame_targets(line, n_frames, fps=BASS.fps):
     -------
     np.ndarray of int, shape ``(n_frames,)``
     """
-    times = np.arange(n_frames) / fps
-    period = float(np.median(np.diff(line.beats))) if len(line.beats) > 1 else 0.5
-    beat = np.searchsorted(line.beats, times, side="right") - 1
-    target = np.where(beat >= 0, line.pitches[np.maximum(beat, 0)] - PITCHES[0], -1)
-    target[(beat < 0) | (times >= line.beats[-1] + period)] = -1
-    return target.astype(int)
+    target = np.full(n_frames, -1)
+    for pitch, frames in zip(line.pitches, _beat_frames(n_frames, line.beats, fps)):
+        target[frames] = pitch - PITCHES[0]
+    return target
 
 
 def transpose(features, targets, shift):
@@ -193,13 +190,9 @@ def beat_pitches(activation, beats, fps=None):
 
     fps = frame_rate(activation, fps)
     A = np.asarray(activation, dtype=np.float64)
-    beats = np.asarray(beats, dtype=float)
+    beats = _check_beats(beats)
     if A.ndim != 2 or A.shape[1] != N_PITCHES:
         raise ValueError(f"activation must have shape (n_frames, {N_PITCHES}), got {A.shape}")
-    if beats.ndim != 1 or len(beats) == 0:
-        raise ValueError("need at least one beat")
-    if np.any(np.diff(beats) <= 0):
-        raise ValueError("beat times must increase")
     logp = np.log(np.maximum(A, 1e-7))
     return np.array([PITCHES[int(np.argmax(logp[frames].sum(axis=0)))]
                      for frames in _beat_frames(len(A), beats, fps)], dtype=int)
@@ -414,9 +407,7 @@ def pitch_activation(y, sr, model=None, shipped=BASS_DNN):
     FileNotFoundError
         If no model is given and the shipped weights are missing.
     """
-    network = shipped.cached() if model is None else model
-    X = bass_input(shipped.features(y, sr))
-    return Activations(nn.predict(network, X, batch_size=1024), shipped.fps, labels=shipped.outputs)
+    return shipped.activation(y, sr, model)
 
 
 def transcribe(y, sr, beats, model=None, shipped=BASS_DNN):
@@ -457,7 +448,6 @@ METHODS = {
     "harmonic-sum salience": salience_pitches,
     "YIN, low-passed": yin_pitches,
 }
-__all__.append("METHODS")
 
 
 def compare(lines, methods=None):

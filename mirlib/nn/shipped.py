@@ -21,7 +21,7 @@ import numpy as np
 from ..features.activations import Activations, remembered
 from ..features.settings import FeatureSettings, add_positive_difference
 from .layers import normalization
-from .training import pad_sequences, predict_sequence, train
+from .training import pad_sequences, predict, predict_sequence, train
 
 __all__ = ["ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]
 
@@ -263,7 +263,7 @@ class ShippedModel:
         raise ValueError(f"{self.name} is not a sequence model (inputs {self.inputs!r})")
 
     def activation(self, y, sr, model=None):
-        """The chain signal -> features -> network -> activations of a sequence model.
+        """The chain signal -> features -> network -> activations of a sequence or frame-wise model.
 
         Parameters
         ----------
@@ -293,5 +293,11 @@ class ShippedModel:
         weights = hashlib.sha1()
         for w in network.get_weights():
             weights.update(np.ascontiguousarray(w).tobytes())
-        return remembered((self.name, weights.hexdigest(), sr), y, lambda: Activations(
-            predict_sequence(network, self.network_input(self.features(y, sr))), self.fps, labels=self.outputs))
+        def compute():
+            X = self.network_input(self.features(y, sr))
+            # a sequence model takes the whole piece at once; a frame-wise one (input_shape without a
+            # time axis, e.g. the bass network) takes the frames as a batch
+            out = predict_sequence(network, X) if self.input_shape[0] is None else predict(network, X, 1024)
+            return Activations(out, self.fps, labels=self.outputs)
+
+        return remembered((self.name, weights.hexdigest(), sr), y, compute)

@@ -250,7 +250,7 @@ def synthesize_bass(beats, pitches, sr=22050, duration=None, gain=0.5):
 
 
 def _chord_name(root, quality):
-    return _NAMES[root % 12] + {"maj7": "maj7", "7": "7", "m7": "m7", "m7b5": "m7b5"}[quality]
+    return _NAMES[root % 12] + quality
 
 
 def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None, tempo_range=(100.0, 200.0),
