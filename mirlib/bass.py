@@ -107,7 +107,13 @@ def frame_targets(line, n_frames, fps=BASS.fps):
     Returns
     -------
     np.ndarray of int, shape ``(n_frames,)``
+
+    Raises
+    ------
+    ValueError
+        If the line has no beats or its beats do not increase.
     """
+    _check_beats(line.beats)
     target = np.full(n_frames, -1)
     for pitch, frames in zip(line.pitches, _beat_frames(n_frames, line.beats, fps)):
         target[frames] = pitch - PITCHES[0]
@@ -482,10 +488,29 @@ def compare(lines, methods=None):
 def held_out_scores(model=None, shipped=BASS_DNN, n=24, sounds="standard"):
     """Beat-wise accuracy of a bass network on ``n`` held-out generated pieces (seeds :data:`TEST_FIRST_SEED`+).
 
+    The figure ``mirlib train bass_dnn`` prints (Abeßer et al.'s measure
+    :cite:p:`abesser2017deep`, :func:`mirlib.evaluation.beat_pitch_scores`).
+
+    Parameters
+    ----------
+    model : keras.Model or None
+        Weights to measure; default the shipped ones of ``shipped``.
+    shipped : mirlib.nn.ShippedModel
+        :data:`BASS_DNN` or :data:`BASS_DNN_M1`.
+    n : int
+        Number of pieces (at least 1).
+    sounds : {"standard", "alternative"}
+        Instrument sounds; ``"alternative"`` measures on sounds not heard in training.
+
     Returns
     -------
     dict
-        ``{"accuracy": float, "chroma accuracy": float}``.
+        ``{"accuracy": float, "chroma accuracy": float}``, means over pieces in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is below 1 or ``sounds`` is unknown.
     """
     table = compare(bass_lines(n, TEST_FIRST_SEED, sounds=sounds),
                     methods={"dnn": lambda y, sr, beats: transcribe(y, sr, beats, model, shipped)})
