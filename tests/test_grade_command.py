@@ -10,6 +10,7 @@ solutions, the gradebook or another student's work.
 """
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -372,3 +373,60 @@ def test_grading_runs_at_the_same_time_never_share_user_ids(tmp_path, monkeypatc
     with autograde.uid_block(other) as a, autograde.uid_block(other) as b:
         assert a == b == autograde.UID_BASE
     assert not list(other.iterdir())
+
+
+READS_DATA = ("import numpy as np, os\n"
+              "DATA = os.environ['MIRLIB_DATA_DIR']\n"
+              "README = open(os.path.join(DATA, 'README.txt')).read()\n"
+              "CLIP = open(os.path.join(DATA, 'clips', 'clip.txt')).read()\n"
+              "assert README == 'course data' and CLIP == 'a clip kept elsewhere'")
+
+
+def _grade_in(python, root, data):
+    """`mirlib grade` run by ``python`` with MIRLIB_DATA_DIR=``data``."""
+    env = dict(nbgrader_env(), MIRLIB_DATA_DIR=str(data))
+    env["PATH"] = f"{python.parent}:{env['PATH']}"
+    return subprocess.run([str(python), "-m", "mirlib.cli", "grade", ASSIGNMENT, "--quiet", "--timeout", "30"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_grading_follows_symlinks_and_names_what_it_cannot_show(tmp_path):
+    # Course data reached through a linked folder, a file in it that links into another store,
+    # and the Python environment reached through a link under /tmp (hidden in the sandbox):
+    # the reference gets full marks and the student is graded.
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "clip.txt").write_text("a clip kept elsewhere")
+    real = tmp_path / "disk" / "dl4mir-data"
+    (real / "clips").mkdir(parents=True)
+    (real / "README.txt").write_text("course data")
+    (real / "clips" / "clip.txt").symlink_to(store / "clip.txt")
+    (tmp_path / "home").mkdir()
+    data = tmp_path / "home" / "data"
+    data.symlink_to(real)
+    env = tmp_path / "env"
+    env.symlink_to(sys.prefix)
+    root = toy_course(tmp_path / "c", setup=READS_DATA)
+    submit_release(root, "alice", {"answer_add": GOOD_ADD, "answer_square": GOOD_SQUARE})
+    proc = _grade_in(env / "bin" / "python", root, data)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "toy: 1 submissions, graded 1, flagged 0, failed 0" in proc.stdout, proc.stdout
+    with sqlite3.connect(root / "gradebook.db") as con:
+        assert con.execute("select sum(auto_score) from grade").fetchone()[0] == 5
+
+    # a data folder that is not there, and a broken link in one, are named, not guessed at
+    proc = _grade_in(env / "bin" / "python", root, tmp_path / "nowhere")
+    assert proc.returncode == 2 and f"MIRLIB_DATA_DIR={tmp_path / 'nowhere'} is not a folder" in proc.stderr
+    (real / "clips" / "lost.txt").symlink_to(store / "lost.txt")
+    proc = _grade_in(env / "bin" / "python", root, data)
+    assert proc.returncode == 2 and "clips/lost.txt is a broken symbolic link" in proc.stderr, proc.stderr
+    (real / "clips" / "lost.txt").unlink()
+    if os.getuid() == 0:
+        # kernels run as nobody when the grader is root: a data folder only its owner can read
+        real.chmod(0o700)
+        try:
+            proc = _grade_in(env / "bin" / "python", root, data)
+        finally:
+            real.chmod(0o755)
+        assert proc.returncode == 2, proc.stderr
+        assert f"MIRLIB_DATA_DIR {data} cannot be read in the sandbox: Permission denied" in proc.stderr

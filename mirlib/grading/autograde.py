@@ -48,7 +48,7 @@ from pathlib import Path
 
 import nbformat
 
-from .sandbox import Limits, SandboxError, check_sandbox, chown_tree, python_paths
+from .sandbox import Limits, SandboxError, check_sandbox, chown_tree, link_targets, python_paths
 from .submissions import prepare_submission, repair_notebook
 from .workers import WorkerPool
 
@@ -70,6 +70,9 @@ UID_BLOCK = 100_000
 #: environment, not the submission, is broken
 INFRASTRUCTURE_ERRORS = {"ModuleNotFoundError", "ImportError", "URLError", "HTTPError", "ConnectionError",
                          "ConnectTimeout", "ReadTimeout", "SSLError", "DataUnavailableError"}
+#: of those, the errors of a kernel that tried to download what is not cached
+OFFLINE_ERRORS = {"URLError", "HTTPError", "ConnectionError", "ConnectTimeout", "ReadTimeout", "SSLError",
+                  "DataUnavailableError"}
 
 
 class GradingError(RuntimeError):
@@ -302,13 +305,16 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
     try:
         first_uid = reserved.enter_context(uid_block())
         try:
-            check_sandbox(str(_mkdir(scratch / "probe")))
+            common = _common(config, coursedir, course, limits, scratch, jobs)
+            # the kernels' interpreter, the data caches and mirlib as the kernels will see them:
+            # a path the sandbox cannot show is named here, before anyone is graded
+            check_sandbox(str(_mkdir(scratch / "probe")), readable=common["readable"], env=common["kernel_env"],
+                          kernel=_kernel_interpreter(released.values()), folders=common["data"].items())
         except SandboxError as err:
             raise GradingError(str(err)) from None
         template = scratch / "gradebook.db"
         with sqlite3.connect(db_path) as src, sqlite3.connect(template) as dst:
             src.backup(dst)
-        common = _common(config, coursedir, course, limits, scratch, jobs)
 
         uids = []
 
@@ -350,7 +356,8 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
                 f"the reference solution of {assignment!r} gets {got:g}/{full:g} in the grading sandbox, so "
                 f"the grading environment is broken, not the students' work. "
                 + ("; ".join(ref.reasons + failing[:5]) or raw.get("crash", "") or "; ".join(raw.get("messages", [])[-3:]))
-                + ". Is the course data cached (LIBROSA_DATA_DIR, MIRLIB_DATA_DIR) on this offline machine?")
+                + (". The kernels have no network: is the course data cached (LIBROSA_DATA_DIR, MIRLIB_DATA_DIR)?"
+                   if any(e["ename"] in OFFLINE_ERRORS for e in raw.get("errors", [])) else ""))
         warm = scratch / "warm"
         for name in ("numba", "matplotlib"):
             if (scratch / "jobs" / REFERENCE / "runtime" / name).is_dir():
@@ -507,9 +514,14 @@ def _common(config, coursedir, course, limits, scratch, jobs):
     import pooch
 
     home = os.path.expanduser("~")
-    data = {}
+    data, links = {}, []
     for var, app in (("LIBROSA_DATA_DIR", "librosa"), ("MIRLIB_DATA_DIR", "mirlib")):
         data[var] = os.path.abspath(os.environ.get(var) or pooch.os_cache(app))
+        if os.environ.get(var) and not os.path.isdir(data[var]):
+            raise SandboxError(f"{var}={os.environ[var]} is not a folder: the grading kernels, which have no "
+                               f"network, would find no course data there")
+        if os.path.isdir(data[var]):
+            links += link_targets(data[var])     # a cache of links into another store
     package = Path(__file__).resolve().parents[1]
     checkout = package.parent if (package.parent / "pyproject.toml").exists() else None
     exchange = config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange")
@@ -517,7 +529,7 @@ def _common(config, coursedir, course, limits, scratch, jobs):
     # the kernel sees the package, not the checkout
     source_root = str(Path(coursedir.format_path(coursedir.source_directory, ".", ".")).resolve())
     hidden = [str(course), home, exchange, source_root, *([str(checkout)] if checkout else [])]
-    readable = [*python_paths(), str(package), *data.values()]
+    readable = [*python_paths(), str(package), *data.values(), *links]
     bin_dir = str(Path(sys.executable).parent)
     env = {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", **data}
     # kernels running side by side each get their share of the cores, not all of them
@@ -527,8 +539,24 @@ def _common(config, coursedir, course, limits, scratch, jobs):
     for key, value in os.environ.items():
         if key.startswith(("KERAS_", "TF_", "JAX_", "XLA_", "OMP_", "MKL_", "OPENBLAS_", "NUMBA_", "PYTHONHASHSEED")):
             env[key] = value
-    return {"config": config, "source_root": source_root,
-            "limits": asdict(limits), "hidden": hidden, "readable": readable, "kernel_env": env}
+    return {"config": config, "source_root": source_root, "limits": asdict(limits), "hidden": hidden,
+            "readable": readable, "kernel_env": env, "data": {k: v for k, v in data.items() if os.path.isdir(v)}}
+
+
+def _kernel_interpreter(notebooks):
+    """The interpreter of the kernel the notebooks ask for (their kernelspec's ``argv[0]``), or ``None``."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    names = {nb.metadata.get("kernelspec", {}).get("name") or "python3" for nb in notebooks}
+    for name in sorted(names):
+        try:
+            argv = KernelSpecManager().get_kernel_spec(name).argv
+        except NoSuchKernel:
+            raise SandboxError(f"the notebooks ask for the kernel {name!r}, which is not installed for "
+                               f"{sys.executable} (`python -m ipykernel install --sys-prefix --name {name}`)") from None
+        if argv and os.path.isabs(argv[0]):
+            return argv[0]
+    return None
 
 
 def _write_report(path, results):

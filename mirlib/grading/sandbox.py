@@ -152,6 +152,12 @@ class Sandbox:
     def command(self, argv, workdir=None):
         """The command line that runs ``argv`` inside this sandbox.
 
+        Every path the sandbox shows (``readable``, ``runtime``, the working
+        folder) is shown both where it was named and at its real location,
+        so that a symbolic link on the way (a data folder linked into a home
+        folder, an environment reached through a link) resolves inside too.
+        The interpreter ``argv[0]`` and its environment are shown as well.
+
         Parameters
         ----------
         argv : list of str
@@ -206,11 +212,13 @@ class Sandbox:
                 out += ["--perms", "0755", "--dir", p]
             return out
 
-        for path in self.readable:
-            if os.path.exists(path):
-                cmd += parents(path) + ["--ro-bind", path, path]
-        for path in dict.fromkeys((self.runtime, workdir)):
-            cmd += parents(path) + ["--bind", path, path]
+        readable = [*self.readable, *(interpreter_paths(argv[0]) if argv and os.path.isabs(argv[0]) else ())]
+        for path in shown_paths(readable):
+            if path != os.path.realpath(path) and _under(path, SYSTEM_DIRS) and not _under(path, hidden):
+                continue    # a link in a system folder: it is there already, and its target is shown
+            cmd += parents(path) + ["--ro-bind", os.path.realpath(path), path]
+        for path in shown_paths((self.runtime, workdir)):
+            cmd += parents(path) + ["--bind", os.path.realpath(path), path]
         cmd += ["--chdir", workdir, "--clearenv"]
         for key, value in self.env.items():
             cmd += ["--setenv", key, value]
@@ -230,8 +238,87 @@ class Sandbox:
 
 def python_paths():
     """Folders of the running Python: the environment, its base installation, the interpreter's."""
-    return tuple(dict.fromkeys([sys.prefix, sys.base_prefix,
-                                os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))]))
+    return tuple(dict.fromkeys([sys.prefix, sys.base_prefix, *interpreter_paths(sys.executable)]))
+
+
+def interpreter_paths(executable):
+    """The folders an interpreter needs: its environment (``bin/..``), as named and for real.
+
+    Parameters
+    ----------
+    executable : str
+        Path of an interpreter, e.g. a kernel's ``argv[0]``
+        (``/srv/course/env/bin/python``).
+
+    Returns
+    -------
+    tuple of str
+        The folder above ``bin/`` of the path as given, and of the file it
+        links to (a virtual environment's ``python`` links to the base
+        installation's).
+    """
+    paths = [os.path.abspath(executable), os.path.realpath(executable)]
+    return tuple(dict.fromkeys(os.path.dirname(os.path.dirname(p)) for p in paths))
+
+
+def shown_paths(paths):
+    """Each existing path as named and, where a symbolic link lies on the way, its real location.
+
+    Parameters
+    ----------
+    paths : iterable of str
+
+    Returns
+    -------
+    list of str
+        Absolute paths without repeats, a path's real location after it;
+        paths that do not exist are left out (see :func:`missing_paths`).
+    """
+    out = []
+    for path in paths:
+        if os.path.exists(path):
+            out += [os.path.abspath(path), os.path.realpath(path)]
+    return list(dict.fromkeys(out))
+
+
+def link_targets(folder, limit=100_000):
+    """Real locations outside ``folder`` that symbolic links inside it point to.
+
+    A data cache whose files are links into another store needs those
+    targets shown in the sandbox too.
+
+    Parameters
+    ----------
+    folder : str
+    limit : int
+        Entries to look at before giving up.
+
+    Returns
+    -------
+    list of str
+        Real paths of link targets that lie outside ``folder``'s real location.
+
+    Raises
+    ------
+    SandboxError
+        If ``folder`` holds more than ``limit`` entries, or a link in it is broken.
+    """
+    top = Path(os.path.realpath(folder))
+    targets, seen = [], 0
+    for here, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            seen += 1
+            if seen > limit:
+                raise SandboxError(f"{folder} holds more than {limit} files: too many to check for links; "
+                                   f"point the data variable at the data folder itself")
+            path = os.path.join(here, name)
+            if os.path.islink(path):
+                real = os.path.realpath(path)
+                if not os.path.exists(real):
+                    raise SandboxError(f"{path} is a broken symbolic link (to {os.readlink(path)})")
+                if not Path(real).is_relative_to(top):
+                    targets.append(real)
+    return list(dict.fromkeys(targets))
 
 
 def chown_tree(top, uid, gid):
@@ -301,31 +388,62 @@ class SandboxKernelManager(AsyncKernelManager):
         return self._sandbox.command(argv, workdir)
 
 
-def check_sandbox(runtime):
-    """Start a trivial process in the sandbox and check what it can reach.
+def check_sandbox(runtime, readable=(), env=None, kernel=None, folders=()):
+    """Start a process in the sandbox and check what it can reach.
 
     Parameters
     ----------
     runtime : str
         A writable scratch folder.
+    readable : tuple of str
+        What the kernels will see read-only besides the running Python's
+        folders (mirlib, the data caches).
+    env : dict, optional
+        The kernels' environment variables.
+    kernel : str, optional
+        The kernel's interpreter (its kernelspec's ``argv[0]``); it must
+        start in the sandbox and import ``ipykernel``. Default: this Python.
+    folders : iterable of (str, str)
+        ``(what, path)`` pairs of folders the kernel must be able to list,
+        e.g. ``("LIBROSA_DATA_DIR", "/data/librosa")``.
 
     Raises
     ------
     SandboxError
         If bubblewrap is missing or cannot create its namespaces here
-        (for instance, user namespaces disabled), with bwrap's message.
+        (for instance, user namespaces disabled), with bwrap's message; if
+        the sandbox can reach the network; or if the kernel's interpreter
+        cannot start or a folder cannot be read inside the sandbox, naming
+        the path and what went wrong.
     """
     if os.getuid() == 0:
         nobody = pwd.getpwnam("nobody")
         os.chown(runtime, nobody.pw_uid, nobody.pw_gid)
-    box = Sandbox(workdir=runtime, runtime=runtime, hidden=(os.path.expanduser("~"),), readable=python_paths(),
-                  limits=Limits(), env={"PATH": "/usr/bin:/bin"})
-    probe = ("import socket, sys\n"
+    folders = list(folders)
+    box = Sandbox(workdir=runtime, runtime=runtime, hidden=(os.path.expanduser("~"),),
+                  readable=(*python_paths(), *readable), limits=Limits(),
+                  env=dict(env or {}, PATH=(env or {}).get("PATH", "/usr/bin:/bin")))
+    probe = ("import json, os, socket, sys\n"
              "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=2)\n    sys.exit(3)\n"
-             "except OSError:\n    pass\n")
-    proc = subprocess.run(box.command([sys.executable, "-c", probe]), capture_output=True, text=True, timeout=60)
+             "except OSError:\n    pass\n"
+             "for what, path in json.loads(sys.argv[1]):\n"
+             "    try:\n        os.listdir(path)\n"
+             "    except OSError as err:\n"
+             "        sys.exit(f'{what} {path} cannot be read in the sandbox: {err.strerror}')\n")
+    if kernel is not None:
+        probe += "import ipykernel\n"
+    interpreter = kernel or sys.executable
+    proc = subprocess.run(box.command([interpreter, "-c", probe, json.dumps(folders)]),
+                          capture_output=True, text=True, timeout=120)
     if proc.returncode == 3:
         raise SandboxError("the grading sandbox can reach the network; refusing to grade")
     if proc.returncode != 0:
-        raise SandboxError(f"bubblewrap cannot start a sandbox on this machine (exit {proc.returncode}): "
-                           f"{proc.stderr.strip()[-500:]}")
+        message = proc.stderr.strip()[-500:]
+        if "cannot be read in the sandbox" in message:
+            who = "nobody (the kernels' user) " if os.getuid() == 0 else ""
+            raise SandboxError(f"{message.splitlines()[-1]}; the grading kernel {who}must be able to read it "
+                               f"(check its permissions and those of the folders above it)")
+        if "failed to execute" in message or "No module named" in message:
+            raise SandboxError(f"the kernel's interpreter {interpreter} does not start in the grading sandbox: "
+                               f"{message}")
+        raise SandboxError(f"bubblewrap cannot start a sandbox on this machine (exit {proc.returncode}): {message}")
