@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from . import bass, beats, drums, musicspeech, onsets, similarity, structure
 
-__all__ = ["MODELS", "get", "load", "train"]
+__all__ = ["MODELS", "get", "load", "train", "reproduction", "REPRODUCTION_TOLERANCE"]
 
 #: Shipped networks by name.
 MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN,
@@ -114,3 +114,68 @@ def train(name, **overrides):
         For an unknown name or training argument.
     """
     return get(name).train(**overrides)
+
+
+#: How close ``mirlib train NAME`` comes to the shipped weights on any x86-64 CPU:
+#: the largest absolute difference of a weight, and of a network output (a
+#: probability) on real recordings. Measured for ``music_speech_cnn`` (README,
+#: ``benchmarks/reproduction.py``): 3e-7 and 1e-6 on a CPU with the instruction set
+#: the weights were made with; up to 5e-3 and 1.4e-2 when oneDNN is held to AVX2 or
+#: SSE4.1, whose other order of floating-point sums sends training down another path.
+#: The same recipe with another seed differs by 0.72 and 0.27.
+REPRODUCTION_TOLERANCE = {"weights": 0.02, "outputs": 0.05}
+
+
+def reproduction(name, path, recordings):
+    """How far the weights in ``path`` are from the shipped weights of ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A name or alias of :data:`MODELS`.
+    path : str or pathlib.Path
+        A weights file, e.g. written by ``mirlib train NAME --out PATH``.
+    recordings : list of (np.ndarray, int)
+        Mono signals ``(y, sr)`` on which both networks' outputs are compared
+        (resampled to the network's sample rate).
+
+    Returns
+    -------
+    dict
+        ``weights``: the largest absolute difference of a weight;
+        ``outputs``: the largest absolute difference of a network output
+        (frame-wise activations, or the outputs of non-overlapping excerpts
+        for an excerpt classifier), over all recordings;
+        ``within``: both are within :data:`REPRODUCTION_TOLERANCE`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, or weights of another shape.
+    FileNotFoundError
+        If ``path`` does not exist.
+    """
+    import librosa
+    import numpy as np
+
+    from .features import excerpts
+    from .nn import predict
+
+    shipped = get(name)
+    ours, theirs = shipped.load(path), shipped.cached()
+    a, b = ours.get_weights(), theirs.get_weights()
+    if [w.shape for w in a] != [w.shape for w in b]:
+        raise ValueError(f"{path} holds weights of other shapes than the shipped {name}")
+    weights = max((float(np.max(np.abs(x - y))) for x, y in zip(a, b) if x.size), default=0.0)
+    outputs = 0.0
+    for y, sr in recordings:
+        y = librosa.resample(np.asarray(y, dtype=np.float32), orig_sr=sr, target_sr=shipped.features.sr)
+        if shipped.inputs == "excerpts":
+            n = shipped.input_shape[0]
+            X = excerpts(shipped.features(y, shipped.features.sr), n, n)
+            o, t = predict(ours, X), predict(theirs, X)
+        else:
+            o, t = (np.asarray(shipped.activation(y, shipped.features.sr, model=m)) for m in (ours, theirs))
+        outputs = max(outputs, float(np.max(np.abs(o - t))))
+    within = weights <= REPRODUCTION_TOLERANCE["weights"] and outputs <= REPRODUCTION_TOLERANCE["outputs"]
+    return {"weights": weights, "outputs": outputs, "within": within}

@@ -1,5 +1,6 @@
 """The registry of shipped networks: every entry loads, and its recipe reproduces its weights."""
 
+import os
 import subprocess
 import sys
 
@@ -37,13 +38,43 @@ def test_unknown_names_are_refused():
         models.get("chord_cnn")
 
 
-def test_recipe_reproduces_the_shipped_music_speech_weights(tmp_path):
-    """`mirlib train music_speech_cnn` on the default backend writes the shipped file, value for value."""
+def _recordings():
+    """Real recordings the music/speech CNN never trained on: madmom's music, CMU Sphinx's speech."""
+    from mirlib import audio
+    from mirlib.data import madmom_file, speech
+
+    return ([audio.load(madmom_file(n), sr=None) for n in ("sample.wav", "sample2.wav")]
+            + [(c.audio, c.sr) for c in speech.speech_clips()[:4]])
+
+
+# oneDNN picks its kernels by the CPU's instruction set; ONEDNN_MAX_CPU_ISA makes this CPU
+# behave like an older one, whose other order of floating-point sums changes the last bits
+@pytest.mark.parametrize("isa", ["native", "AVX2", "SSE41"])
+def test_recipe_reproduces_the_shipped_music_speech_weights(tmp_path, isa):
+    """`mirlib train music_speech_cnn` on the default backend comes within models.REPRODUCTION_TOLERANCE of the
+    shipped weights and of their outputs on real recordings, whatever the CPU's instruction set."""
     out = tmp_path / "music_speech_cnn.weights.h5"
+    env = dict(os.environ)
+    env.pop("ONEDNN_MAX_CPU_ISA", None)
+    if isa != "native":
+        env["ONEDNN_MAX_CPU_ISA"] = isa
     proc = subprocess.run([sys.executable, "-m", "mirlib.cli", "train", "music_speech_cnn", "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
+                          capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     ours, shipped = weights(out), weights(nn.weights_path("music_speech_cnn"))
     assert ours.keys() == shipped.keys()
-    for key in ours:
-        np.testing.assert_array_equal(ours[key], shipped[key], err_msg=key)
+    found = models.reproduction("music_speech_cnn", out, _recordings())
+    assert found["within"], f"{isa}: {found} against the tolerance {models.REPRODUCTION_TOLERANCE}"
+
+
+def test_reproduction_tells_other_weights_apart(tmp_path):
+    """A network whose weights moved by more than the tolerance is not a reproduction."""
+    model = models.load("music_speech_cnn")
+    moved = [w + np.float32(0.03) if w.size > 1 else w for w in model.get_weights()]
+    model.set_weights(moved)
+    path = tmp_path / "moved.weights.h5"
+    model.save_weights(path)
+    found = models.reproduction("music_speech_cnn", path, _recordings()[:1])
+    assert not found["within"] and found["weights"] > models.REPRODUCTION_TOLERANCE["weights"]
+    same = models.reproduction("music_speech_cnn", nn.weights_path("music_speech_cnn"), _recordings()[:1])
+    assert same == {"weights": 0.0, "outputs": 0.0, "within": True}
