@@ -161,12 +161,18 @@ def test_demo_controls_change_the_view_without_a_kernel(book, name):
 
     with _site_in_browser() as (driver, base):
         driver.get(f"{base}/{name}.html")
-        demos = driver.find_elements(By.CSS_SELECTOR, "div.mirlib-demo")
-        assert len(demos) >= DEMO_PAGES[name]
-        for demo in demos:
-            img = demo.find_element(By.CSS_SELECTOR, "img.mirlib-view")
-            for control in demo.find_elements(By.CSS_SELECTOR, "[data-control]"):
-                before = (img.get_attribute("src"), demo.get_attribute("data-view"))
+        # wait for what is checked, never a fixed time: the demos and their script having run
+        # (a control's output shows its label only once the page is interactive)
+        demos = _wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "div.mirlib-demo")) >= DEMO_PAGES[name]
+                      and d.find_elements(By.CSS_SELECTOR, "div.mirlib-demo"),
+                      f"{name}: {DEMO_PAGES[name]} demos on the page")
+        for demo in [f"#{d.get_attribute('id')}" for d in demos]:
+            n_controls = len(driver.find_elements(By.CSS_SELECTOR, f"{demo} [data-control]"))
+            assert n_controls, f"{name}: demo {demo} has no controls"
+            for c in range(n_controls):
+                # looked up afresh each time, so that a redrawn page gives no stale element
+                control = driver.find_elements(By.CSS_SELECTOR, f"{demo} [data-control]")[c]
+                before = _view(driver, demo)
                 driver.execute_script("arguments[0].scrollIntoView()", control)
                 if control.tag_name == "select":
                     select = Select(control)
@@ -175,9 +181,20 @@ def test_demo_controls_change_the_view_without_a_kernel(book, name):
                 else:
                     key = Keys.LEFT if control.get_attribute("value") == control.get_attribute("max") else Keys.RIGHT
                     control.send_keys(key)
-                after = (img.get_attribute("src"), demo.get_attribute("data-view"))
-                assert after[1] != before[1] and after[0] != before[0], \
-                    f"moving {control.get_attribute('data-control')} did not change the view"
+                what = driver.find_elements(By.CSS_SELECTOR, f"{demo} [data-control]")[c].get_attribute("data-control")
+                _wait(driver, lambda d: _changed(before, _view(d, demo)),
+                      f"{name}: moving {what} to change the view (was {before[1]})", timeout=10)
+
+
+def _view(driver, demo):
+    """(image source, view key) of a demo, read in one step."""
+    return tuple(driver.execute_script(
+        "const r = document.querySelector(arguments[0]);"
+        "return [r.querySelector('img.mirlib-view').getAttribute('src'), r.dataset.view];", demo))
+
+
+def _changed(before, after):
+    return after[1] != before[1] and after[0] != before[0]
 
 
 def _number(text):
