@@ -89,3 +89,90 @@ def test_data_dir_follows_environment(monkeypatch, tmp_path):
     assert data.data_dir() == tmp_path
     monkeypatch.delenv("MIRLIB_DATA_DIR")
     assert "mirlib" in str(data.data_dir())
+
+
+# --------------------------------------------------------------------------- MDB Drums
+
+def test_mdb_drums_validation_tracks_have_their_annotations():
+    from mirlib.data import mdb_drums
+
+    assert len(mdb_drums.TRACKS) == 23 and set(mdb_drums.VALIDATION_TRACKS) <= set(mdb_drums.TRACKS)
+    counts = {"MusicDelta_Hendrix": (32, 32, 64), "MusicDelta_Reggae": (31, 10, 34),
+              "MusicDelta_Rock": (12, 12, 48), "MusicDelta_Zeppelin": (37, 24, 61)}
+    for track in mdb_drums.load_tracks():
+        assert tuple(len(track.drums[k]) for k in ("KD", "SD", "HH")) == counts[track.name]
+        assert track.sr == 44100 and track.audio.ndim == 1 and 13 < len(track.audio) / track.sr < 20
+        assert len(track.beats) == len(track.positions) and set(track.positions) <= {1, 2, 3, 4}
+        assert np.all(np.diff(track.downbeats) > 1.0) and 60 < track.tempo < 200
+        assert len(track.onsets) >= max(len(t) for t in track.drums.values())
+    reggae = mdb_drums.load_track("MusicDelta_Reggae", source="drums")
+    assert reggae.source == "drums" and len(reggae.other_drums["CY"]) == 3 and len(reggae.other_drums["OT"]) == 6
+
+
+def test_mdb_drums_refuses_bad_names_files_and_annotations(tmp_path, monkeypatch):
+    from mirlib.data import mdb_drums
+
+    with pytest.raises(ValueError, match="unknown MDB Drums track 'MusicDelta_Polka'"):
+        mdb_drums.track_file("MusicDelta_Polka", "mix")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        mdb_drums.track_file("MusicDelta_Rock", "stems")
+    bad = tmp_path / "bad_class.txt"
+    for text, message in [("0.1\tKD\n0.2\tXX\n", "line 2: unknown drum class 'XX'"),
+                          ("0.5\tKD\n0.2\tSD\n", "earlier than the line before"),
+                          ("0.1\tKD\tloud\n", "line 1: expected 'time class'"),
+                          ("nan\tKD\n", "NaN"), ("", "no drum onset")]:
+        bad.write_text(text)
+        with pytest.raises(ValueError, match=message):
+            mdb_drums.load_class_annotation(bad)
+    # a damaged local copy is named, not read
+    shared = mdb_drums.track_file("MusicDelta_Rock", "class")
+    copy = tmp_path / "data" / "mdb-drums" / "MDB Drums" / "annotations" / "class" / shared.name
+    copy.parent.mkdir(parents=True)
+    copy.write_text(shared.read_text()[:-20])
+    monkeypatch.setenv("MIRLIB_DATA_DIR", str(tmp_path / "data"))
+    with pytest.raises(ValueError, match="a damaged or other file"):
+        mdb_drums.track_file("MusicDelta_Rock", "class")
+
+
+def test_mdb_drums_downloads_and_verifies_missing_tracks(tmp_path, monkeypatch):
+    """A track that is not here comes from the upstream address through pooch and is checked: by sha256, or by
+    the git blob id where the registry has no sha256. A local server stands in for the upstream repository."""
+    import shutil
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from mirlib.data import mdb_drums
+
+    upstream = tmp_path / "upstream" / mdb_drums.COMMIT
+    for kind in ("class", "beats"):
+        src = mdb_drums.track_file("MusicDelta_Rock", kind)
+        dest = upstream / src.relative_to(src.parents[2].parent)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, dest)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(tmp_path / "upstream")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(mdb_drums, "_URL", f"http://127.0.0.1:{server.server_address[1]}/{{commit}}/{{path}}")
+        monkeypatch.setenv("MIRLIB_DATA_DIR", str(tmp_path / "cache"))
+        got = mdb_drums.track_file("MusicDelta_Rock", "class")
+        assert got.is_file() and got.is_relative_to(tmp_path / "cache" / "mdb-drums" / "MDB Drums")
+        assert len(mdb_drums.load_class_annotation(got)["HH"]) == 48
+        # no sha256 in the registry: the git blob id decides
+        rel = "MDB Drums/annotations/beats/MusicDelta_Rock_MIX.beats"
+        monkeypatch.setitem(mdb_drums._REGISTRY, rel, dict(mdb_drums._REGISTRY[rel], sha256="-"))
+        assert mdb_drums.track_file("MusicDelta_Rock", "beats").read_bytes() == (upstream / rel).read_bytes()
+        (tmp_path / "cache" / "mdb-drums" / rel).unlink()
+        (upstream / rel).write_text((upstream / rel).read_text().replace("0.55000", "0.56000"))
+        with pytest.raises(ValueError, match="git blob id .* is not MDB Drums'"):
+            mdb_drums.track_file("MusicDelta_Rock", "beats")
+        assert not (tmp_path / "cache" / "mdb-drums" / rel).exists(), "a damaged download must not stay"
+        with pytest.raises(FileNotFoundError, match="MusicDelta_Punk_MIX.wav.*could not be downloaded"):
+            mdb_drums.track_file("MusicDelta_Punk", "mix")
+    finally:
+        server.shutdown()

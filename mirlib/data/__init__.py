@@ -20,6 +20,9 @@ debian
 speech
     Real recorded speech from another source than training (CMU Sphinx's
     test recordings, Debian's pocketsphinx-testdata).
+mdb_drums
+    MDB Drums: 23 real songs with drum onsets by class and beats with bar
+    positions (the book's four validation tracks; pooch, checksummed).
 drumkits
     Real recorded drum kits (Hydrogen's, from Debian's hydrogen-drumkits):
     one-shots by velocity layer, and the kit split of drum transcription.
@@ -29,7 +32,7 @@ midi
 Generated data with exact annotations lives in :mod:`mirlib.synth`.
 """
 
-from . import augment, datasets, debian, drumkits, pairs, speech
+from . import augment, datasets, debian, drumkits, mdb_drums, pairs, speech
 from .midi import GM_DRUM_NOTES, read_drum_midi, write_drum_midi
 from .annotations import (DRUM_CODES, DRUMS, Piece, event_targets, load_beats, load_drums, load_onsets,
                           load_tempo)
@@ -38,5 +41,5 @@ from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, e
 
 __all__ = ["EXAMPLES", "example", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
            "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "load_beats", "load_tempo", "load_drums",
-           "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "debian", "speech", "GM_DRUM_NOTES", "write_drum_midi",
+           "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "mdb_drums", "debian", "speech", "GM_DRUM_NOTES", "write_drum_midi",
            "read_drum_midi"]
