@@ -18,8 +18,10 @@ from nbgrading import ROOT, secret_lines
 HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
+            "book/real-songs",
             "book/similarity", "book/structure", "book/bass", "book/literature", "book/lecturers", "book/bibliography"]
 NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
+                     "book/real-songs",
                      "book/similarity", "book/structure", "book/bass",
                      "book/literature"]
 # pages with demos -> the least number of demos they must have
@@ -526,3 +528,33 @@ def test_bass_chapter_measures_the_networks_against_the_baselines(book):
     soup = page("book/bass")
     assert len(soup.select("audio")) >= 5 and len(soup.select("div.cell_output img")) >= 3
     assert "Where it falls short" in text and "does not implement those rounds" in text
+
+
+def test_real_songs_chapter_measures_ours_against_madmom_and_librosa(book):
+    """The four MDB Drums songs: beats, tempo, downbeats and drums of ours next to madmom and librosa, on the band
+    mix and the drum track, with players credited to MDB Drums and the shortfall said in figures the tables show."""
+    soup = page("book/real-songs")
+    text = " ".join(soup.get_text().split()).replace("\u2019", "'")     # Sphinx's typographic apostrophes
+    players = soup.select("figure.mirlib-player")
+    assert len(players) >= 2 and all("CC BY-NC-SA 4.0" in p.find("figcaption").get_text() for p in players)
+    assert len(soup.select("div.cell_output img")) >= 1
+    songs = _table_with("book/real-songs", "MusicDelta_Rock")
+    assert set(songs) == {"MusicDelta_Hendrix", "MusicDelta_Reggae", "MusicDelta_Rock", "MusicDelta_Zeppelin"}
+    assert songs["MusicDelta_Rock"]["HH"] == 48 and songs["MusicDelta_Reggae"]["KD"] == 31
+    beat = _table_with("book/real-songs", "our BLSTM + DBN")
+    assert set(beat) == {"our BLSTM + DBN", "madmom RNN + DBN", "librosa"}
+    # the scoring works on real songs: madmom's tracker, trained on real music, gets nearly every beat
+    assert beat["madmom RNN + DBN"]["band mix"] >= 0.9 and beat["madmom RNN + DBN"]["drum track"] >= 0.9
+    tempo = _table_with("book/real-songs", "our BLSTM + comb")
+    drums_ = _table_with("book/real-songs", "band mix")
+    assert set(drums_) == {"band mix", "drum track"} and set(drums_["band mix"]) == {"KD", "SD", "HH", "overall"}
+    down = _table_with("book/real-songs", "joint CRNN + DBN")
+    assert set(down) == {"joint CRNN + DBN", "madmom downbeats + DBN"}
+    # the prose quotes the tables as shown
+    ours = beat["our BLSTM + DBN"]
+    assert (f"falls to {ours['band mix']:.3f}, against librosa's {beat['librosa']['band mix']:.3f} and "
+            f"madmom's {beat['madmom RNN + DBN']['band mix']:.3f}") in text
+    assert f"close to madmom's (F {ours['drum track']:.3f})" in text
+    assert f"right for {tempo['our BLSTM + comb']['Acc1']:.2f} of the songs" in text
+    assert f"F {drums_['drum track']['overall']:.3f} on the drum tracks and {drums_['band mix']['overall']:.3f}" in text
+    assert "Where ours falls short" in text and "validation data" in text
