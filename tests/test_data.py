@@ -158,14 +158,14 @@ def test_mdb_drums_downloads_and_verifies_missing_tracks(tmp_path, monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(tmp_path / "upstream")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        monkeypatch.setattr(mdb_drums, "_URL", f"http://127.0.0.1:{server.server_address[1]}/{{commit}}/{{path}}")
+        monkeypatch.setattr(mdb_drums, "URL", f"http://127.0.0.1:{server.server_address[1]}/{{commit}}/{{path}}")
         monkeypatch.setenv("MIRLIB_DATA_DIR", str(tmp_path / "cache"))
         got = mdb_drums.track_file("MusicDelta_Rock", "class")
         assert got.is_file() and got.is_relative_to(tmp_path / "cache" / "mdb-drums" / "MDB Drums")
         assert len(mdb_drums.load_class_annotation(got)["HH"]) == 48
         # no sha256 in the registry: the git blob id decides
         rel = "MDB Drums/annotations/beats/MusicDelta_Rock_MIX.beats"
-        monkeypatch.setitem(mdb_drums._REGISTRY, rel, dict(mdb_drums._REGISTRY[rel], sha256="-"))
+        monkeypatch.setitem(mdb_drums.REGISTRY, rel, dict(mdb_drums.REGISTRY[rel], sha256="-"))
         assert mdb_drums.track_file("MusicDelta_Rock", "beats").read_bytes() == (upstream / rel).read_bytes()
         (tmp_path / "cache" / "mdb-drums" / rel).unlink()
         (upstream / rel).write_text((upstream / rel).read_text().replace("0.55000", "0.56000"))

@@ -41,12 +41,13 @@ import numpy as np
 from .annotations import DRUMS, Piece, _check_times, load_beats
 from .recordings import data_dir
 
-__all__ = ["TRACKS", "VALIDATION_TRACKS", "CLASSES", "ATTRIBUTION", "COMMIT", "Track", "track_file",
+__all__ = ["TRACKS", "VALIDATION_TRACKS", "CLASSES", "ATTRIBUTION", "COMMIT", "URL", "REGISTRY", "Track", "track_file",
            "load_class_annotation", "load_track", "load_tracks"]
 
 #: The upstream repository's commit the registry pins.
 COMMIT = "b29e2d63c3a023506f4bf353c5b2e8a558eed135"
-_URL = "https://raw.githubusercontent.com/CarlSouthall/MDBDrums/{commit}/{path}"
+#: Address of an upstream file, from the commit and the path in the repository (spaces as %20).
+URL = "https://raw.githubusercontent.com/CarlSouthall/MDBDrums/{commit}/{path}"
 _ROOT = "MDB Drums"
 #: Drum classes of the class annotation: the three of drum transcription (:data:`mirlib.data.DRUMS`),
 #: then toms, cymbals and other.
@@ -75,9 +76,10 @@ def _registry():
     return rows
 
 
-_REGISTRY = _registry()
+#: The registry: path in the repository -> row with ``size``, ``git_blob_sha1`` and ``sha256`` (``-`` where unknown).
+REGISTRY = _registry()
 #: The 23 tracks of MDB Drums.
-TRACKS = tuple(sorted(p.rsplit("/", 1)[1][:-len("_class.txt")] for p in _REGISTRY
+TRACKS = tuple(sorted(p.rsplit("/", 1)[1][:-len("_class.txt")] for p in REGISTRY
                       if p.startswith(f"{_ROOT}/annotations/class/")))
 
 
@@ -102,8 +104,8 @@ def _verify(path, entry):
         digest = pooch.file_hash(str(path), alg="sha256")
         if digest != entry["sha256"]:
             raise ValueError(f"{path}: sha256 {digest} is not MDB Drums' {entry['sha256']}: a damaged or other file")
-    elif _blob_id(path) != entry["git_blob_sha1"]:
-        raise ValueError(f"{path}: git blob id {_blob_id(path)} is not MDB Drums' {entry['git_blob_sha1']}: "
+    elif (blob := _blob_id(path)) != entry["git_blob_sha1"]:
+        raise ValueError(f"{path}: git blob id {blob} is not MDB Drums' {entry['git_blob_sha1']}: "
                          f"a damaged or other file")
 
 
@@ -136,7 +138,7 @@ def track_file(track, kind):
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {sorted(_KINDS)}, got {kind!r}")
     rel = f"{_ROOT}/{_KINDS[kind].format(track=track)}"
-    entry = _REGISTRY[rel]
+    entry = REGISTRY[rel]
     path = data_dir() / "mdb-drums" / rel
     if path.exists():
         if entry["size"] != "-" and path.stat().st_size != int(entry["size"]):
@@ -145,7 +147,7 @@ def track_file(track, kind):
         return path
     import pooch
 
-    url = _URL.format(commit=COMMIT, path=rel.replace(" ", "%20"))
+    url = URL.format(commit=COMMIT, path=rel.replace(" ", "%20"))
     try:
         # the registry's sha256 where known; else the git blob id is checked after the download
         got = pooch.retrieve(url, known_hash=None if entry["sha256"] == "-" else f"sha256:{entry['sha256']}",

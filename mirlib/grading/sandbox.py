@@ -272,7 +272,7 @@ def shown_paths(paths):
     -------
     list of str
         Absolute paths without repeats, a path's real location after it;
-        paths that do not exist are left out (see :func:`missing_paths`).
+        paths that do not exist are left out.
     """
     out = []
     for path in paths:
