@@ -39,7 +39,7 @@ from .data.drumkits import TRAIN_KITS
 from .synth.rhythm import make_examples
 
 __all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
-           "activation", "detect_onsets", "train_on_loops", "loop_network", "KIT_LOOPS"]
+           "activation", "detect_onsets", "train_on_loops", "dataset_examples", "loop_network", "KIT_LOOPS"]
 
 #: Drum loops on the recorded training kits in the training mix of the onset CNN
 #: and the beat BLSTM, next to the 120 generated loops.
@@ -141,13 +141,15 @@ def superflux(y, sr, hop_size=441, frame_size=2048, n_mels=138, lag=2, max_size=
 
 
 def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
-                   examples=None, log_dir=None, verbose=0, n_kit_loops=0):
+                   examples=None, log_dir=None, verbose=0, n_kit_loops=0, n_band_songs=0, dataset=None):
     """Train a shipped rhythm network on generated loops (its recipe).
 
     Renders ``n_train`` loops (seeds ``0 .. n_train - 1``,
-    :func:`mirlib.synth.make_examples`) and ``n_kit_loops`` drum loops played
+    :func:`mirlib.synth.make_examples`), ``n_kit_loops`` drum loops played
     on the recorded training kits (:data:`mirlib.data.drumkits.TRAIN_KITS`;
-    the test kits stay unheard), pads them to one batch with a mask
+    the test kits stay unheard) and ``n_band_songs`` band songs with sampled
+    instruments, drums on the training kits and effects
+    (:func:`mirlib.synth.band.random_band_song`, needs FluidSynth), pads them to one batch with a mask
     (:func:`mirlib.nn.pad_sequences`), adapts the input normalisation to the
     training frames, and minimises binary cross-entropy with Adam on whole
     loops (:func:`mirlib.nn.train`).
@@ -173,30 +175,102 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
         Keras verbosity.
     n_kit_loops : int
         Number of drum loops on recorded kits added to the generated ones.
+    n_band_songs : int
+        Number of band songs added (seeds ``0 .. n_band_songs - 1``).
+    dataset : str or None
+        A beat dataset ``NAME:PATH`` read through mirdata
+        (:func:`mirlib.data.datasets.beat_tracks`, e.g. ``"ballroom:/data/ballroom"``),
+        whose recordings, cut into excerpts of ``length`` seconds, join the
+        training mix (:func:`dataset_examples`); for networks whose outputs are
+        beats and downbeats.
 
     Returns
     -------
     mirlib.nn.History
         Loss per epoch, ``"seconds"``, and the trained network as ``.model``.
     """
+    # a dataset is read first: a wrong argument fails before minutes of rendering
+    extra = dataset_examples(dataset, model.outputs, length) if dataset is not None else []
     if examples is None:
         examples = make_examples(range(n_train), length=length)
         if n_kit_loops:
             examples += make_examples(range(n_kit_loops), length=length, kits=TRAIN_KITS)
+        if n_band_songs:
+            examples += make_examples(range(n_band_songs), length=length, kits=TRAIN_KITS, band=True)
+    examples = examples + extra
     # computed once, for the normalisation and the batch
     return model.fit_sequences([e.inputs(model.inputs) for e in examples], [e.target(model.outputs) for e in examples],
                                epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
                                log_dir=log_dir, verbose=verbose)
 
 
-def loop_network(name, task, paper, description, inputs, build, outputs, length, aliases=(), n_kit_loops=0):
+def dataset_examples(dataset, outputs=("beats",), length=10.0):
+    """Training examples from a beat dataset read through mirdata.
+
+    Each recording is loaded at 44.1 kHz, its :data:`~mirlib.features.RHYTHM`
+    features computed once and cut into excerpts of ``length`` seconds (a
+    last piece shorter than 2 s is not used), with frame-wise targets of its
+    beats and downbeats (bar position 1).
+
+    Parameters
+    ----------
+    dataset : str
+        ``NAME:PATH`` or ``NAME:PATH:INDEX`` (:func:`mirlib.data.datasets.parse_dataset`).
+    outputs : tuple of str
+        The targets the network needs: ``"beats"`` and/or ``"downbeats"``.
+    length : float
+        Excerpt length in seconds.
+
+    Returns
+    -------
+    list of mirlib.synth.Example
+        ``rendering`` is None; ``targets`` holds ``"beats"`` and ``"downbeats"``.
+
+    Raises
+    ------
+    ValueError
+        If ``outputs`` asks for other targets than beats and downbeats (the
+        datasets annotate only those), for downbeats from a dataset without bar
+        positions, or for a malformed dataset argument or annotation.
+    FileNotFoundError
+        For a missing dataset folder, index, audio or annotation file.
+    """
+    import librosa
+
+    from .data.annotations import event_targets
+    from .data.datasets import beat_tracks, parse_dataset
+    from .synth.rhythm import Example
+
+    other = sorted(set(outputs) - {"beats", "downbeats"})
+    if other:
+        raise ValueError(f"a beat dataset annotates beats and downbeats, not {other}; train a beat network on it")
+    name, home, index = parse_dataset(dataset)
+    tracks = beat_tracks(name, home, index)
+    if "downbeats" in outputs and not any(len(t.downbeats) for t in tracks):
+        raise ValueError(f"{name} has no bar positions: it cannot train downbeats")
+    n, out = int(round(length * RHYTHM.fps)), []
+    for track in tracks:
+        y, sr = librosa.load(track.audio_path, sr=RHYTHM.sr, mono=True)
+        stack = RHYTHM(y, sr)
+        targets = {k: event_targets(t, len(stack), RHYTHM.fps) for k, t in
+                   (("beats", track.beats), ("downbeats", track.downbeats))}
+        for start in range(0, len(stack), n):
+            if len(stack) - start < 2 * RHYTHM.fps:
+                break
+            out.append(Example(None, stack[start:start + n], {k: v[start:start + n] for k, v in targets.items()}))
+    return out
+
+
+def loop_network(name, task, paper, description, inputs, build, outputs, length, aliases=(), n_kit_loops=0,
+                 n_band_songs=0):
     """Describe a rhythm network trained on generated loops (:func:`train_on_loops`).
 
     Its input is :data:`mirlib.features.RHYTHM` (100 fps), as a stack
     (``inputs="stack"``, normalised per band and channel) or flattened with its
     positive difference (``inputs="flat"``, normalised per feature); its recipe
     trains on 120 generated loops of about ``length`` seconds, and
-    ``n_kit_loops`` drum loops on the recorded training kits, for 20 epochs.
+    ``n_kit_loops`` drum loops on the recorded training kits and ``n_band_songs``
+    band songs (:mod:`mirlib.synth.band`), for 20 epochs.
 
     Parameters
     ----------
@@ -210,6 +284,8 @@ def loop_network(name, task, paper, description, inputs, build, outputs, length,
         Approximate length of the training loops in seconds.
     n_kit_loops : int
         Drum loops on recorded kits in the training mix (:func:`train_on_loops`).
+    n_band_songs : int
+        Band songs in the training mix (:func:`train_on_loops`).
 
     Returns
     -------
@@ -222,7 +298,7 @@ def loop_network(name, task, paper, description, inputs, build, outputs, length,
         outputs=tuple(outputs), build=lambda norm: build(None if inputs == "stack" else n_flat, norm),
         normalization_axis=(-2, -1) if inputs == "stack" else -1, input_shape=shape, trainer=train_on_loops,
         recipe=dict(n_train=120, epochs=20, seed=0, length=length, batch_size=8, learning_rate=1e-3,
-                    n_kit_loops=n_kit_loops),
+                    n_kit_loops=n_kit_loops, n_band_songs=n_band_songs, dataset=None),
         aliases=tuple(aliases))
 
 

@@ -153,3 +153,16 @@ def test_device_names_backend_and_devices(backend):
     has_gpu = any(d.startswith(("gpu", "cuda")) for d in devices)
     assert lines[-1][0] == "gpu" and lines[-1][1].startswith("yes" if has_gpu else "no")
     assert not has_gpu or devices[0].startswith(("gpu", "cuda")), "GPUs are listed first"
+
+
+def test_train_dataset_option_names_what_it_cannot_do(tmp_path):
+    home = Path(__file__).parent / "fixtures" / "mir_datasets" / "ballroom"
+    # a beat dataset cannot teach onsets; a network that trains on a fixed corpus takes no dataset
+    status, out, err = run("train", "onset_cnn", "--dataset", f"ballroom:{home}:{home / 'index.json'}",
+                           "--out", str(tmp_path / "o.weights.h5"))
+    assert status == 2 and "annotates beats and downbeats" in err
+    status, out, err = run("train", "music_speech_cnn", "--dataset", f"ballroom:{home}")
+    assert status == 2 and "--dataset does not apply to music_speech_cnn" in err
+    status, out, err = run("train", "beat_blstm", "--dataset", "ballroom", "--out", str(tmp_path / "b.weights.h5"))
+    assert status == 2 and "NAME:PATH" in err
+    assert "--dataset NAME:PATH" in cli.build_parser()._subparsers._group_actions[0].choices["train"].format_help()

@@ -176,3 +176,54 @@ def test_mdb_drums_downloads_and_verifies_missing_tracks(tmp_path, monkeypatch):
             mdb_drums.track_file("MusicDelta_Punk", "mix")
     finally:
         server.shutdown()
+
+
+# -- beat datasets through mirdata, on fixture folders in their real layout ------
+
+BEAT_FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "mir_datasets"
+
+
+def test_beat_datasets_read_ballroom_and_the_beatles_in_their_real_layout(tmp_path):
+    from mirlib.data import datasets
+
+    home = BEAT_FIXTURES / "ballroom"
+    cha, waltz = datasets.beat_tracks("ballroom", home, home / "index.json")
+    assert (cha.track_id, waltz.track_id) == ("Albums-Cafe_Paradiso-05", "Albums-Chrisanne1-02")
+    assert "B_1.0/audio/ChaChaCha/" in cha.audio_path
+    assert np.allclose(np.diff(cha.beats), 0.5) and cha.positions.tolist()[:5] == [1, 2, 3, 4, 1]
+    assert np.allclose(waltz.downbeats, waltz.beats[::3])
+    home = BEAT_FIXTURES / "beatles"
+    [song] = datasets.beat_tracks("beatles", home, home / "index.json")
+    assert song.track_id == "0111" and len(song.beats) == 10 and len(song.downbeats) == 3
+    assert datasets.parse_dataset("ballroom:/data/b") == ("ballroom", "/data/b", None)
+    assert datasets.parse_dataset("beatles:/d:/d/index.json") == ("beatles", "/d", "/d/index.json")
+    for bad in ("ballroom", ":/data", "ballroom:"):
+        with pytest.raises(ValueError, match="NAME:PATH"):
+            datasets.parse_dataset(bad)
+    # GTZAN's fixture lists no beat files; a missing folder and a missing beat file are named
+    gtzan = BEAT_FIXTURES / "gtzan_genre"
+    with pytest.raises(ValueError, match="no beat annotation"):
+        datasets.beat_tracks("gtzan_genre", gtzan, gtzan / "index.json")
+    with pytest.raises(FileNotFoundError, match="dataset folder"):
+        datasets.beat_tracks("ballroom", tmp_path / "nothing", BEAT_FIXTURES / "ballroom" / "index.json")
+    import shutil
+
+    copy = tmp_path / "ballroom"
+    shutil.copytree(BEAT_FIXTURES / "ballroom", copy)
+    (copy / "B_1.0" / "annotations" / "beats" / "Albums-Chrisanne1-02.beats").unlink()
+    with pytest.raises(FileNotFoundError, match="missing"):
+        datasets.beat_tracks("ballroom", copy, copy / "index.json")
+
+
+def test_beat_network_trains_on_a_mirdata_dataset():
+    from mirlib import models, onsets
+
+    home = BEAT_FIXTURES / "ballroom"
+    spec = f"ballroom:{home}:{home / 'index.json'}"
+    examples = onsets.dataset_examples(spec, ("beats",), length=2.5)
+    assert len(examples) == 2 and all(e.rendering is None for e in examples)
+    assert examples[0].stack.shape == (250, 80, 3) and examples[0].target("beats").sum() == 5 * 2.0
+    with pytest.raises(ValueError, match="not \\['onsets'\\]"):
+        onsets.dataset_examples(spec, ("onsets",))
+    history = models.train("beat_blstm", n_train=0, n_kit_loops=0, n_band_songs=0, epochs=1, length=4.0, dataset=spec)
+    assert len(history["loss"]) == 1 and np.isfinite(history["loss"][0])

@@ -59,6 +59,19 @@ if [ ! -f /usr/share/pocketsphinx/test/data/cards/001.wav ] && command -v apt-ge
     || echo "tools/install.sh: could not install pocketsphinx-testdata; mirlib will download it on first use" >&2
 fi
 
+# New band-song training audio (mirlib.synth.band) plays a General MIDI SoundFont through
+# FluidSynth (Debian libfluidsynth3 and musescore-general-soundfont-small, 34 MB); without the
+# SoundFont mirlib downloads the same package on first use. Reading the book and running the
+# shipped models need neither.
+if { ! ldconfig -p 2>/dev/null | grep -q libfluidsynth || [ ! -f /usr/share/sounds/sf3/MuseScore_General_Lite.sf3 ]; } \
+   && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libfluidsynth3 \
+     musescore-general-soundfont-small >/dev/null 2>&1 \
+   || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libfluidsynth3 musescore-general-soundfont-small >/dev/null; }) \
+    || echo "tools/install.sh: could not install FluidSynth; rendering new band songs for training will say what to install" >&2
+fi
+
 VENV=${VENV:-.venv}
 EXTRAS=${EXTRAS:-book,grading,test,hub}
 EDITABLE=${EDITABLE:-1}

@@ -284,6 +284,9 @@ def build_parser():
     p.add_argument("--epochs", type=int, default=None, help="passes over the training loops")
     p.add_argument("--n-train", type=int, default=None,
                    help="number of generated training loops (rhythm networks only)")
+    p.add_argument("--dataset", metavar="NAME:PATH", default=None,
+                   help="add a beat dataset read through mirdata to the training data, e.g. ballroom:/data/ballroom "
+                   "(beat networks only; NAME:PATH:INDEX names an index file)")
     p.add_argument("--n-test", type=int, default=20, help="number of held-out loops to evaluate on")
     p.add_argument("--seed", type=int, default=None, help="seed of initialisation and batch order")
     p.add_argument("--verbose", action="store_true", help="print the loss of every epoch")

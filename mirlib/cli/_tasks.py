@@ -61,6 +61,10 @@ def train(args, out):
         if "n_train" not in shipped.recipe:
             raise ValueError(f"--n-train does not apply to {shipped.name}: it trains on a fixed corpus")
         overrides["n_train"] = args.n_train
+    if getattr(args, "dataset", None) is not None:
+        if "dataset" not in shipped.recipe:
+            raise ValueError(f"--dataset does not apply to {shipped.name}: it trains on generated data only")
+        overrides["dataset"] = args.dataset
     history = shipped.train(verbose=2 if args.verbose else 0, **overrides)
     path = args.out or f"{shipped.name}.weights.h5"
     save_weights(history.model, path)

@@ -1,4 +1,4 @@
-"""Research datasets through mirdata: GTZAN (genre) and MTG-Jamendo (mood/theme).
+"""Research datasets through mirdata: GTZAN (genre), MTG-Jamendo (mood/theme), beat datasets.
 
 The book trains on generated data by default (:mod:`mirlib.synth.styles`); these
 loaders are the switch to real data on a machine that has the datasets, e.g.
@@ -21,9 +21,18 @@ On the hub (after ``mirdata.initialize("gtzan_genre", data_home).download()``)::
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["initialize", "gtzan", "mtg_jamendo_moodtheme", "GTZAN_GENRES"]
+import numpy as np
+
+__all__ = ["initialize", "gtzan", "mtg_jamendo_moodtheme", "GTZAN_GENRES", "BeatTrack", "beat_tracks",
+           "parse_dataset", "BEAT_DATASETS"]
+
+#: mirdata datasets with beat annotations (and bar positions) that
+#: :func:`beat_tracks` has been tested on in their real layout; any other mirdata
+#: dataset whose tracks have ``beats`` works too.
+BEAT_DATASETS = ("ballroom", "beatles")
 
 #: The ten GTZAN genres :cite:p:`tzanetakis2002musical`.
 GTZAN_GENRES = ("blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop", "reggae", "rock")
@@ -149,3 +158,104 @@ def mtg_jamendo_moodtheme(data_home, index_path=None, split=0):
             for tid, t in sorted(tracks.items())}
     _check_files(dataset, [r["audio_path"] for r in rows.values()])
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("track_id")
+
+
+@dataclass(frozen=True)
+class BeatTrack:
+    """A recording with annotated beats.
+
+    Attributes
+    ----------
+    track_id : str
+    audio_path : str
+    beats : np.ndarray, shape ``(n_beats,)``
+        Beat times in seconds.
+    positions : np.ndarray of int, shape ``(n_beats,)``
+        Position of each beat in its bar (1 = downbeat; 0 where unknown).
+    """
+
+    track_id: str
+    audio_path: str
+    beats: np.ndarray
+    positions: np.ndarray
+
+    @property
+    def downbeats(self):
+        """Times of the beats at bar position 1, shape ``(n_downbeats,)``."""
+        return self.beats[self.positions == 1]
+
+
+def beat_tracks(name, data_home, index_path=None):
+    """The beat-annotated recordings of a mirdata dataset, e.g. Ballroom or the Beatles.
+
+    Parameters
+    ----------
+    name : str
+        mirdata dataset name (:data:`BEAT_DATASETS`, or any mirdata dataset whose
+        tracks have ``beats``).
+    data_home : str or Path
+        Folder of the dataset in its original layout (e.g. for Ballroom
+        ``B_1.0/audio/<Style>/<name>.wav`` and ``B_1.0/annotations/beats/<name>.beats``).
+    index_path : str or Path or None
+        Index file instead of mirdata's official one.
+
+    Returns
+    -------
+    list of BeatTrack
+        Sorted by track id.
+
+    Raises
+    ------
+    FileNotFoundError
+        For a missing folder, index, audio or beat file.
+    ValueError
+        For a dataset without beat annotations, or a track whose beat file
+        holds no beats or times that do not increase.
+    """
+    dataset = initialize(name, data_home, index_path)
+    tracks = dataset.load_tracks()
+    out = []
+    for tid, track in sorted(tracks.items()):
+        if not hasattr(type(track), "beats") or not hasattr(track, "audio_path"):   # (the class: not reading it)
+            raise ValueError(f"mirdata dataset {name} has no beat annotations; use one of {BEAT_DATASETS}")
+        path = getattr(track, "beats_path", None)
+        if path is None:
+            raise ValueError(f"{name} track {tid!r} has no beat annotation file in the index")
+        _check_files(dataset, [track.audio_path, path])
+        beats = track.beats
+        if beats is None or len(beats.times) == 0:
+            raise ValueError(f"{path}: no beats in file")
+        times = np.asarray(beats.times, dtype=float)
+        if np.any(np.diff(times) <= 0):
+            raise ValueError(f"{path}: beat times do not increase")
+        positions = (np.asarray(beats.positions, dtype=int) if beats.positions is not None
+                     and beats.position_unit in ("bar_index", "global_index") else np.zeros(len(times), int))
+        out.append(BeatTrack(tid, track.audio_path, times, positions))
+    if not out:
+        raise FileNotFoundError(f"the index of {name} under {data_home} lists no tracks")
+    return out
+
+
+def parse_dataset(spec):
+    """Split a dataset argument ``NAME:PATH`` (as ``mirlib train --dataset`` takes it).
+
+    Parameters
+    ----------
+    spec : str
+        ``"ballroom:/data/ballroom"``; ``NAME:PATH:INDEX`` names an index file too.
+
+    Returns
+    -------
+    tuple
+        ``(name, data_home, index_path or None)``.
+
+    Raises
+    ------
+    ValueError
+        If ``spec`` has no ``:`` or an empty name or path.
+    """
+    name, sep, rest = str(spec).partition(":")
+    if not sep or not name or not rest:
+        raise ValueError(f"dataset must be NAME:PATH (e.g. ballroom:/data/ballroom), got {spec!r}")
+    home, sep, index = rest.partition(":")
+    return name, home, (index or None)

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..compat import import_madmom
 from ..data.annotations import Piece, event_targets
-from ..data.drumkits import TEST_KITS
+from ..data.drumkits import TEST_KITS, TRAIN_KITS
 from ..features.settings import RHYTHM, add_positive_difference
 from .drums import DRUM_STYLES, random_drum_loop, render_drum_loop
 from .loops import Rendering, render_loop
@@ -137,8 +137,8 @@ class Example:
         return self.targets[events]
 
 
-def make_examples(seeds, length=8.0, kits=None):
-    """Render loops and compute their features and targets.
+def make_examples(seeds, length=8.0, kits=None, band=False):
+    """Render loops (or band songs) and compute their features and targets.
 
     Parameters
     ----------
@@ -152,6 +152,10 @@ def make_examples(seeds, length=8.0, kits=None):
         None renders the generated loops of :func:`random_rendering`; kit names
         (e.g. :data:`mirlib.data.drumkits.TRAIN_KITS`) render drum loops on
         those recorded kits instead (:func:`mirlib.synth.drums.random_drum_loop`).
+    band : bool
+        Render band songs instead (:func:`mirlib.synth.band.random_band_song`:
+        sampled instruments, drums on ``kits``, by default the training kits,
+        mixed with effects); needs FluidSynth.
 
     Returns
     -------
@@ -161,11 +165,18 @@ def make_examples(seeds, length=8.0, kits=None):
     ------
     ValueError
         For an unknown kit name.
+    mirlib.synth.band.FluidSynthMissing
+        For ``band=True`` without FluidSynth installed.
     """
     out = []
     for seed in seeds:
-        r = (random_rendering(int(seed), length=length) if kits is None
-             else random_drum_loop(int(seed), tuple(kits), length=length))
+        if band:
+            from .band import random_band_song
+
+            r = random_band_song(int(seed), tuple(kits) if kits is not None else TRAIN_KITS, length=length)
+        else:
+            r = (random_rendering(int(seed), length=length) if kits is None
+                 else random_drum_loop(int(seed), tuple(kits), length=length))
         stack = RHYTHM(r.audio, r.sr)
         n, fps = len(stack), RHYTHM.fps
         events = {"onsets": reference_onsets(r), "beats": r.beats, "downbeats": r.downbeats, **r.drums}

@@ -1,0 +1,109 @@
+"""Band songs (mirlib.synth.band): sampled instruments through FluidSynth, drums on recorded kits, real effects."""
+
+import sys
+
+import numpy as np
+import pytest
+
+from mirlib import evaluation
+from mirlib.data import drumkits
+from mirlib.synth import band, make_examples, reference_onsets
+
+
+def test_band_songs_are_seeded_and_cover_metres_parts_and_distractors():
+    songs = [band.random_band_song(seed, length=6.0) for seed in range(12)]
+    again = band.random_band_song(3, length=6.0)
+    assert np.array_equal(again.audio, songs[3].audio) and np.array_equal(again.beats, songs[3].beats)
+    assert not np.array_equal(songs[0].audio[:44100], songs[1].audio[:44100])
+    assert {s.params["metre"] for s in songs} >= {"4/4", "3/4"}
+    assert {s.params["kit"] for s in songs} <= set(drumkits.TRAIN_KITS)   # the test kits stay unheard
+    parts = {p for s in songs for p in s.params["parts"]}
+    assert len(parts) >= 8 and "bass" in parts
+    for label in ("CY", "TT", "OHH"):
+        assert sum(len(s.params["other_drums"][label]) for s in songs) > 0, label
+    for s in songs:
+        beats_per_bar = band.METRES[s.params["metre"]][0]
+        assert s.sr == 44100 and s.audio.dtype == np.float32 and np.all(np.isfinite(s.audio))
+        assert 0.25 < np.max(np.abs(s.audio)) <= 0.95 + 1e-6
+        assert np.all(np.diff(s.beats) > 0) and s.beats[-1] < s.duration
+        assert set(s.beat_positions) == set(range(1, beats_per_bar + 1)) and s.beat_positions[0] == 1
+        assert len(s.params["sections"]) == len(s.downbeats)
+        for times in list(s.drums.values()) + list(s.params["other_drums"].values()):
+            assert np.all((times >= 0) & (times < s.duration))
+        hits = np.concatenate(list(s.drums.values()))
+        assert np.all(np.isin(np.round(hits, 3), s.onsets))
+
+
+def test_band_song_annotations_are_where_the_sound_is():
+    # drums 30 dB above the band: every KD/SD/HH hit is heard where it is annotated
+    loud = band.render_band_song(1, tempo=100.0, n_bars=4, parts=("bass", "organ"), drum_gain_db=30.0, humanise=0.0,
+                                 jitter=0.0)
+    import librosa
+
+    found = librosa.onset.onset_detect(y=loud.audio, sr=loud.sr, units="time", backtrack=False)
+    hits = np.unique(np.round(np.concatenate(list(loud.drums.values())
+                                             + list(loud.params["other_drums"].values())), 2))
+    assert evaluation.onset_scores(reference_onsets_of(hits), found, window=0.03)["F"] > 0.85
+    # the band alone (drums 40 dB down, breaks and all): its notes start where annotated
+    quiet = band.render_band_song(2, tempo=90.0, n_bars=4, parts=("piano", "clean guitar"), drum_gain_db=-40.0,
+                                  humanise=0.0, jitter=0.0)
+    found = librosa.onset.onset_detect(y=quiet.audio, sr=quiet.sr, units="time")
+    assert evaluation.onset_scores(reference_onsets(quiet), found, window=0.05)["F"] > 0.6
+    # and the beat grid is the grid they play on: a shifted grid scores far lower
+    assert evaluation.onset_scores(reference_onsets(quiet), found + 0.08, window=0.05)["F"] < 0.3
+
+
+def reference_onsets_of(times, combine=0.03):
+    times = np.sort(times)
+    keep = [times[0]]
+    for t in times[1:]:
+        if t - keep[-1] > combine:
+            keep.append(t)
+    return np.asarray(keep)
+
+
+def test_band_mix_puts_the_drums_where_asked():
+    # the same song with the drums 15 dB apart: the low band below 150 Hz (kick drum)
+    # and the high band above 5 kHz (hi-hat, cymbals) grow against the middle
+    import librosa
+
+    def share(song):
+        S = np.abs(librosa.stft(song.audio, n_fft=2048)) ** 2
+        f = librosa.fft_frequencies(sr=song.sr, n_fft=2048)
+        return S[f > 5000].sum() / S[(f > 200) & (f < 2000)].sum()
+
+    soft = band.render_band_song(4, parts=("piano", "strings"), drum_gain_db=-12.0)
+    loud = band.render_band_song(4, parts=("piano", "strings"), drum_gain_db=3.0)
+    assert share(loud) > 3 * share(soft)
+
+
+def test_band_songs_become_training_examples():
+    [ex] = make_examples([5], length=6.0, band=True)
+    assert ex.stack.shape[1:] == (80, 3)
+    assert set(ex.targets) >= {"onsets", "beats", "downbeats", "KD", "SD", "HH"}
+    assert ex.target("beats").sum() >= len(ex.rendering.beats)
+
+
+def test_band_rejects_bad_arguments_and_names_a_missing_fluidsynth(monkeypatch):
+    with pytest.raises(ValueError, match="metre"):
+        band.render_band_song(0, metre="5/4")
+    with pytest.raises(ValueError, match="part"):
+        band.render_band_song(0, parts=("bagpipes",))
+    with pytest.raises(ValueError, match="n_bars"):
+        band.render_band_song(0, n_bars=0)
+    with pytest.raises(ValueError, match="tempo"):
+        band.render_band_song(0, tempo=-1)
+    # without the FluidSynth library (or its binding) rendering says what to install
+    monkeypatch.setitem(sys.modules, "fluidsynth", None)
+    with pytest.raises(band.FluidSynthMissing, match="libfluidsynth3"):
+        band.random_band_song(0)
+
+
+def test_soundfont_comes_from_debian_with_its_checksum(tmp_path, monkeypatch):
+    # an installed or cached copy is used as it is; MIRLIB_SOUNDFONT_DIR names another
+    path = band.soundfont_path(download=False)
+    assert path.name == "MuseScore_General_Lite.sf3" and path.stat().st_size > 20_000_000
+    assert band.SOUNDFONT.url.endswith(".deb") and len(band.SOUNDFONT.sha256) == 64
+    monkeypatch.setenv("MIRLIB_SOUNDFONT_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError, match="MIRLIB_SOUNDFONT_DIR"):
+        band.soundfont_path(download=False)
