@@ -10,8 +10,9 @@ The processing chain, with the frame rate carried at every step::
       -> tempo in bpm
 
 :data:`BEAT_BLSTM` is the BLSTM of Böck & Schedl :cite:p:`boeck2011enhanced`,
-trained on loops rendered by :mod:`mirlib.synth` and on drum loops played by
-recorded kits (:func:`mirlib.onsets.train_on_loops`);
+trained on loops rendered by :mod:`mirlib.synth`, on drum loops played by
+recorded kits and on band songs (:mod:`mirlib.synth.band`;
+:func:`mirlib.onsets.train_on_loops`);
 ``mirlib train beat_blstm`` reproduces the shipped weights. The DBN is madmom's
 :cite:p:`krebs2015efficient`, the comb filters :cite:p:`boeck2015accurate`.
 madmom's pretrained ensemble and librosa's tracker are in :mod:`mirlib.references`.
@@ -26,7 +27,12 @@ from .features.postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_
                                       tempo_octave)
 from .onsets import KIT_LOOPS, loop_network
 
-__all__ = ["BEAT_BLSTM", "BEAT_PEAKS", "BPM_RANGE", "activation", "track_beats", "estimate_tempo",
+#: Band songs (:mod:`mirlib.synth.band`) in the beat network's training mix, next
+#: to the generated loops and the drum loops on recorded kits: what teaches it
+#: to follow the beat of a band rather than its guitars and keys.
+BAND_SONGS = 240
+
+__all__ = ["BEAT_BLSTM", "BAND_SONGS", "BEAT_PEAKS", "BPM_RANGE", "activation", "track_beats", "estimate_tempo",
            "beats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR"]
 
 #: The BLSTM beat network of Böck & Schedl (DAFx 2011), trained on generated loops.
@@ -34,7 +40,7 @@ BEAT_BLSTM = loop_network(
     "beat_blstm", "beats", "boeck2011enhanced",
     "beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps", "flat",
     lambda n, norm: nn.beat_blstm(n, normalization=norm), ("beats",), 10.0, aliases=("beats",),
-    n_kit_loops=KIT_LOOPS)
+    n_kit_loops=KIT_LOOPS, n_band_songs=BAND_SONGS)
 
 
 def activation(y, sr, model=None):

@@ -32,7 +32,7 @@ from .evaluation.events import drum_scores, scores_from_counts
 from .features.activations import check_activation, frame_rate
 from .features.postprocessing import downbeats_from_activation, pick_peaks
 from .features.settings import TRANSCRIPTION, add_positive_difference
-from .synth.drums import drum_loops
+from .synth.drums import KIT_SPLITS, drum_loops
 
 __all__ = ["DRUM_CRNN", "DRUM_CNN", "DRUM_RNN", "DRUM_JOINT", "NETWORKS", "DRUM_PEAKS", "DrumExample",
            "drum_examples", "train_on_drum_loops", "activation", "pick_drum_peaks", "transcribe",
@@ -66,8 +66,8 @@ class DrumExample:
     targets: np.ndarray = field(repr=False)
 
 
-def drum_examples(split, n, length=8.0, first_seed=0):
-    """Render loops of a kit split and compute their inputs and targets.
+def drum_examples(split, n, length=8.0, first_seed=0, band=False):
+    """Render loops (or band songs) of a kit split and compute their inputs and targets.
 
     Parameters
     ----------
@@ -79,6 +79,10 @@ def drum_examples(split, n, length=8.0, first_seed=0):
         Approximate loop length in seconds.
     first_seed : int
         Seed of the first loop (training uses seeds from 0, evaluation from 10000).
+    band : bool
+        Render band songs whose drums are played by the split's kits
+        (:func:`mirlib.synth.band.random_band_song`: sampled instruments,
+        distractor cymbals and toms, effects; needs FluidSynth).
 
     Returns
     -------
@@ -90,9 +94,19 @@ def drum_examples(split, n, length=8.0, first_seed=0):
         For an unknown split.
     FileNotFoundError
         If the kits are not installed and cannot be downloaded.
+    mirlib.synth.band.FluidSynthMissing
+        For ``band=True`` without FluidSynth.
     """
+    if band:
+        if split not in KIT_SPLITS:
+            raise ValueError(f"unknown split {split!r}; choose one of {sorted(KIT_SPLITS)}")
+        from .synth.band import random_band_song
+
+        renderings = [random_band_song(s, KIT_SPLITS[split], length) for s in range(first_seed, first_seed + n)]
+    else:
+        renderings = drum_loops(split, n, length=length, first_seed=first_seed)
     out = []
-    for r in drum_loops(split, n, length=length, first_seed=first_seed):
+    for r in renderings:
         x = add_positive_difference(TRANSCRIPTION(r.audio, r.sr))
         events = [r.drums[d] for d in DRUMS] + [r.beats, r.downbeats]
         targets = np.stack([event_targets(t, len(x), TRANSCRIPTION.fps) for t in events], axis=-1)
@@ -101,11 +115,12 @@ def drum_examples(split, n, length=8.0, first_seed=0):
 
 
 def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
-                        examples=None, log_dir=None, verbose=0):
+                        examples=None, log_dir=None, verbose=0, n_band_songs=0):
     """Train a drum network on loops from the training kits (its recipe).
 
     Renders ``n_train`` loops from :data:`mirlib.data.drumkits.TRAIN_KITS`
-    (seeds ``0 .. n_train - 1``), pads them to one batch with a mask, adapts
+    (seeds ``0 .. n_train - 1``) and ``n_band_songs`` band songs whose drums
+    the same kits play (:mod:`mirlib.synth.band`), pads them to one batch with a mask, adapts
     the input normalisation to the training frames, and minimises binary
     cross-entropy with Adam on whole loops.
 
@@ -126,6 +141,8 @@ def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch
         TensorBoard logs.
     verbose : int
         Keras verbosity.
+    n_band_songs : int
+        Band songs in the training mix (seeds ``0 .. n_band_songs - 1``).
 
     Returns
     -------
@@ -134,18 +151,21 @@ def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch
     """
     if examples is None:
         examples = drum_examples("train", n_train, length=length)
+        if n_band_songs:
+            examples += drum_examples("train", n_band_songs, length=length, band=True)
     columns = [_JOINT_OUTPUTS.index(o) for o in model.outputs]
     return model.fit_sequences([e.x for e in examples], [e.targets[:, columns] for e in examples], epochs=epochs,
                                batch_size=batch_size, learning_rate=learning_rate, seed=seed, log_dir=log_dir,
                                verbose=verbose)
 
 
-def _drum_network(name, description, build, outputs, aliases=()):
+def _drum_network(name, description, build, outputs, aliases=(), n_band_songs=0):
     return nn.ShippedModel(
         name=name, task="drums", paper="vogl2017drum", description=description, features=TRANSCRIPTION,
         inputs="flat", outputs=tuple(outputs), build=build, normalization_axis=-1,
         input_shape=(None, 2 * TRANSCRIPTION.n_bands), trainer=train_on_drum_loops,
-        recipe=dict(n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3),
+        recipe=dict(n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
+                    n_band_songs=n_band_songs),
         aliases=tuple(aliases))
 
 

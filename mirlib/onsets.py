@@ -39,7 +39,8 @@ from .data.drumkits import TRAIN_KITS
 from .synth.rhythm import make_examples
 
 __all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
-           "activation", "detect_onsets", "train_on_loops", "dataset_examples", "loop_network", "KIT_LOOPS"]
+           "activation", "detect_onsets", "train_on_loops", "dataset_examples", "teacher_examples", "TEACHER_RECORDINGS",
+           "loop_network", "KIT_LOOPS"]
 
 #: Drum loops on the recorded training kits in the training mix of the onset CNN
 #: and the beat BLSTM, next to the 120 generated loops.
@@ -141,7 +142,8 @@ def superflux(y, sr, hop_size=441, frame_size=2048, n_mels=138, lag=2, max_size=
 
 
 def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
-                   examples=None, log_dir=None, verbose=0, n_kit_loops=0, n_band_songs=0, dataset=None):
+                   examples=None, log_dir=None, verbose=0, n_kit_loops=0, n_band_songs=0, dataset=None,
+                   teacher=()):
     """Train a shipped rhythm network on generated loops (its recipe).
 
     Renders ``n_train`` loops (seeds ``0 .. n_train - 1``,
@@ -183,6 +185,9 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
         whose recordings, cut into excerpts of ``length`` seconds, join the
         training mix (:func:`dataset_examples`); for networks whose outputs are
         beats and downbeats.
+    teacher : sequence of str
+        librosa example recordings that join the training mix with madmom's
+        beats as targets (:func:`teacher_examples`); beat networks only.
 
     Returns
     -------
@@ -191,6 +196,8 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
     """
     # a dataset is read first: a wrong argument fails before minutes of rendering
     extra = dataset_examples(dataset, model.outputs, length) if dataset is not None else []
+    if teacher:
+        extra += teacher_examples(tuple(teacher), model.outputs, length)
     if examples is None:
         examples = make_examples(range(n_train), length=length)
         if n_kit_loops:
@@ -261,8 +268,70 @@ def dataset_examples(dataset, outputs=("beats",), length=10.0):
     return out
 
 
+#: librosa's example recordings of music that a beat network may hear in training
+#: with madmom's beats as targets (:func:`teacher_examples`); none of them scores
+#: a rhythm network anywhere in the book.
+TEACHER_RECORDINGS = ("choice", "fishin", "vibeace", "pistachio", "sweetwaltz")
+
+
+def teacher_examples(names=TEACHER_RECORDINGS, outputs=("beats",), length=10.0):
+    """Training examples from unlabelled recordings, labelled by madmom's pretrained networks.
+
+    Semi-supervised training with a teacher: madmom's beat tracker (an ensemble
+    of BLSTMs and the DBN, :func:`mirlib.references.madmom_beats`) or, for
+    downbeats, its downbeat tracker (:func:`mirlib.references.madmom_downbeats`)
+    annotates each recording; the recording is cut into excerpts of ``length``
+    seconds like :func:`dataset_examples`. The labels are the teacher's, with
+    its mistakes: the chapters say so where they report a network trained this way.
+
+    Parameters
+    ----------
+    names : sequence of str
+        librosa example names (:data:`mirlib.data.EXAMPLES`).
+    outputs : tuple of str
+        ``"beats"`` and/or ``"downbeats"``.
+    length : float
+        Excerpt length in seconds.
+
+    Returns
+    -------
+    list of mirlib.synth.Example
+        ``rendering`` is None.
+
+    Raises
+    ------
+    ValueError
+        For an unknown example name, or outputs other than beats and downbeats.
+    """
+    from .audio import load
+    from .data import example
+    from .data.annotations import event_targets
+    from .references import madmom_beats, madmom_downbeats
+    from .synth.rhythm import Example
+
+    other = sorted(set(outputs) - {"beats", "downbeats"})
+    if other:
+        raise ValueError(f"the teacher labels beats and downbeats, not {other}")
+    n, out = int(round(length * RHYTHM.fps)), []
+    for name in names:
+        y, sr = load(example(name), sr=RHYTHM.sr)
+        if "downbeats" in outputs:
+            found = madmom_downbeats(y, sr)
+            beat_times, downbeats = found[:, 0], found[found[:, 1] == 1, 0]
+        else:
+            beat_times, downbeats = madmom_beats(y, sr), np.zeros(0)
+        stack = RHYTHM(y, sr)
+        targets = {k: event_targets(t, len(stack), RHYTHM.fps) for k, t in
+                   (("beats", beat_times), ("downbeats", downbeats))}
+        for start in range(0, len(stack), n):
+            if len(stack) - start < 2 * RHYTHM.fps:
+                break
+            out.append(Example(None, stack[start:start + n], {k: v[start:start + n] for k, v in targets.items()}))
+    return out
+
+
 def loop_network(name, task, paper, description, inputs, build, outputs, length, aliases=(), n_kit_loops=0,
-                 n_band_songs=0):
+                 n_band_songs=0, teacher=()):
     """Describe a rhythm network trained on generated loops (:func:`train_on_loops`).
 
     Its input is :data:`mirlib.features.RHYTHM` (100 fps), as a stack
@@ -286,6 +355,8 @@ def loop_network(name, task, paper, description, inputs, build, outputs, length,
         Drum loops on recorded kits in the training mix (:func:`train_on_loops`).
     n_band_songs : int
         Band songs in the training mix (:func:`train_on_loops`).
+    teacher : tuple of str
+        Recordings labelled by madmom in the training mix (:func:`train_on_loops`).
 
     Returns
     -------
@@ -298,7 +369,7 @@ def loop_network(name, task, paper, description, inputs, build, outputs, length,
         outputs=tuple(outputs), build=lambda norm: build(None if inputs == "stack" else n_flat, norm),
         normalization_axis=(-2, -1) if inputs == "stack" else -1, input_shape=shape, trainer=train_on_loops,
         recipe=dict(n_train=120, epochs=20, seed=0, length=length, batch_size=8, learning_rate=1e-3,
-                    n_kit_loops=n_kit_loops, n_band_songs=n_band_songs, dataset=None),
+                    n_kit_loops=n_kit_loops, n_band_songs=n_band_songs, dataset=None, teacher=tuple(teacher)),
         aliases=tuple(aliases))
 
 

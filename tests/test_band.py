@@ -107,3 +107,29 @@ def test_soundfont_comes_from_debian_with_its_checksum(tmp_path, monkeypatch):
     monkeypatch.setenv("MIRLIB_SOUNDFONT_DIR", str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="MIRLIB_SOUNDFONT_DIR"):
         band.soundfont_path(download=False)
+
+
+def test_drum_networks_get_band_songs_with_the_kits_of_a_split():
+    from mirlib import drums
+
+    [ex] = drums.drum_examples("test", 1, length=6.0, first_seed=10000, band=True)
+    assert ex.rendering.params["kit"] in drumkits.TEST_KITS
+    assert ex.targets.shape == (len(ex.x), 5) and ex.targets[:, :3].max() == 1.0
+    with pytest.raises(ValueError, match="split"):
+        drums.drum_examples("nope", 1, band=True)
+
+
+def test_teacher_labels_unlabelled_music_with_madmoms_beats():
+    from mirlib import onsets, references
+    from mirlib.audio import load
+    from mirlib.data import example
+
+    examples = onsets.teacher_examples(("choice",), ("beats",), length=10.0)
+    assert len(examples) == 3 and all(e.rendering is None for e in examples)    # 25 s: 10 s, 10 s and 5 s
+    y, sr = load(example("choice"), sr=44100)
+    first = references.madmom_beats(y, sr)
+    first = first[first < 10.0 - 0.01]
+    peaks = np.flatnonzero(examples[0].target("beats") == 1.0) / 100.0
+    assert np.allclose(peaks, np.round(first * 100) / 100, atol=0.011)
+    with pytest.raises(ValueError, match="not \\['onsets'\\]"):
+        onsets.teacher_examples(("choice",), ("onsets",))

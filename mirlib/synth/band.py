@@ -44,7 +44,7 @@ from ..data.drumkits import TRAIN_KITS, load_kit
 from .drums import DRUM_STYLES
 from .loops import Rendering, _add
 
-__all__ = ["SOUNDFONT", "soundfont_path", "synthesizer", "PARTS", "METRES", "render_band_song", "random_band_song",
+__all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "soundfont_path", "synthesizer", "PARTS", "METRES", "render_band_song", "random_band_song",
            "FluidSynthMissing"]
 
 #: MuseScore General Lite (General MIDI SoundFont, MIT licence), as Debian packages it.
@@ -54,6 +54,10 @@ SOUNDFONT = DebianData(
         "musescore-general-soundfont-small_0.2.1-1_all.deb",
     sha256="65f9c1cb658c49e8713d2c95238d5d26868f520341f74a4fe26248a8f763c739",
     folder="usr/share/sounds/sf3", marker="MuseScore_General_Lite.sf3", env="MIRLIB_SOUNDFONT_DIR")
+
+#: Credit line of the SoundFont, for players and figures of band songs.
+SOUNDFONT_CREDIT = ("MuseScore General Lite SoundFont by S. Christian Collins, after Frank Wen's Fluid R3 "
+                    "(MIT; parts public domain or CC0), as packaged by Debian")
 
 _INSTALL = ("rendering band songs needs the FluidSynth library: on Debian/Ubuntu `sudo apt-get install "
             "libfluidsynth3` (tools/install.sh does it as root), on macOS `brew install fluid-synth`; "
@@ -561,7 +565,7 @@ def random_band_song(seed, kits=TRAIN_KITS, length=10.0):
         If FluidSynth is not installed.
     """
     rng = np.random.default_rng(seed)
-    metre = str(rng.choice(["4/4", "3/4", "6/8"], p=[0.7, 0.15, 0.15]))
+    metre = str(rng.choice(["4/4", "3/4", "6/8"], p=[0.8, 0.12, 0.08]))
     tempo = float(rng.uniform(56.0, 100.0) if metre == "6/8" else np.exp(rng.uniform(np.log(60.0), np.log(190.0))))
     beats_per_bar = METRES[metre][0]
     lead_in = float(rng.uniform(0.05, 1.0))
