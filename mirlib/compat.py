@@ -22,7 +22,7 @@ import collections.abc
 
 import numpy as np
 
-__all__ = ["import_madmom"]
+__all__ = ["import_madmom", "import_pretty_midi"]
 
 for _name in ("MutableSequence", "Sequence", "Iterable", "Mapping", "MutableMapping"):
     if not hasattr(collections, _name):
@@ -96,3 +96,23 @@ def _mend_downbeat_tracker(madmom):
 
     cls.process = process
     cls._mirlib_mended = True
+
+
+def import_pretty_midi():
+    """Import pretty_midi without the line pyfluidsynth prints where ``CI`` is set.
+
+    pretty_midi imports pyfluidsynth, which prints where it found the FluidSynth
+    library (``'fluidsynth' was found at ...``) when the environment variable
+    ``CI`` is set; that line would land in a doctest's or a notebook's output.
+
+    Returns
+    -------
+    module
+        ``pretty_midi``.
+    """
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        import pretty_midi
+    return pretty_midi

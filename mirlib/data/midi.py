@@ -55,7 +55,9 @@ def write_drum_midi(drums, path, tempo=120.0, velocity=100):
     >>> {k: v.tolist() for k, v in read_drum_midi(path).items()}
     {'KD': [0.0, 1.0], 'SD': [0.5], 'HH': [0.0, 0.25]}
     """
-    import pretty_midi
+    from ..compat import import_pretty_midi
+
+    pretty_midi = import_pretty_midi()
 
     unknown = sorted(set(drums) - set(GM_DRUM_NOTES))
     if unknown:
@@ -101,7 +103,9 @@ def read_drum_midi(path):
     ValueError
         If it is not a readable MIDI file.
     """
-    import pretty_midi
+    from ..compat import import_pretty_midi
+
+    pretty_midi = import_pretty_midi()
 
     if not Path(path).is_file():
         raise FileNotFoundError(f"no MIDI file {path}")

@@ -122,8 +122,12 @@ def synthesizer(sr=44100):
     RuntimeError
         If FluidSynth cannot load the SoundFont.
     """
+    import contextlib
+    import io
+
     try:
-        import fluidsynth
+        with contextlib.redirect_stdout(io.StringIO()):   # pyfluidsynth prints where it found the library if CI is set
+            import fluidsynth
     except (ImportError, OSError) as err:
         raise FluidSynthMissing(f"{_INSTALL} ({err})") from err
     path = soundfont_path()
