@@ -44,8 +44,8 @@ from ..data.drumkits import TRAIN_KITS, load_kit
 from .drums import DRUM_STYLES
 from .loops import Rendering, _add
 
-__all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "soundfont_path", "synthesizer", "PARTS", "METRES", "render_band_song", "random_band_song",
-           "FluidSynthMissing"]
+__all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "soundfont_path", "synthesizer", "PARTS", "METRES", "render_band_song",
+           "random_band_song", "FluidSynthMissing"]
 
 #: MuseScore General Lite (General MIDI SoundFont, MIT licence), as Debian packages it.
 SOUNDFONT = DebianData(
