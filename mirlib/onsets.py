@@ -242,30 +242,37 @@ def dataset_examples(dataset, outputs=("beats",), length=10.0):
     FileNotFoundError
         For a missing dataset folder, index, audio or annotation file.
     """
-    import librosa
-
-    from .data.annotations import event_targets
+    from .audio import load
     from .data.datasets import beat_tracks, parse_dataset
-    from .synth.rhythm import Example
 
-    other = sorted(set(outputs) - {"beats", "downbeats"})
-    if other:
-        raise ValueError(f"a beat dataset annotates beats and downbeats, not {other}; train a beat network on it")
+    _check_beat_outputs(outputs, "a beat dataset annotates")
     name, home, index = parse_dataset(dataset)
     tracks = beat_tracks(name, home, index)
     if "downbeats" in outputs and not any(len(t.downbeats) for t in tracks):
         raise ValueError(f"{name} has no bar positions: it cannot train downbeats")
-    n, out = int(round(length * RHYTHM.fps)), []
+    out = []
     for track in tracks:
-        y, sr = librosa.load(track.audio_path, sr=RHYTHM.sr, mono=True)
-        stack = RHYTHM(y, sr)
-        targets = {k: event_targets(t, len(stack), RHYTHM.fps) for k, t in
-                   (("beats", track.beats), ("downbeats", track.downbeats))}
-        for start in range(0, len(stack), n):
-            if len(stack) - start < 2 * RHYTHM.fps:
-                break
-            out.append(Example(None, stack[start:start + n], {k: v[start:start + n] for k, v in targets.items()}))
+        y, sr = load(track.audio_path, sr=RHYTHM.sr)
+        out += _excerpts(RHYTHM(y, sr), {"beats": track.beats, "downbeats": track.downbeats}, length)
     return out
+
+
+def _check_beat_outputs(outputs, source):
+    other = sorted(set(outputs) - {"beats", "downbeats"})
+    if other:
+        raise ValueError(f"{source} beats and downbeats, not {other}; train a beat network on it")
+
+
+def _excerpts(stack, events, length):
+    # Examples of excerpts of `length` seconds of one recording's features, with frame-wise targets of
+    # its events (seconds); a last piece shorter than 2 s is not used
+    from .data.annotations import event_targets
+    from .synth.rhythm import Example
+
+    n = int(round(length * RHYTHM.fps))
+    targets = {k: event_targets(t, len(stack), RHYTHM.fps) for k, t in events.items()}
+    return [Example(None, stack[start:start + n], {k: v[start:start + n] for k, v in targets.items()})
+            for start in range(0, len(stack), n) if len(stack) - start >= 2 * RHYTHM.fps]
 
 
 #: librosa's example recordings of music that a beat network may hear in training
@@ -305,14 +312,10 @@ def teacher_examples(names=TEACHER_RECORDINGS, outputs=("beats",), length=10.0):
     """
     from .audio import load
     from .data import example
-    from .data.annotations import event_targets
     from .references import madmom_beats, madmom_downbeats
-    from .synth.rhythm import Example
 
-    other = sorted(set(outputs) - {"beats", "downbeats"})
-    if other:
-        raise ValueError(f"the teacher labels beats and downbeats, not {other}")
-    n, out = int(round(length * RHYTHM.fps)), []
+    _check_beat_outputs(outputs, "the teacher labels")
+    out = []
     for name in names:
         y, sr = load(example(name), sr=RHYTHM.sr)
         if "downbeats" in outputs:
@@ -320,13 +323,7 @@ def teacher_examples(names=TEACHER_RECORDINGS, outputs=("beats",), length=10.0):
             beat_times, downbeats = found[:, 0], found[found[:, 1] == 1, 0]
         else:
             beat_times, downbeats = madmom_beats(y, sr), np.zeros(0)
-        stack = RHYTHM(y, sr)
-        targets = {k: event_targets(t, len(stack), RHYTHM.fps) for k, t in
-                   (("beats", beat_times), ("downbeats", downbeats))}
-        for start in range(0, len(stack), n):
-            if len(stack) - start < 2 * RHYTHM.fps:
-                break
-            out.append(Example(None, stack[start:start + n], {k: v[start:start + n] for k, v in targets.items()}))
+        out += _excerpts(RHYTHM(y, sr), {"beats": beat_times, "downbeats": downbeats}, length)
     return out
 
 
