@@ -39,8 +39,8 @@ from .data.drumkits import TRAIN_KITS
 from .synth.rhythm import make_examples
 
 __all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
-           "activation", "detect_onsets", "train_on_loops", "dataset_examples", "teacher_examples", "TEACHER_RECORDINGS",
-           "loop_network", "KIT_LOOPS"]
+           "activation", "detect_onsets", "train_on_loops", "dataset_examples", "teacher_examples",
+           "TEACHER_RECORDINGS", "loop_network", "KIT_LOOPS"]
 
 #: Drum loops on the recorded training kits in the training mix of the onset CNN
 #: and the beat BLSTM, next to the 120 generated loops.
