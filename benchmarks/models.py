@@ -38,7 +38,7 @@ for name, shipped in models.MODELS.items():
     if shipped.inputs == "excerpts":
         _, corpus = musicspeech.load_corpora()
         run = lambda epochs: musicspeech.train(corpus, epochs=epochs)
-        infer = lambda: musicspeech.classify(shipped.cached(), ms_y, ms_sr)
+        infer = lambda: musicspeech.classify(ms_y, ms_sr)
     else:
         key = (recipe["n_train"], recipe["length"])
         if key not in loops:

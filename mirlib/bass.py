@@ -28,12 +28,14 @@ with exact bass lines (:mod:`mirlib.synth.basslines`).
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from . import nn
 from .audio import check_signal
 from .features.settings import BASS
-from .synth.basslines import BASS_RANGE, bass_lines
+from .synth.basslines import BASS_RANGE, bass_lines, render_bass_line
 
 __all__ = ["BASS", "BASS_RANGE", "PITCHES", "N_PITCHES", "CONTEXT", "N_INPUTS", "TRAIN_FIRST_SEED",
            "TEST_FIRST_SEED", "bass_input", "frame_targets", "transpose", "beat_pitches", "salience_pitches",
@@ -377,17 +379,26 @@ BASS_DNN = nn.ShippedModel(
     features=BASS, inputs=bass_input, outputs=tuple(str(p) for p in PITCHES), build=_build,
     normalization_axis=-1, input_shape=(N_INPUTS,), trainer=train_on_lines,
     recipe=dict(n_train=40, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256, learning_rate=1e-3),
-    aliases=("bass",))
+    aliases=("bass",),
+    held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "accuracy",
+                        f"{{n}} generated pieces (seeds {TEST_FIRST_SEED}+), beat-wise bass pitch", n=24,
+                        also=("chroma accuracy",)),
+    # frame-wise pitch probabilities of a generated bass line
+    example=lambda: _example_line())
+
+
+def _example_line():
+    line = render_bass_line(TEST_FIRST_SEED + 3)
+    return line.audio, line.sr
 #: The same network trained on the same pieces without augmentation (M1).
-BASS_DNN_M1 = nn.ShippedModel(
-    name="bass_dnn_m1", task="bass", paper="abesser2017deep,balke2017data",
-    description=_DESCRIPTION + ", trained without augmentation (M1)",
-    features=BASS, inputs=bass_input, outputs=tuple(str(p) for p in PITCHES), build=_build,
-    normalization_axis=-1, input_shape=(N_INPUTS,), trainer=train_on_lines,
-    recipe=dict(n_train=40, epochs=30, augment=False, max_shift=3, seed=0, batch_size=256, learning_rate=1e-3))
+BASS_DNN_M1 = dataclasses.replace(
+    BASS_DNN, name="bass_dnn_m1", description=_DESCRIPTION + ", trained without augmentation (M1)",
+    recipe={**BASS_DNN.recipe, "augment": False}, aliases=())
+
+_NETWORKS = (BASS_DNN, BASS_DNN_M1)
 
 
-def pitch_activation(y, sr, model=None, shipped=BASS_DNN):
+def pitch_activation(y, sr, network="bass_dnn", model=None):
     """Frame-wise bass pitch probabilities of the bass network.
 
     Parameters
@@ -396,10 +407,10 @@ def pitch_activation(y, sr, model=None, shipped=BASS_DNN):
         Mono signal.
     sr : int
         Its sample rate in Hz (resampled to 22.05 kHz).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BASS_DNN` (M1+, default) or :data:`BASS_DNN_M1`, or its name.
     model : keras.Model or None
-        Other weights; default the shipped ones of ``shipped``.
-    shipped : mirlib.nn.ShippedModel
-        :data:`BASS_DNN` (M1+) or :data:`BASS_DNN_M1`.
+        Other weights; default the shipped ones of ``network``.
 
     Returns
     -------
@@ -413,10 +424,10 @@ def pitch_activation(y, sr, model=None, shipped=BASS_DNN):
     FileNotFoundError
         If no model is given and the shipped weights are missing.
     """
-    return shipped.activation(y, sr, model)
+    return nn.resolve(network, *_NETWORKS).activation(y, sr, model)
 
 
-def transcribe(y, sr, beats, model=None, shipped=BASS_DNN):
+def transcribe(y, sr, beats, network="bass_dnn", model=None):
     """Beat-wise bass transcription: one MIDI pitch per beat, by the bass network.
 
     Parameters
@@ -427,10 +438,10 @@ def transcribe(y, sr, beats, model=None, shipped=BASS_DNN):
         Its sample rate in Hz.
     beats : array_like, shape ``(n_beats,)``
         Beat times in seconds (annotated, or from :func:`mirlib.beats.track_beats`).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BASS_DNN` (M1+, default) or :data:`BASS_DNN_M1`, or its name.
     model : keras.Model or None
-        Other weights.
-    shipped : mirlib.nn.ShippedModel
-        :data:`BASS_DNN` (default) or :data:`BASS_DNN_M1`.
+        Other weights of the network.
 
     Returns
     -------
@@ -444,25 +455,29 @@ def transcribe(y, sr, beats, model=None, shipped=BASS_DNN):
     """
     beats = _check_beats(beats)
     check_signal(y, sr, allow_silence=False)
-    return beat_pitches(pitch_activation(y, sr, model, shipped), beats)
+    return beat_pitches(pitch_activation(y, sr, network=network, model=model), beats)
 
 
 #: The rows of :func:`compare`: name -> ``f(y, sr, beats)``.
 METHODS = {
-    "bass network, augmented (M1+)": lambda y, sr, beats: transcribe(y, sr, beats, shipped=BASS_DNN),
-    "bass network (M1)": lambda y, sr, beats: transcribe(y, sr, beats, shipped=BASS_DNN_M1),
+    "bass network, augmented (M1+)": lambda y, sr, beats: transcribe(y, sr, beats, network=BASS_DNN),
+    "bass network (M1)": lambda y, sr, beats: transcribe(y, sr, beats, network=BASS_DNN_M1),
     "harmonic-sum salience": salience_pitches,
     "YIN, low-passed": yin_pitches,
 }
 
 
-def compare(lines, methods=None):
+def compare(lines, network="bass_dnn", model=None, methods=None):
     """Beat-wise pitch accuracy of the bass networks and the baselines on bass lines, as a table.
 
     Parameters
     ----------
     lines : list of mirlib.synth.basslines.BassLine
         Annotated pieces (held out from training).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BASS_DNN` (M1+, default) or :data:`BASS_DNN_M1`, or its name.
+    model : keras.Model or None
+        Other weights of ``network``: its row of :data:`METHODS` uses them.
     methods : dict or None
         Name -> ``f(y, sr, beats)`` returning a MIDI pitch per beat; default
         :data:`METHODS`.
@@ -482,10 +497,16 @@ def compare(lines, methods=None):
 
     if not lines:
         raise ValueError("compare needs at least one bass line")
-    return compare_methods(METHODS if methods is None else methods, lines, task="bass")
+    if methods is None:
+        methods = dict(METHODS)
+        if model is not None:
+            network = nn.resolve(network, *_NETWORKS)
+            row = next(k for k, name in zip(METHODS, ("bass_dnn", "bass_dnn_m1")) if name == network.name)
+            methods[row] = lambda y, sr, beats: transcribe(y, sr, beats, network=network, model=model)
+    return compare_methods(methods, lines, task="bass")
 
 
-def held_out_scores(model=None, shipped=BASS_DNN, n=24, sounds="standard"):
+def held_out_scores(model=None, network="bass_dnn", n=24, sounds="standard"):
     """Beat-wise accuracy of a bass network on ``n`` held-out generated pieces (seeds :data:`TEST_FIRST_SEED`+).
 
     The figure ``mirlib train bass_dnn`` prints (Abeßer et al.'s measure
@@ -494,9 +515,9 @@ def held_out_scores(model=None, shipped=BASS_DNN, n=24, sounds="standard"):
     Parameters
     ----------
     model : keras.Model or None
-        Weights to measure; default the shipped ones of ``shipped``.
-    shipped : mirlib.nn.ShippedModel
-        :data:`BASS_DNN` or :data:`BASS_DNN_M1`.
+        Weights to measure; default the shipped ones of ``network``.
+    network : mirlib.nn.ShippedModel or str
+        :data:`BASS_DNN` (M1+, default) or :data:`BASS_DNN_M1`, or its name.
     n : int
         Number of pieces (at least 1).
     sounds : {"standard", "alternative"}
@@ -513,5 +534,5 @@ def held_out_scores(model=None, shipped=BASS_DNN, n=24, sounds="standard"):
         If ``n`` is below 1 or ``sounds`` is unknown.
     """
     table = compare(bass_lines(n, TEST_FIRST_SEED, sounds=sounds),
-                    methods={"dnn": lambda y, sr, beats: transcribe(y, sr, beats, model, shipped)})
+                    methods={"dnn": lambda y, sr, beats: transcribe(y, sr, beats, network=network, model=model)})
     return {k: float(table.loc["dnn", k]) for k in ("accuracy", "chroma accuracy")}

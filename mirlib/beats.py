@@ -12,7 +12,7 @@ The processing chain, with the frame rate carried at every step::
 :data:`BEAT_BLSTM` is the BLSTM of Böck & Schedl :cite:p:`boeck2011enhanced`,
 trained on loops rendered by :mod:`mirlib.synth`, on drum loops played by
 recorded kits and on band songs (:mod:`mirlib.synth.band`;
-:func:`mirlib.onsets.train_on_loops`);
+:func:`mirlib.loopnets.train_on_loops`);
 ``mirlib train beat_blstm`` reproduces the shipped weights. The DBN is madmom's
 :cite:p:`krebs2015efficient`, the comb filters :cite:p:`boeck2015accurate`.
 madmom's pretrained ensemble and librosa's tracker are in :mod:`mirlib.references`.
@@ -25,7 +25,7 @@ import numpy as np
 from . import nn
 from .features.postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, tempo_from_activation,
                                       tempo_octave)
-from .onsets import KIT_LOOPS, loop_network
+from .loopnets import KIT_LOOPS, held_out_f_measure, loop_network
 
 #: Band songs (:mod:`mirlib.synth.band`) in the beat network's training mix, next
 #: to the generated loops and the drum loops on recorded kits: what teaches it
@@ -33,17 +33,39 @@ from .onsets import KIT_LOOPS, loop_network
 BAND_SONGS = 240
 
 __all__ = ["BEAT_BLSTM", "BAND_SONGS", "BEAT_PEAKS", "BPM_RANGE", "activation", "track_beats", "estimate_tempo",
-           "beats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR"]
+           "held_out_scores", "beats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR"]
+
+
+def held_out_scores(model=None, network="beat_blstm", n=20):
+    """Beat F-measure (±70 ms) of the beat network on generated held-out loops (seeds 10000+).
+
+    Parameters
+    ----------
+    model : keras.Model or None
+        Weights of ``network`` to score; default the shipped ones.
+    network : mirlib.nn.ShippedModel or str
+        :data:`BEAT_BLSTM` (or a variant of it), or its name.
+    n : int
+        Number of 8-s loops.
+
+    Returns
+    -------
+    dict
+        ``"F ±70 ms"``: mean over loops; ``"pieces"``: how many.
+    """
+    return held_out_f_measure(lambda y, sr: track_beats(y, sr, network=network, model=model), "beats", n)
+
 
 #: The BLSTM beat network of Böck & Schedl (DAFx 2011), trained on generated loops.
 BEAT_BLSTM = loop_network(
-    "beat_blstm", "beats", "boeck2011enhanced",
-    "beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps", "flat",
-    lambda n, norm: nn.beat_blstm(n, normalization=norm), ("beats",), 10.0, aliases=("beats",),
-    n_kit_loops=KIT_LOOPS, n_band_songs=BAND_SONGS)
+    name="beat_blstm", task="beats", paper="boeck2011enhanced",
+    description="beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps", inputs="flat",
+    build=lambda n, norm: nn.beat_blstm(n, normalization=norm), outputs=("beats",), length=10.0, aliases=("beats",),
+    n_kit_loops=KIT_LOOPS, n_band_songs=BAND_SONGS,
+    held_out=nn.HeldOut(held_out_scores, "F ±70 ms", "{n} generated loops (seeds 10000+)", n=20))
 
 
-def activation(y, sr, model=None):
+def activation(y, sr, network="beat_blstm", model=None):
     """Beat activation function of the beat network.
 
     Parameters
@@ -52,8 +74,10 @@ def activation(y, sr, model=None):
         Mono signal.
     sr : int
         Its sample rate in Hz (resampled to 44.1 kHz).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BEAT_BLSTM` (or a variant of it), or its name.
     model : keras.Model or None
-        Other weights of :data:`BEAT_BLSTM`, e.g. from ``BEAT_BLSTM.train()``.
+        Other weights of the network, e.g. from ``BEAT_BLSTM.train()``.
 
     Returns
     -------
@@ -67,10 +91,10 @@ def activation(y, sr, model=None):
     FileNotFoundError
         If no model is given and the shipped weights are missing.
     """
-    return BEAT_BLSTM.activation(y, sr, model)[:, 0]
+    return nn.resolve(network, BEAT_BLSTM).activation(y, sr, model)[:, 0]
 
 
-def track_beats(y, sr, model=None, method="dbn"):
+def track_beats(y, sr, network="beat_blstm", model=None, method="dbn"):
     """Beat times in seconds from the BLSTM beat network.
 
     Parameters
@@ -79,8 +103,10 @@ def track_beats(y, sr, model=None, method="dbn"):
         Mono signal.
     sr : int
         Its sample rate in Hz.
+    network : mirlib.nn.ShippedModel or str
+        :data:`BEAT_BLSTM` (or a variant of it), or its name.
     model : keras.Model or None
-        Other weights of :data:`BEAT_BLSTM`.
+        Other weights of the network.
     method : {"dbn", "peaks"}
         Post-processing (see :func:`beats_from_activation`).
 
@@ -94,10 +120,10 @@ def track_beats(y, sr, model=None, method="dbn"):
     ValueError
         For a bad signal (see :func:`activation`) or an unknown method.
     """
-    return beats_from_activation(activation(y, sr, model), method=method)
+    return beats_from_activation(activation(y, sr, network=network, model=model), method=method)
 
 
-def estimate_tempo(y, sr, model=None, method="dbn"):
+def estimate_tempo(y, sr, network="beat_blstm", model=None, method="dbn"):
     """Tempo in bpm from the BLSTM beat activation.
 
     ``method="dbn"`` (what ``mirlib tempo`` runs): the median interval of the
@@ -113,8 +139,10 @@ def estimate_tempo(y, sr, model=None, method="dbn"):
         Mono signal.
     sr : int
         Its sample rate in Hz (resampled to 44.1 kHz).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BEAT_BLSTM` (or a variant of it), or its name.
     model : keras.Model or None
-        Other weights of :data:`BEAT_BLSTM`.
+        Other weights of the network.
     method : {"dbn", "comb"}
 
     Returns
@@ -130,7 +158,7 @@ def estimate_tempo(y, sr, model=None, method="dbn"):
     """
     if method not in ("dbn", "comb"):
         raise ValueError(f"method must be 'dbn' or 'comb', got {method!r}")
-    act = activation(y, sr, model)
+    act = activation(y, sr, network=network, model=model)
     if method == "comb":
         return tempo_from_activation(act)
     beat_times = beats_from_activation(act)

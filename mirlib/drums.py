@@ -182,30 +182,36 @@ def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch
                                verbose=verbose)
 
 
-def _drum_network(name, description, build, outputs, aliases=(), n_band_songs=0):
+def _drum_network(*, build, outputs, n_band_songs=0, **fields):
+    """A drum network of Vogl et al. (2017): its shared input, recipe and held-out report."""
     return nn.ShippedModel(
-        name=name, task="drums", paper="vogl2017drum", description=description, features=TRANSCRIPTION,
-        inputs="flat", outputs=tuple(outputs), build=build, normalization_axis=-1,
-        input_shape=(None, 2 * TRANSCRIPTION.n_bands), trainer=train_on_drum_loops,
+        task="drums", paper="vogl2017drum", features=TRANSCRIPTION, inputs="flat", outputs=tuple(outputs),
+        build=build, normalization_axis=-1, input_shape=(None, 2 * TRANSCRIPTION.n_bands), trainer=train_on_drum_loops,
         recipe=dict(n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
                     n_band_songs=n_band_songs),
-        aliases=tuple(aliases))
+        held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "F ±50 ms",
+                            "{n} loops from kits never heard in training", n=20, also=("F ±20 ms",)),
+        **fields)
 
 
 _NB = TRANSCRIPTION.n_bands
 #: The CRNN of Vogl et al. (ISMIR 2017) for KD, SD, HH, trained on real recorded kits.
-DRUM_CRNN = _drum_network("drum_crnn", "drum CRNN (Vogl et al. 2017): KD, SD, HH on log-filtered spectrogram, 100 fps",
-                          lambda norm: nn.drum_crnn(_NB, n_outputs=3, normalization=norm), DRUMS, aliases=("drums",))
+DRUM_CRNN = _drum_network(
+    name="drum_crnn", description="drum CRNN (Vogl et al. 2017): KD, SD, HH on log-filtered spectrogram, 100 fps",
+    build=lambda norm: nn.drum_crnn(_NB, n_outputs=3, normalization=norm), outputs=DRUMS, aliases=("drums",))
 #: The CNN of Vogl et al.'s comparison (no recurrent layers).
-DRUM_CNN = _drum_network("drum_cnn", "drum CNN (Vogl et al. 2017 comparison): KD, SD, HH, 100 fps",
-                         lambda norm: nn.drum_cnn(_NB, n_outputs=3, normalization=norm), DRUMS)
+DRUM_CNN = _drum_network(
+    name="drum_cnn", description="drum CNN (Vogl et al. 2017 comparison): KD, SD, HH, 100 fps",
+    build=lambda norm: nn.drum_cnn(_NB, n_outputs=3, normalization=norm), outputs=DRUMS)
 #: The RNN of Vogl et al.'s comparison (no convolutions).
-DRUM_RNN = _drum_network("drum_rnn", "drum RNN (Vogl et al. 2017 comparison): KD, SD, HH, 100 fps",
-                         lambda norm: nn.drum_rnn(2 * _NB, n_outputs=3, normalization=norm), DRUMS)
+DRUM_RNN = _drum_network(
+    name="drum_rnn", description="drum RNN (Vogl et al. 2017 comparison): KD, SD, HH, 100 fps",
+    build=lambda norm: nn.drum_rnn(2 * _NB, n_outputs=3, normalization=norm), outputs=DRUMS)
 #: The CRNN trained jointly on drums, beats and downbeats (Vogl et al. 2017).
-DRUM_JOINT = _drum_network("drum_joint", "joint drum/beat CRNN (Vogl et al. 2017): KD, SD, HH, beats, downbeats",
-                           lambda norm: nn.drum_crnn(_NB, n_outputs=5, normalization=norm), _JOINT_OUTPUTS,
-                           aliases=("downbeats",))
+DRUM_JOINT = _drum_network(
+    name="drum_joint", description="joint drum/beat CRNN (Vogl et al. 2017): KD, SD, HH, beats, downbeats",
+    build=lambda norm: nn.drum_crnn(_NB, n_outputs=5, normalization=norm), outputs=_JOINT_OUTPUTS,
+    aliases=("downbeats",))
 #: The drum networks by name.
 NETWORKS = {m.name: m for m in (DRUM_CRNN, DRUM_CNN, DRUM_RNN, DRUM_JOINT)}
 
@@ -219,7 +225,8 @@ def activation(y, sr, network="drum_crnn", model=None):
         Mono signal.
     sr : int
         Its sample rate in Hz (resampled to 44.1 kHz).
-    network : {"drum_crnn", "drum_cnn", "drum_rnn", "drum_joint"}
+    network : mirlib.nn.ShippedModel or {"drum_crnn", "drum_cnn", "drum_rnn", "drum_joint"}
+        One of :data:`NETWORKS`, or its name.
     model : keras.Model or None
         Other weights of the same network; default the shipped ones.
 
@@ -237,9 +244,7 @@ def activation(y, sr, network="drum_crnn", model=None):
     FileNotFoundError
         If no model is given and the shipped weights are missing.
     """
-    if network not in NETWORKS:
-        raise ValueError(f"unknown drum network {network!r}; choose one of {sorted(NETWORKS)}")
-    return NETWORKS[network].activation(y, sr, model)
+    return nn.resolve(network, *NETWORKS.values()).activation(y, sr, model)
 
 
 def pick_drum_peaks(activations, fps=None, threshold=None, **peaks):
@@ -298,8 +303,8 @@ def transcribe(y, sr, network="drum_crnn", model=None, threshold=None):
         Mono signal.
     sr : int
         Its sample rate in Hz.
-    network : str
-        A drum network (see :func:`activation`).
+    network : mirlib.nn.ShippedModel or str
+        A drum network or its name (see :func:`activation`).
     model : keras.Model or None
         Other weights of that network.
     threshold : float or dict or None
@@ -315,10 +320,10 @@ def transcribe(y, sr, network="drum_crnn", model=None, threshold=None):
     ValueError
         For a bad signal or network (see :func:`activation`).
     """
-    return pick_drum_peaks(activation(y, sr, network, model), threshold=threshold)
+    return pick_drum_peaks(activation(y, sr, network=network, model=model), threshold=threshold)
 
 
-def track_downbeats(y, sr, model=None, beats_per_bar=(3, 4)):
+def track_downbeats(y, sr, network="drum_joint", model=None, beats_per_bar=(3, 4)):
     """Beats and bar positions of a recording from the joint drum/beat network.
 
     Parameters
@@ -327,8 +332,11 @@ def track_downbeats(y, sr, model=None, beats_per_bar=(3, 4)):
         Mono signal.
     sr : int
         Its sample rate in Hz.
+    network : mirlib.nn.ShippedModel or str
+        :data:`DRUM_JOINT` (or a variant of it), or its name: a network with
+        ``"beats"`` and ``"downbeats"`` outputs.
     model : keras.Model or None
-        Other weights of :data:`DRUM_JOINT`.
+        Other weights of the network.
     beats_per_bar : tuple of int
         Bar lengths to choose from.
 
@@ -342,8 +350,11 @@ def track_downbeats(y, sr, model=None, beats_per_bar=(3, 4)):
     ValueError
         For a bad signal (see :func:`activation`).
     """
-    act = activation(y, sr, "drum_joint", model)
-    return downbeats_from_activation(act[:, 3], act[:, 4], beats_per_bar=beats_per_bar)
+    network = nn.resolve(network, DRUM_JOINT)
+    if not {"beats", "downbeats"} <= set(network.outputs):
+        raise ValueError(f"{network.name} has no beat and downbeat outputs (it has {list(network.outputs)})")
+    act = activation(y, sr, network=network, model=model)
+    return downbeats_from_activation(act["beats"], act["downbeats"], beats_per_bar=beats_per_bar)
 
 
 def score_transcriptions(references, estimates, window=0.05):
@@ -427,14 +438,14 @@ def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.0
     return best
 
 
-def held_out_scores(model=None, network=DRUM_CRNN, n=20, split="test", threshold=None, examples=None):
+def held_out_scores(model=None, network="drum_crnn", n=20, split="test", threshold=None, examples=None):
     """Overall F-measure of a drum network on loops from kits never heard in training.
 
     Parameters
     ----------
     model : keras.Model or None
         Weights of ``network`` (default: the shipped ones).
-    network : mirlib.nn.ShippedModel
+    network : mirlib.nn.ShippedModel or str
         One of :data:`NETWORKS`.
     n : int
         Number of test loops (seeds 10000 and up).
@@ -458,6 +469,7 @@ def held_out_scores(model=None, network=DRUM_CRNN, n=20, split="test", threshold
     FileNotFoundError
         If no model is given and the shipped weights are missing.
     """
+    network = nn.resolve(network, *NETWORKS.values())
     examples = drum_examples(split, n, first_seed=10000) if examples is None else examples
     model = network.cached() if model is None else model
     refs, ests = [], []

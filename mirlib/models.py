@@ -34,14 +34,52 @@ Examples
 
 from __future__ import annotations
 
+import importlib
+import os
+
 from . import bass, beats, drums, musicspeech, onsets, similarity, structure
 
-__all__ = ["MODELS", "get", "load", "train", "reproduction", "REPRODUCTION_TOLERANCE"]
+__all__ = ["MODELS", "get", "load", "train", "register", "reproduction", "REPRODUCTION_TOLERANCE", "table"]
 
 #: Shipped networks by name.
 MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN,
                               similarity.STYLE_EMBEDDING, drums.DRUM_CRNN, drums.DRUM_CNN, drums.DRUM_RNN,
                               drums.DRUM_JOINT, structure.BOUNDARY_CNN, bass.BASS_DNN, bass.BASS_DNN_M1)}
+
+
+def register(model):
+    """Add a network to the registry: ``mirlib train``, its help and the tests then know it.
+
+    A network defined outside mirlib (a course's own, or a test's toy) is
+    registered by a module that calls this; naming the module in the
+    environment variable ``MIRLIB_MODELS`` (comma-separated) registers it in
+    every process, the ``mirlib`` command included.
+
+    Parameters
+    ----------
+    model : mirlib.nn.ShippedModel
+        With ``weights_file`` set if its weights are not in ``mirlib/weights``.
+
+    Returns
+    -------
+    mirlib.nn.ShippedModel
+        ``model``.
+
+    Raises
+    ------
+    ValueError
+        If a network of that name (or alias) is registered already.
+    """
+    taken = {n for m in MODELS.values() for n in (m.name, *m.aliases)}
+    clash = {model.name, *model.aliases} & taken
+    if clash and MODELS.get(model.name) is not model:
+        raise ValueError(f"a network named {sorted(clash)[0]!r} is registered already")
+    MODELS[model.name] = model
+    return model
+
+
+for _module in filter(None, (m.strip() for m in os.environ.get("MIRLIB_MODELS", "").split(","))):
+    importlib.import_module(_module)
 
 
 def get(name):
@@ -155,11 +193,7 @@ def reproduction(name, path, recordings):
     FileNotFoundError
         If ``path`` does not exist.
     """
-    import librosa
     import numpy as np
-
-    from .features import excerpts
-    from .nn import predict
 
     shipped = get(name)
     ours, theirs = shipped.load(path), shipped.cached()
@@ -169,13 +203,40 @@ def reproduction(name, path, recordings):
     weights = max((float(np.max(np.abs(x - y))) for x, y in zip(a, b) if x.size), default=0.0)
     outputs = 0.0
     for y, sr in recordings:
-        y = librosa.resample(np.asarray(y, dtype=np.float32), orig_sr=sr, target_sr=shipped.features.sr)
-        if shipped.inputs == "excerpts":
-            n = shipped.input_shape[0]
-            X = excerpts(shipped.features(y, shipped.features.sr), n, n)
-            o, t = predict(ours, X), predict(theirs, X)
-        else:
-            o, t = (np.asarray(shipped.activation(y, shipped.features.sr, model=m)) for m in (ours, theirs))
+        # excerpt networks: non-overlapping excerpts
+        o, t = (shipped.network_output(y, sr, model=m, hop=shipped.input_shape[0]) for m in (ours, theirs))
         outputs = max(outputs, float(np.max(np.abs(o - t))))
     within = weights <= REPRODUCTION_TOLERANCE["weights"] and outputs <= REPRODUCTION_TOLERANCE["outputs"]
     return {"weights": weights, "outputs": outputs, "within": within}
+
+
+def table(fmt="markdown"):
+    """The registry as a table: name, task, what it is, and its training options.
+
+    What the README's model list and ``mirlib train --help`` show, generated
+    here so that a new entry in :data:`MODELS` appears in both.
+
+    Parameters
+    ----------
+    fmt : {"markdown"}
+        Output format.
+
+    Returns
+    -------
+    str
+        One row per shipped network.
+
+    Raises
+    ------
+    ValueError
+        For another format.
+    """
+    from .nn import TRAINING_OPTIONS
+
+    if fmt != "markdown":
+        raise ValueError(f"only the markdown format is written, not {fmt!r}")
+    rows = ["| network | task | what it is | `mirlib train` options |", "|---|---|---|---|"]
+    for m in MODELS.values():
+        options = ", ".join(f"`{flag}`" for key, (flag, _) in TRAINING_OPTIONS.items() if key in m.recipe)
+        rows.append(f"| `{m.name}` | {m.task} | {m.description} | {options} |")
+    return "\n".join(rows)

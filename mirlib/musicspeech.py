@@ -33,7 +33,7 @@ from .features.spectral import excerpts
 
 __all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "RECIPE", "excerpts", "Corpus", "load_corpora",
            "MUSIC_SPEECH_CNN", "train", "load_model", "leave_one_recording_out", "classify", "classify_file",
-           "kit_loop_corpus", "cross_source_recordings", "cross_source_test"]
+           "kit_loop_corpus", "cross_source_recordings", "cross_source_test", "held_out_scores"]
 
 #: librosa example -> class (0 = speech, 1 = music).
 RECORDINGS = {
@@ -259,7 +259,17 @@ MUSIC_SPEECH_CNN = nn.ShippedModel(
     normalization_axis=-1, input_shape=(N_FRAMES, CLASSIFICATION.n_bands),
     trainer=_train_reference, recipe=dict(epochs=RECIPE["epochs"], seed=RECIPE["seed"],
                                           kit_loops=RECIPE["kit_loops"]),
-    aliases=("music-speech",))
+    aliases=("music-speech",),
+    held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "accuracy",
+                        "recordings from other sources (14 spoken, 2 music, {n} drum loops on unheard kits)", n=12),
+    # excerpts of a music and a speech recording
+    example=lambda: _example_recording())
+
+
+def _example_recording():
+    music, _ = _audio.load(example("vibeace"), sr=SR)
+    speech, _ = _audio.load(example("libri2"), sr=SR)
+    return np.concatenate([music, speech]), SR
 
 
 def load_model(path=None):
@@ -320,7 +330,7 @@ def leave_one_recording_out(corpus, test_corpus=None, epochs=None, seed=None, cl
     return pd.concat(rows, ignore_index=True)
 
 
-def classify(model, y, sr):
+def classify(y, sr, network="music_speech_cnn", model=None):
     """Classify a signal as music or speech.
 
     The log-mel spectrogram is cut into excerpts of :data:`N_FRAMES` frames
@@ -330,12 +340,14 @@ def classify(model, y, sr):
 
     Parameters
     ----------
-    model : keras.Model
-        A music/speech CNN (e.g. :func:`load_model`).
     y : np.ndarray, shape ``(n_samples,)``
         Mono signal.
     sr : int
         Sample rate in Hz; must be 22050 (:func:`mirlib.audio.load` resamples).
+    network : mirlib.nn.ShippedModel or str
+        :data:`MUSIC_SPEECH_CNN` (or a variant of it), or its name.
+    model : keras.Model or None
+        Other weights of the network (e.g. from :func:`train`); default the shipped ones.
 
     Returns
     -------
@@ -350,19 +362,22 @@ def classify(model, y, sr):
         For an empty, silent or non-finite signal or another sample rate.
     """
     _audio.check_signal(y, sr, name="signal", allow_silence=False)
+    model = nn.resolve(network, MUSIC_SPEECH_CNN).cached() if model is None else model
     p = float(np.mean(nn.predict(model, excerpts(CLASSIFICATION(y, sr), N_FRAMES, EXCERPT_HOP))[:, 0]))
     return CLASSES[int(p >= 0.5)], p
 
 
-def classify_file(path, model=None):
+def classify_file(path, network="music_speech_cnn", model=None):
     """Classify an audio file as music or speech (what ``mirlib music-speech`` prints).
 
     Parameters
     ----------
     path : str or Path
         Any audio file that librosa can read; it is resampled to 22.05 kHz mono.
+    network : mirlib.nn.ShippedModel or str
+        :data:`MUSIC_SPEECH_CNN` (or a variant of it), or its name.
     model : keras.Model or None
-        Default: the shipped reference model.
+        Other weights; default the shipped ones.
 
     Returns
     -------
@@ -376,9 +391,8 @@ def classify_file(path, model=None):
     ValueError
         If it cannot be decoded as audio, or is empty or silent.
     """
-    model = load_model() if model is None else model
     signal, sr = _audio.load(path, sr=SR)
-    return classify(model, signal, sr)
+    return classify(signal, sr, network=network, model=model)
 
 
 def cross_source_recordings(n_loops=12):
@@ -448,7 +462,36 @@ def cross_source_test(model, recordings=None):
     rows = []
     for source, name, label, signal, sr in recordings:
         y = librosa.resample(np.asarray(signal, dtype=np.float32), orig_sr=sr, target_sr=SR)
-        predicted, p = classify(model, y, SR)
+        predicted, p = classify(y, SR, model=model)
         rows.append(dict(source=source, recording=name, seconds=round(len(y) / SR, 1), true=CLASSES[label],
                          predicted=predicted, p_music=p))
     return pd.DataFrame(rows)
+
+
+def held_out_scores(model=None, network="music_speech_cnn", n=12):
+    """Accuracy of the music/speech CNN on recordings from sources it never trained on.
+
+    Parameters
+    ----------
+    model : keras.Model or None
+        Weights of ``network``; default the shipped ones.
+    network : mirlib.nn.ShippedModel or str
+        :data:`MUSIC_SPEECH_CNN` (or a variant of it), or its name.
+    n : int
+        Drum loops on unheard kits among the recordings
+        (:func:`cross_source_recordings`), next to 14 spoken and 2 music recordings.
+
+    Returns
+    -------
+    dict
+        ``"accuracy"``: the share of recordings classified right;
+        ``"recordings"``: how many.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a recording cannot be found or downloaded.
+    """
+    model = nn.resolve(network, MUSIC_SPEECH_CNN).cached() if model is None else model
+    table = cross_source_test(model, cross_source_recordings(n_loops=n))
+    return {"accuracy": float(np.mean(table["true"] == table["predicted"])), "recordings": len(table)}

@@ -369,13 +369,16 @@ def classifier_layer(model, layer="embedding"):
     return nn.keras.Model(model.input, model.get_layer(layer).output)
 
 
-def held_out_scores(model, n_per_style=15, k=(1, 5, 10)):
+def held_out_scores(model=None, network="style_embedding", n=15, k=(1, 5, 10)):
     """Style retrieval of an embedding network on generated pieces it never saw.
 
     Parameters
     ----------
-    model : keras.Model
-    n_per_style : int
+    model : keras.Model or None
+        Weights of ``network``; default the shipped ones.
+    network : mirlib.nn.ShippedModel or str
+        :data:`STYLE_EMBEDDING` (or a variant of it), or its name.
+    n : int
         Held-out pieces per style (collection seed 2, standard sounds).
     k : tuple of int
 
@@ -386,7 +389,8 @@ def held_out_scores(model, n_per_style=15, k=(1, 5, 10)):
     """
     from .evaluation.retrieval import retrieval_scores
 
-    test = render_collection(n_per_style, seed=2)
+    model = nn.resolve(network, STYLE_EMBEDDING).cached() if model is None else model
+    test = render_collection(n, seed=2)
     return retrieval_scores(embed(model, test.spectrograms), test.style, k=k)
 
 
@@ -408,7 +412,19 @@ STYLE_EMBEDDING = nn.ShippedModel(
     normalization_axis=-1, input_shape=(N_FRAMES, CLASSIFICATION.n_bands),
     trainer=_train_reference, recipe=dict(n_per_style=RECIPE["n_per_style"], epochs=RECIPE["epochs"],
                                           triplets=RECIPE["triplets"], seed=RECIPE["seed"]),
-    aliases=("similarity",))
+    aliases=("similarity",),
+    held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "MAP",
+                        "{n} generated pieces per style (collection seed 2), style retrieval", n=15, also=("P@5",)),
+    # excerpts of two of librosa's recordings
+    example=lambda: _example_recording())
+
+
+def _example_recording():
+    from .data.recordings import example
+
+    first, _ = _audio.load(example("vibeace"), sr=SR)
+    second, _ = _audio.load(example("libri2"), sr=SR)
+    return np.concatenate([first, second]), SR
 
 
 def load_model(path=None):
@@ -432,7 +448,7 @@ def load_model(path=None):
     return STYLE_EMBEDDING.load(path)
 
 
-def embed_signal(y, sr, model=None, name="signal"):
+def embed_signal(y, sr, network="style_embedding", model=None, name="signal"):
     """The embedding of a signal: mean over its 3-s excerpts, unit length.
 
     A signal shorter than 3 s is padded with silence.
@@ -443,8 +459,10 @@ def embed_signal(y, sr, model=None, name="signal"):
         Mono signal.
     sr : int
         Sample rate in Hz; must be 22050 (:func:`mirlib.audio.load` resamples).
+    network : mirlib.nn.ShippedModel or str
+        :data:`STYLE_EMBEDDING` (or a variant of it), or its name.
     model : keras.Model or None
-        Default: the shipped model.
+        Other weights of the network; default the shipped ones.
     name : str
         What error messages call the signal (e.g. its file).
 
@@ -458,12 +476,23 @@ def embed_signal(y, sr, model=None, name="signal"):
         For an empty, silent or non-finite signal or another sample rate.
     """
     _audio.check_signal(y, sr, name=name, allow_silence=False)
-    model = STYLE_EMBEDDING.cached() if model is None else model
+    model = nn.resolve(network, STYLE_EMBEDDING).cached() if model is None else model
     return embed(model, [CLASSIFICATION(y, sr)])[0]
 
 
-def embed_file(path, model=None):
+def embed_file(path, network="style_embedding", model=None):
     """The embedding of an audio file (resampled to 22.05 kHz mono).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Any audio file librosa reads.
+    network, model
+        As in :func:`embed_signal`.
+
+    Returns
+    -------
+    np.ndarray, shape ``(dim,)``
 
     Raises
     ------
@@ -473,7 +502,7 @@ def embed_file(path, model=None):
         If it cannot be decoded, or is empty or silent.
     """
     y, sr = _audio.load(path, sr=SR)
-    return embed_signal(y, sr, model, name=str(path))
+    return embed_signal(y, sr, network=network, model=model, name=str(path))
 
 
 def audio_files(paths):
@@ -509,7 +538,7 @@ def audio_files(paths):
     return out
 
 
-def rank_files(query, collection, k=10, model=None, on_error=None):
+def rank_files(query, collection, k=10, network="style_embedding", model=None, on_error=None):
     """Rank audio files by their distance to a query file (what ``mirlib similar`` prints).
 
     Parameters
@@ -521,8 +550,10 @@ def rank_files(query, collection, k=10, model=None, on_error=None):
         left out.
     k : int
         Number of nearest files to return.
+    network : mirlib.nn.ShippedModel or str
+        :data:`STYLE_EMBEDDING` (or a variant of it), or its name.
     model : keras.Model or None
-        Default: the shipped model.
+        Other weights of the network; default the shipped ones.
     on_error : callable or None
         ``on_error(path, exception)`` for a collection file that cannot be
         read; it is then skipped. None: the exception is raised.
@@ -540,15 +571,15 @@ def rank_files(query, collection, k=10, model=None, on_error=None):
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    model = STYLE_EMBEDDING.cached() if model is None else model
-    q = embed_file(query, model)
+    model = nn.resolve(network, STYLE_EMBEDDING).cached() if model is None else model
+    q = embed_file(query, network=network, model=model)
     query_path = Path(os.fspath(query)).resolve()
     names, vectors = [], []
     for path in collection:
         if Path(os.fspath(path)).resolve() == query_path:
             continue
         try:
-            vectors.append(embed_file(path, model))
+            vectors.append(embed_file(path, network=network, model=model))
         except (OSError, ValueError) as error:
             if on_error is None:
                 raise

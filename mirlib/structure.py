@@ -36,7 +36,7 @@ from .audio import check_signal
 from .features.activations import Activations, frame_rate
 from .features.postprocessing import pick_peaks
 from .features.settings import STRUCTURE
-from .synth.sections import sectioned_pieces
+from .synth.sections import render_sectioned_piece, sectioned_pieces
 
 __all__ = ["STRUCTURE", "MAX_LAG", "N_INPUTS", "self_similarity", "lag_similarity", "boundary_input",
            "checkerboard_kernel", "foote_novelty", "boundary_targets", "pick_boundaries", "BOUNDARY_PEAKS",
@@ -405,10 +405,19 @@ BOUNDARY_CNN = nn.ShippedModel(
     build=lambda norm: nn.boundary_cnn(N_INPUTS, normalization=norm),
     normalization_axis=-1, input_shape=(None, N_INPUTS), trainer=train_on_pieces,
     recipe=dict(n_train=96, epochs=30, seed=0, sigma=0.5, batch_size=4, learning_rate=1e-3),
-    aliases=("boundaries",))
+    aliases=("boundaries",),
+    held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "F ±3 s",
+                        f"{{n}} generated pieces (seeds {TEST_FIRST_SEED}+)", n=12, also=("F ±0.5 s",)),
+    # sections last seconds: a generated piece in sections
+    example=lambda: _example_piece())
 
 
-def activation(y, sr, model=None):
+def _example_piece():
+    piece = render_sectioned_piece(TEST_FIRST_SEED + 3)
+    return piece.audio, piece.sr
+
+
+def activation(y, sr, network="boundary_cnn", model=None):
     """Boundary activation of the boundary CNN.
 
     Parameters
@@ -417,6 +426,8 @@ def activation(y, sr, model=None):
         Mono signal.
     sr : int
         Its sample rate in Hz (resampled to 22.05 kHz).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BOUNDARY_CNN` (or a variant of it), or its name.
     model : keras.Model or None
         Other weights, e.g. from ``BOUNDARY_CNN.train()``; default the shipped ones.
 
@@ -432,10 +443,10 @@ def activation(y, sr, model=None):
     FileNotFoundError
         If no model is given and the shipped weights are missing.
     """
-    return BOUNDARY_CNN.activation(y, sr, model)[:, 0]
+    return nn.resolve(network, BOUNDARY_CNN).activation(y, sr, model)[:, 0]
 
 
-def detect_boundaries(y, sr, model=None, **peaks):
+def detect_boundaries(y, sr, network="boundary_cnn", model=None, **peaks):
     """Section boundaries in seconds from the boundary CNN and peak picking.
 
     The CNN of Ullrich et al. :cite:p:`ullrich2014boundary` on log-mel frames
@@ -447,8 +458,10 @@ def detect_boundaries(y, sr, model=None, **peaks):
         Mono signal.
     sr : int
         Its sample rate in Hz.
+    network : mirlib.nn.ShippedModel or str
+        :data:`BOUNDARY_CNN` (or a variant of it), or its name.
     model : keras.Model or None
-        Other weights of :data:`BOUNDARY_CNN`.
+        Other weights of the network.
     **peaks
         Peak picking overriding :data:`BOUNDARY_PEAKS`.
 
@@ -464,7 +477,7 @@ def detect_boundaries(y, sr, model=None, **peaks):
         For a bad signal (see :func:`activation`) or a silent one.
     """
     check_signal(y, sr, allow_silence=False)
-    return pick_boundaries(activation(y, sr, model), **peaks)
+    return pick_boundaries(activation(y, sr, network=network, model=model), **peaks)
 
 
 def novelty_boundaries(y, sr, size=40, **peaks):
@@ -497,15 +510,17 @@ def novelty_boundaries(y, sr, size=40, **peaks):
     return pick_boundaries(nov, **{**NOVELTY_PEAKS, **peaks})
 
 
-def compare(pieces, model=None, methods=None):
+def compare(pieces, network="boundary_cnn", model=None, methods=None):
     """Boundary scores of the boundary CNN and Foote's novelty on pieces in sections, as a table.
 
     Parameters
     ----------
     pieces : list of mirlib.synth.sections.SectionedPiece
         Annotated pieces (held out from training).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BOUNDARY_CNN` (or a variant of it), or its name.
     model : keras.Model or None
-        Weights of :data:`BOUNDARY_CNN` other than the shipped ones.
+        Weights of the network other than the shipped ones.
     methods : dict or None
         Name -> ``f(y, sr)`` returning boundary times, to compare instead of
         the default rows: ``"boundary CNN"`` and :data:`NOVELTY_METHODS`.
@@ -527,20 +542,22 @@ def compare(pieces, model=None, methods=None):
     if not pieces:
         raise ValueError("compare needs at least one piece")
     if methods is None:
-        methods = {"boundary CNN": lambda y, sr: detect_boundaries(y, sr, model=model)}
+        methods = {"boundary CNN": lambda y, sr: detect_boundaries(y, sr, network=network, model=model)}
         for name, (size, threshold) in NOVELTY_METHODS.items():
             methods[name] = lambda y, sr, size=size, threshold=threshold: novelty_boundaries(
                 y, sr, size=size, threshold=threshold)
     return compare_methods(methods, pieces, task="boundaries", windows=(0.5, 3.0))
 
 
-def held_out_scores(model=None, n=12, sounds="standard"):
+def held_out_scores(model=None, network="boundary_cnn", n=12, sounds="standard"):
     """Boundary F-measure of the boundary CNN on ``n`` held-out generated pieces (seeds :data:`TEST_FIRST_SEED`+).
 
     Parameters
     ----------
     model : keras.Model or None
-        Weights of :data:`BOUNDARY_CNN`; default the shipped ones.
+        Weights of ``network``; default the shipped ones.
+    network : mirlib.nn.ShippedModel or str
+        :data:`BOUNDARY_CNN` (or a variant of it), or its name.
     n : int
         Number of pieces.
     sounds : {"standard", "alternative"}
@@ -552,5 +569,5 @@ def held_out_scores(model=None, n=12, sounds="standard"):
         ``{"F ±0.5 s": float, "F ±3 s": float}``.
     """
     table = compare(sectioned_pieces(n, TEST_FIRST_SEED, sounds=sounds),
-                    methods={"cnn": lambda y, sr: detect_boundaries(y, sr, model=model)})
+                    methods={"cnn": lambda y, sr: detect_boundaries(y, sr, network=network, model=model)})
     return {"F ±0.5 s": float(table.loc["cnn", "F ±0.5 s"]), "F ±3 s": float(table.loc["cnn", "F ±3 s"])}

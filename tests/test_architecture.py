@@ -17,9 +17,8 @@ LAYERS = [
     {"features", "evaluation"},
     {"data"},
     {"synth", "viz"},
-    {"nn", "references"},
-    {"onsets", "musicspeech", "literature", "similarity", "drums", "structure", "bass"},
-    {"beats"},
+    {"nn", "references", "loopnets"},
+    {"onsets", "beats", "musicspeech", "literature", "similarity", "drums", "structure", "bass"},
     {"models"},
     {"cli"},
 ]

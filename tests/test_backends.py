@@ -1,10 +1,13 @@
 """The shipped networks give the same activations on TensorFlow (the default) and JAX.
 
 Each backend runs in its own process, because Keras picks its backend once per
-process. Both compute the activations of every shipped model on the same inputs:
-madmom's real recording ``sample.wav`` for the rhythm networks, excerpts of two
-of librosa's recordings for the music/speech CNN and the style embedding, a
-generated piece in sections for the boundary CNN, a generated bass line for the bass networks.
+process. Both compute the outputs of every network in the registry
+(:data:`mirlib.models.MODELS`) on the recording the network names as its example
+(:meth:`mirlib.nn.ShippedModel.example_signal`): madmom's real recording
+``sample.wav`` for the rhythm and drum networks, two of librosa's recordings for
+the excerpt networks, a generated piece in sections for the boundary CNN, a
+generated bass line for the bass networks. A network added to the registry is
+checked here with no edit.
 """
 
 import os
@@ -14,30 +17,15 @@ import sys
 import numpy as np
 import pytest
 
+from mirlib import models
+
 SCRIPT = r"""
 import sys
 import numpy as np
-from mirlib import audio, bass, data, features, models, musicspeech, nn
-from mirlib.synth.basslines import render_bass_line
-from mirlib.synth.sections import render_sectioned_piece
+from mirlib import models, nn
 
 assert nn.backend() == sys.argv[2], (nn.backend(), sys.argv[2])
-y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
-out = {}
-for name, shipped in models.MODELS.items():
-    if shipped.inputs == "excerpts":
-        n_frames = shipped.input_shape[0]
-        X = np.concatenate([features.excerpts(features.CLASSIFICATION(*audio.load(data.example(ex), sr=22050)),
-                                              n_frames, n_frames // 2) for ex in ("vibeace", "libri2")])
-        out[name] = nn.predict(shipped.load(), X)
-    elif name == "boundary_cnn":      # sections last seconds: a generated piece in sections
-        piece = render_sectioned_piece(50003)
-        out[name] = np.asarray(shipped.activation(piece.audio, piece.sr))
-    elif shipped.task == "bass":      # frame-wise pitch probabilities of a generated bass line
-        line = render_bass_line(50003)
-        out[name] = np.asarray(bass.pitch_activation(line.audio, line.sr, shipped=shipped))
-    else:
-        out[name] = np.asarray(shipped.activation(y, sr))
+out = {name: shipped.network_output(*shipped.example_signal()) for name, shipped in models.MODELS.items()}
 np.savez(sys.argv[1], **out)
 """
 
@@ -64,9 +52,7 @@ def test_default_backend_is_tensorflow():
     assert proc.stdout.strip() == "tensorflow", proc.stderr[-2000:]
 
 
-@pytest.mark.parametrize("name", ["onset_cnn", "onset_rnn", "beat_blstm", "music_speech_cnn", "style_embedding",
-                                  "drum_crnn", "drum_cnn", "drum_rnn", "drum_joint", "boundary_cnn",
-                                  "bass_dnn", "bass_dnn_m1"])
+@pytest.mark.parametrize("name", list(models.MODELS))
 def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     tf, jax = both
     assert tf[name].shape == jax[name].shape and tf[name].size > 50

@@ -120,11 +120,11 @@ def test_drum_networks_get_band_songs_with_the_kits_of_a_split():
 
 
 def test_teacher_labels_unlabelled_music_with_madmoms_beats():
-    from mirlib import onsets, references
+    from mirlib import loopnets, references
     from mirlib.audio import load
     from mirlib.data import example
 
-    examples = onsets.teacher_examples(("choice",), ("beats",), length=10.0)
+    examples = loopnets.teacher_examples(("choice",), ("beats",), length=10.0)
     assert len(examples) == 3 and all(e.rendering is None for e in examples)    # 25 s: 10 s, 10 s and 5 s
     y, sr = load(example("choice"), sr=44100)
     first = references.madmom_beats(y, sr)
@@ -132,4 +132,4 @@ def test_teacher_labels_unlabelled_music_with_madmoms_beats():
     peaks = np.flatnonzero(examples[0].target("beats") == 1.0) / 100.0
     assert np.allclose(peaks, np.round(first * 100) / 100, atol=0.011)
     with pytest.raises(ValueError, match="not \\['onsets'\\]"):
-        onsets.teacher_examples(("choice",), ("onsets",))
+        loopnets.teacher_examples(("choice",), ("onsets",))

@@ -165,11 +165,13 @@ def test_music_speech_generalises_to_held_out_recordings(corpora):
 def test_classify_rejects_bad_input():
     model = musicspeech.load_model()
     with pytest.raises(ValueError, match="silent"):
-        musicspeech.classify(model, np.zeros(22050, dtype=np.float32), 22050)
+        musicspeech.classify(np.zeros(22050, dtype=np.float32), 22050, model=model)
     with pytest.raises(ValueError, match="22050"):
-        musicspeech.classify(model, np.ones(44100, dtype=np.float32), 44100)
+        musicspeech.classify(np.ones(44100, dtype=np.float32), 44100, model=model)
     with pytest.raises(FileNotFoundError):
-        musicspeech.classify_file("/no/such/file.wav", model)
+        musicspeech.classify_file("/no/such/file.wav", model=model)
+    with pytest.raises(ValueError, match="music_speech_cnn"):
+        musicspeech.classify(np.ones(22050, dtype=np.float32), 22050, network="drum_crnn")
     with pytest.raises(FileNotFoundError):
         musicspeech.load_model("/no/such.weights.h5")
 

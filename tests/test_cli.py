@@ -98,7 +98,7 @@ def test_train_writes_weights_that_load(tmp_path):
     out_file = tmp_path / "tiny.weights.h5"
     status, out, _ = run("train", "onset_rnn", "--n-train", "4", "--epochs", "1", "--n-test", "2",
                          "--out", str(out_file))
-    assert status == 0 and out_file.exists() and "held-out F-measure on 2 generated loops" in out
+    assert status == 0 and out_file.exists() and "held-out F ±50 ms on 2 generated loops" in out
     model = models.load("onset_rnn", path=out_file)
     assert model.output_shape == (None, None, 1)
     with pytest.raises(ValueError, match="not weights of beat_blstm"):
@@ -108,6 +108,7 @@ def test_train_writes_weights_that_load(tmp_path):
 def test_train_rejects_what_a_recipe_does_not_have(tmp_path):
     status, out, err = run("train", "music_speech_cnn", "--n-train", "4", "--out", str(tmp_path / "x.weights.h5"))
     assert status == 2 and out == "" and "--n-train does not apply to music_speech_cnn" in err
+    assert "it applies to onset_cnn, onset_rnn, beat_blstm" in err
     with pytest.raises(SystemExit):
         run("train", "chords")
 

@@ -216,14 +216,14 @@ def test_beat_datasets_read_ballroom_and_the_beatles_in_their_real_layout(tmp_pa
 
 
 def test_beat_network_trains_on_a_mirdata_dataset():
-    from mirlib import models, onsets
+    from mirlib import loopnets, models
 
     home = BEAT_FIXTURES / "ballroom"
     spec = f"ballroom:{home}:{home / 'index.json'}"
-    examples = onsets.dataset_examples(spec, ("beats",), length=2.5)
+    examples = loopnets.dataset_examples(spec, ("beats",), length=2.5)
     assert len(examples) == 2 and all(e.rendering is None for e in examples)
     assert examples[0].stack.shape == (250, 80, 3) and examples[0].target("beats").sum() == 5 * 2.0
     with pytest.raises(ValueError, match="not \\['onsets'\\]"):
-        onsets.dataset_examples(spec, ("onsets",))
+        loopnets.dataset_examples(spec, ("onsets",))
     history = models.train("beat_blstm", n_train=0, n_kit_loops=0, n_band_songs=0, epochs=1, length=4.0, dataset=spec)
     assert len(history["loss"]) == 1 and np.isfinite(history["loss"][0])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from mirlib import beats, data, evaluation, features, models, nn, onsets, synth
+from mirlib import beats, data, evaluation, features, loopnets, models, nn, onsets, synth
 
 
 # -- spectral flux and peak picking ------------------------------------------------
@@ -149,7 +149,7 @@ def test_kit_loops_join_the_training_examples():
     assert examples[0].target(("onsets", "beats")).shape == (len(examples[0].stack), 2)
     with pytest.raises(ValueError, match="unknown drum kit"):
         synth.make_examples(range(1), length=2.0, kits=("no such kit",))
-    assert onsets.ONSET_CNN.recipe["n_kit_loops"] == beats.BEAT_BLSTM.recipe["n_kit_loops"] == onsets.KIT_LOOPS > 0
+    assert onsets.ONSET_CNN.recipe["n_kit_loops"] == beats.BEAT_BLSTM.recipe["n_kit_loops"] == loopnets.KIT_LOOPS > 0
 
 
 # -- trained networks ---------------------------------------------------------------------
@@ -249,10 +249,10 @@ def test_activations_of_a_recent_signal_are_reused_but_never_shared():
     again[:] = 0.0                                        # a caller's change stays with the caller
     np.testing.assert_array_equal(beats.activation(r.audio, r.sr), first)
     other = beats.BEAT_BLSTM.untrained(np.zeros((1, 10, 480), dtype=np.float32))
-    assert not np.allclose(beats.activation(r.audio, r.sr, other), first)   # another network, another activation
+    assert not np.allclose(beats.activation(r.audio, r.sr, model=other), first)   # another network, another activation
     quieter = beats.activation(0.5 * r.audio, r.sr)
     assert quieter.shape == first.shape and not np.array_equal(quieter, first)
     # a network changed in place (trained further) is asked again
-    before = beats.activation(r.audio, r.sr, other)
+    before = beats.activation(r.audio, r.sr, model=other)
     other.set_weights([w + 0.05 for w in other.get_weights()])
-    assert not np.allclose(beats.activation(r.audio, r.sr, other), before)
+    assert not np.allclose(beats.activation(r.audio, r.sr, model=other), before)

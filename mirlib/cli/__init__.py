@@ -17,10 +17,9 @@
                                       searched recursively) nearest to QUERY:
                                       rank, distance and path, tab-separated
     mirlib train NAME [--out FILE]    retrain a shipped network by its recipe
-                                      (onset_cnn, onset_rnn, beat_blstm,
-                                      music_speech_cnn, style_embedding,
-                                      drum_crnn, drum_cnn, drum_rnn,
-                                      drum_joint; see mirlib.models)
+                                      (any of mirlib.models.MODELS; the
+                                      options its recipe takes) and report
+                                      its held-out quality
     mirlib grade ASSIGNMENT [--jobs N] [--timeout S] [--memory MB] ...
                                       autograde every submission of an nbgrader
                                       assignment in parallel, each in a sandbox
@@ -46,63 +45,37 @@ import sys
 import time
 import warnings
 
-import numpy as np
-
 __all__ = ["main"]
 
 PROG = "mirlib"
 
 
-def _analyse(command, y, sr, use_madmom):
-    from . import _tasks
-
-    return _tasks.ANALYSES[command][1 if use_madmom else 0](y, sr)
-
-
-def _lines(args, path, y, sr):
-    """The output lines of one file (without the path prefix)."""
-    from . import _tasks
-
-    if args.command == "drums":
-        return _tasks.drum_lines(y, sr, midi=_midi_path(args, path))
-    if args.command == "downbeats":
-        return _tasks.downbeat_lines(y, sr)
-    if args.command == "boundaries":
-        return _tasks.boundary_lines(y, sr, novelty=args.novelty)
-    fmt = "{:.1f}" if args.command == "tempo" else "{:.3f}"
-    return [fmt.format(value) for value in np.atleast_1d(_analyse(args.command, y, sr, args.madmom))]
-
-
-def _midi_path(args, path):
-    # one input: --midi names the file; several: a folder with one STEM.mid per input
-    from pathlib import Path
-
-    if getattr(args, "midi", None) is None:
-        return None
-    if len(args.audio) == 1:
-        return Path(args.midi)
-    folder = Path(args.midi)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / (Path(path).stem + ".mid")
-
-
 def _run_analysis(args, out, err):
+    """The one per-file loop: load, check, analyse; one error line per bad file, status 1 after the rest."""
     from .. import audio
-    from ..features.settings import RHYTHM
+    from ._tasks import ANALYSES
 
+    analysis = ANALYSES[args.command]
+    model = None
+    if analysis.load is not None:
+        try:
+            model = analysis.load(args)
+        except (OSError, ValueError) as error:
+            print(f"{PROG} {args.command}: error: {str(error).splitlines()[0]}", file=err)
+            return 2
     status = 0
-    several = len(args.audio) > 1
+    prefix = analysis.always_path or len(args.audio) > 1
     for path in args.audio:
         try:
-            y, sr = audio.load(path, sr=RHYTHM.sr)
+            y, sr = audio.load(path, sr=analysis.sr)
             audio.check_signal(y, sr, name=path, allow_silence=False)
-            lines = _lines(args, path, y, sr)
+            lines = analysis.lines(y, sr, args, path, model)
         except (OSError, ValueError, RuntimeError) as error:
             _report_error(args.command, path, error, err)
             status = 1
             continue
         for line in lines:
-            print(f"{path}\t{line}" if several else line, file=out)
+            print(f"{path}\t{line}" if prefix else line, file=out)
         out.flush()
     return status
 
@@ -114,31 +87,12 @@ def _report_error(command, path, error, err):
     print(f"{PROG} {command}: error: {message}", file=err)
 
 
-def _run_music_speech(args, out, err):
-    from .. import audio, musicspeech
-
-    try:
-        model = musicspeech.load_model(args.weights)
-    except (OSError, ValueError) as error:
-        print(f"{PROG} {args.command}: error: {str(error).splitlines()[0]}", file=err)
-        return 2
-    status = 0
-    for path in args.audio:
-        try:
-            y, sr = audio.load(path, sr=musicspeech.SR)
-            label, p_music = musicspeech.classify(model, y, sr)
-        except (OSError, ValueError, RuntimeError) as error:
-            _report_error(args.command, path, error, err)
-            status = 1
-            continue
-        print(f"{path}\t{label}\t{p_music:.3f}", file=out)
-        out.flush()
-    return status
-
-
 def _run_similar(args, out, err):
     from .. import similarity
 
+    if args.k < 1:
+        print(f"{PROG} similar: error: -k must be at least 1, got {args.k}", file=err)
+        return 2
     status = 0
 
     def report(path, error):
@@ -178,7 +132,7 @@ def _run_train(args, out, err):
         return 2
 
 
-def _run_device(out):
+def _run_device(args, out, err):
     from ..nn import backend, devices
 
     found = devices()
@@ -230,37 +184,20 @@ def _run_grade(args, out, err):
 
 
 def build_parser():
+    """The argument parser: one sub-command each, with ``run(args, out, err)`` as its default."""
+    from ..models import MODELS
+    from ..nn import TRAINING_OPTIONS
+    from ._tasks import ANALYSES
+
     parser = argparse.ArgumentParser(prog=PROG, description="Command line of the dl4mir book's mirlib.")
     sub = parser.add_subparsers(dest="command", required=True)
-    helps = {"onsets": "print onset times in seconds, one per line",
-             "beats": "print beat times in seconds, one per line",
-             "tempo": "print the tempo in bpm"}
-    for name, text in helps.items():
-        p = sub.add_parser(name, help=text, description=text + ". With several files, each line starts "
-                           "with the file's path and a tab.")
+    for name, analysis in ANALYSES.items():
+        p = sub.add_parser(name, help=analysis.help, description=f"{analysis.help[0].upper()}{analysis.help[1:]}. "
+                           + analysis.description)
         p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
-        p.add_argument("--madmom", action="store_true", help="use madmom's pretrained models for comparison")
-    text = "transcribe kick drum (KD), snare drum (SD) and hi-hat (HH) onsets"
-    p = sub.add_parser("drums", help=text,
-                       description=text + " with the CRNN of the chapter 'Drum transcription' (Vogl et al. 2017). "
-                       "Prints time in seconds and instrument, tab-separated, in time order. With several files, "
-                       "each line starts with the file's path and a tab.")
-    p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
-    p.add_argument("--midi", metavar="OUT", default=None,
-                   help="also write a General MIDI drum track (channel 10; notes 36 KD, 38 SD, 42 HH): the file "
-                   "OUT for one input, else one OUT/NAME.mid per input")
-    text = "track beats and downbeats"
-    p = sub.add_parser("downbeats", help=text,
-                       description=text + " with the joint drum and beat CRNN and madmom's DBN. Prints time in "
-                       "seconds and position in the bar (1 = downbeat), tab-separated. With several files, each "
-                       "line starts with the file's path and a tab.")
-    p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
-    text = "classify each file as music or speech"
-    p = sub.add_parser("music-speech", help=text,
-                       description=text + " with the CNN of the chapter 'Music or speech?'. Prints the path, "
-                       "'music' or 'speech' and the probability of music, tab-separated, one line per file.")
-    p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
-    p.add_argument("--weights", default=None, help="weights file (default: the model shipped with mirlib)")
+        for flags, keywords in analysis.options:
+            p.add_argument(*flags, **keywords)
+        p.set_defaults(run=_run_analysis)
     text = "list the files of a collection most similar to a query"
     p = sub.add_parser("similar", help=text,
                        description=text + " with the style embedding of the chapter 'Music similarity with Siamese "
@@ -271,35 +208,28 @@ def build_parser():
     p.add_argument("collection", nargs="+", metavar="COLLECTION", help="audio files or folders to search")
     p.add_argument("-k", type=int, default=10, help="number of nearest files to print (default 10)")
     p.add_argument("--weights", default=None, help="weights file (default: the model shipped with mirlib)")
-    from ..models import MODELS
-
-    names = "; ".join(f"{m.name}: {m.description}" for m in MODELS.values())
+    p.set_defaults(run=_run_similar)
+    names = "; ".join(f"{m.name} ({m.task}): {m.description}" for m in MODELS.values())
     p = sub.add_parser("train", help="train a network and save its weights",
-                       description="Reproduce the weights shipped with mirlib (defaults) or train a variant. "
-                       f"Networks: {names}.")
+                       description="Reproduce the weights shipped with mirlib (defaults) or train a variant, then "
+                       f"report its quality on held-out data. Networks: {names}.")
     p.add_argument("task", metavar="NAME", choices=sorted({n for m in MODELS.values() for n in (m.name, *m.aliases)}),
-                   help="network to train: " + ", ".join(MODELS) + " (or the old task names onsets, onsets_rnn, "
-                   "beats, music-speech)")
-    p.add_argument("--out", help="weights file to write (default: MODEL.weights.h5 in the current folder)")
-    p.add_argument("--epochs", type=int, default=None, help="passes over the training loops")
-    p.add_argument("--n-train", type=int, default=None,
-                   help="number of generated training loops (rhythm networks only)")
-    p.add_argument("--dataset", metavar="NAME:PATH", default=None,
-                   help="add a beat dataset read through mirdata to the training data, e.g. ballroom:/data/ballroom "
-                   "(beat networks only; NAME:PATH:INDEX names an index file)")
-    p.add_argument("--n-test", type=int, default=20, help="number of held-out loops to evaluate on")
-    p.add_argument("--seed", type=int, default=None, help="seed of initialisation and batch order")
+                   help="network to train: " + ", ".join(MODELS) + " (or an alias: " +
+                   ", ".join(a for m in MODELS.values() for a in m.aliases) + ")")
+    p.add_argument("--out", help="weights file to write (default: NAME.weights.h5 in the current folder)")
+    for key, (flag, keywords) in TRAINING_OPTIONS.items():
+        takers = [m.name for m in MODELS.values() if key in m.recipe]
+        if takers:
+            p.add_argument(flag, dest=key, default=None, **{**keywords, "help": keywords["help"] + " (networks: "
+                                                               + ", ".join(takers) + ")"})
+    p.add_argument("--n-test", type=int, default=None,
+                   help="size of the held-out set to report on (default: the network's own; 0: no report)")
     p.add_argument("--verbose", action="store_true", help="print the loss of every epoch")
-    text = "print the times in seconds where sections (intro, verse, chorus, ...) start, one per line"
-    p = sub.add_parser("boundaries", help=text,
-                       description=text + ", found by the boundary CNN of the chapter 'Structure boundaries' "
-                       "(Ullrich et al. 2014). With several files, each line starts with the file's path and a tab.")
-    p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
-    p.add_argument("--novelty", action="store_true",
-                   help="use Foote's self-similarity novelty (the classic baseline) instead of the CNN")
+    p.set_defaults(run=_run_train)
     text = "print the Keras backend and the devices it computes on (is there a GPU?)"
-    sub.add_parser("device", help=text, description=text + ". On the course hub's GPU profile it lists a "
-                   "GPU first; KERAS_BACKEND chooses the backend.")
+    p = sub.add_parser("device", help=text, description=text + ". On the course hub's GPU profile it lists a "
+                       "GPU first; KERAS_BACKEND chooses the backend.")
+    p.set_defaults(run=_run_device)
     text = "autograde every submission of an nbgrader assignment, in parallel and sandboxed"
     p = sub.add_parser("grade", help=text, description=text + ". Run it in the course folder after "
                        "`nbgrader collect`; results go into the gradebook, so `nbgrader generate_feedback` and "
@@ -318,6 +248,7 @@ def build_parser():
     p.add_argument("--no-reference-check", action="store_true",
                    help="grade even if the reference solution, graded first, does not get full marks")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_run_grade)
     return parser
 
 
@@ -333,17 +264,4 @@ def main(argv=None, out=None, err=None):
         # librosa warns when it falls back to audioread for a file soundfile cannot read;
         # the error line that follows says all the user needs
         warnings.simplefilter("ignore", FutureWarning)
-        if args.command == "train":
-            return _run_train(args, out, err)
-        if args.command == "device":
-            return _run_device(out)
-        if args.command == "grade":
-            return _run_grade(args, out, err)
-        if args.command == "music-speech":
-            return _run_music_speech(args, out, err)
-        if args.command == "similar":
-            if args.k < 1:
-                print(f"{PROG} similar: error: -k must be at least 1, got {args.k}", file=err)
-                return 2
-            return _run_similar(args, out, err)
-        return _run_analysis(args, out, err)
+        return args.run(args, out, err)

@@ -1,54 +1,157 @@
-"""What the ``mirlib`` commands run: analyses per command, and training by the registry."""
+"""What the ``mirlib`` commands run: one table of per-file analyses, and training by the registry."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Callable
+
 import numpy as np
 
-from .. import bass, beats, drums, models, onsets, similarity, structure
-from ..evaluation.tables import score_piece
+from .. import beats, drums, models, musicspeech, onsets, structure
+from ..features.settings import CLASSIFICATION, RHYTHM
+from ..nn import TRAINING_OPTIONS
 from ..references import madmom_beats, madmom_onsets, madmom_tempo
-from ..synth.rhythm import held_out_pieces
 
-#: command -> (the book's method, madmom's method), each ``f(y, sr)``.
-ANALYSES = {
-    "onsets": (onsets.detect_onsets, madmom_onsets),
-    "beats": (beats.track_beats, madmom_beats),
-    "tempo": (beats.estimate_tempo, madmom_tempo),
-}
+_EACH = "With several files, each line starts with the file's path and a tab."
+_AUDIO = "audio files (any format librosa reads)"
 
 
-def drum_lines(y, sr, midi=None):
-    """``mirlib drums``: ``time<TAB>KD|SD|HH`` lines in time order; writes ``midi`` if given."""
+@dataclass(frozen=True)
+class Analysis:
+    """A command that analyses each of its audio files on its own.
+
+    Parameters
+    ----------
+    help : str
+        One line for ``mirlib --help``.
+    description : str
+        What ``mirlib COMMAND --help`` says after the help line.
+    lines : callable
+        ``lines(y, sr, args, path, model)`` -> the output lines of one file.
+    sr : int
+        Sample rate the files are loaded at.
+    options : tuple
+        ``(flags, argparse keywords)`` of the command's own options.
+    always_path : bool
+        Start every line with the file's path, even for one file.
+    load : callable or None
+        ``load(args)`` -> a network loaded once before the files (``--weights``);
+        its errors end the command with status 2.
+    """
+
+    help: str
+    description: str
+    lines: Callable
+    sr: int = RHYTHM.sr
+    options: tuple = ()
+    always_path: bool = False
+    load: Callable = None
+    extra: dict = field(default_factory=dict)
+
+
+def _values(ours, theirs, fmt):
+    def lines(y, sr, args, path, model):
+        return [fmt.format(v) for v in np.atleast_1d((theirs if args.madmom else ours)(y, sr))]
+    return lines
+
+
+def drum_lines(y, sr, args, path, model=None):
+    """``mirlib drums``: ``time<TAB>KD|SD|HH`` lines in time order; writes a MIDI file with ``--midi``."""
     from ..data.midi import write_drum_midi
 
     hits = drums.transcribe(y, sr)
+    midi = _midi_path(args, path)
     if midi is not None:
         write_drum_midi(hits, midi)
     events = sorted((t, name) for name, times in hits.items() for t in times)
     return [f"{t:.3f}\t{name}" for t, name in events]
 
 
-def boundary_lines(y, sr, novelty=False):
+def _midi_path(args, path):
+    # one input: --midi names the file; several: a folder with one STEM.mid per input
+    from pathlib import Path
+
+    if getattr(args, "midi", None) is None:
+        return None
+    if len(args.audio) == 1:
+        return Path(args.midi)
+    folder = Path(args.midi)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (Path(path).stem + ".mid")
+
+
+def boundary_lines(y, sr, args, path, model=None):
     """``mirlib boundaries``: section boundary times in seconds, one per line."""
-    found = structure.novelty_boundaries(y, sr) if novelty else structure.detect_boundaries(y, sr)
+    found = structure.novelty_boundaries(y, sr) if args.novelty else structure.detect_boundaries(y, sr)
     return [f"{t:.2f}" for t in found]
 
 
-def downbeat_lines(y, sr):
+def downbeat_lines(y, sr, args, path, model=None):
     """``mirlib downbeats``: ``time<TAB>position`` lines (position 1 = downbeat)."""
     return [f"{t:.3f}\t{int(pos)}" for t, pos in drums.track_downbeats(y, sr)]
 
 
-def _held_out_f_measure(shipped, model, n_test):
-    """Mean F-measure of a freshly trained rhythm network on generated held-out loops."""
-    pieces = held_out_pieces(n=n_test, length=8.0)
-    if "beats" in shipped.outputs:
-        estimate = lambda p: beats.track_beats(p.audio, p.sr, model=model)  # noqa: E731
-        task, column = "beats", "F ±70 ms"
-    else:
-        estimate = lambda p: onsets.detect_onsets(p.audio, p.sr, network=shipped.name, model=model)  # noqa: E731
-        task, column = "onsets", "F ±50 ms"
-    return float(np.mean([score_piece(p, estimate(p), task)[column] for p in pieces])), len(pieces)
+def music_speech_lines(y, sr, args, path, model):
+    """``mirlib music-speech``: ``"music"`` or ``"speech"`` and P(music), tab-separated."""
+    label, p_music = musicspeech.classify(y, sr, model=model)
+    return [f"{label}\t{p_music:.3f}"]
+
+
+_MADMOM = (("--madmom",), dict(action="store_true", help="use madmom's pretrained models for comparison"))
+_WEIGHTS = (("--weights",), dict(default=None, help="weights file (default: the model shipped with mirlib)"))
+
+#: The per-file commands: name -> :class:`Analysis`.
+ANALYSES = {
+    "onsets": Analysis("print onset times in seconds, one per line", _EACH,
+                       _values(onsets.detect_onsets, madmom_onsets, "{:.3f}"), options=(_MADMOM,)),
+    "beats": Analysis("print beat times in seconds, one per line", _EACH,
+                      _values(beats.track_beats, madmom_beats, "{:.3f}"), options=(_MADMOM,)),
+    "tempo": Analysis("print the tempo in bpm", _EACH, _values(beats.estimate_tempo, madmom_tempo, "{:.1f}"),
+                      options=(_MADMOM,)),
+    "drums": Analysis(
+        "transcribe kick drum (KD), snare drum (SD) and hi-hat (HH) onsets",
+        "With the CRNN of the chapter 'Drum transcription' (Vogl et al. 2017). Prints time in seconds and "
+        "instrument, tab-separated, in time order. " + _EACH, drum_lines,
+        options=((("--midi",), dict(metavar="OUT", default=None,
+                                    help="also write a General MIDI drum track (channel 10; notes 36 KD, 38 SD, "
+                                    "42 HH): the file OUT for one input, else one OUT/NAME.mid per input")),)),
+    "downbeats": Analysis(
+        "track beats and downbeats",
+        "With the joint drum and beat CRNN and madmom's DBN. Prints time in seconds and position in the bar "
+        "(1 = downbeat), tab-separated. " + _EACH, downbeat_lines),
+    "music-speech": Analysis(
+        "classify each file as music or speech",
+        "With the CNN of the chapter 'Music or speech?'. Prints the path, 'music' or 'speech' and the "
+        "probability of music, tab-separated, one line per file.", music_speech_lines, sr=CLASSIFICATION.sr,
+        options=(_WEIGHTS,), always_path=True, load=lambda args: musicspeech.load_model(args.weights)),
+    "boundaries": Analysis(
+        "print the times in seconds where sections (intro, verse, chorus, ...) start, one per line",
+        "Found by the boundary CNN of the chapter 'Structure boundaries' (Ullrich et al. 2014). " + _EACH,
+        boundary_lines,
+        options=((("--novelty",), dict(action="store_true", help="use Foote's self-similarity novelty (the "
+                                       "classic baseline) instead of the CNN")),)),
+}
+
+
+def training_overrides(args, shipped):
+    """The recipe entries given on the command line, checked against the network's recipe.
+
+    Raises
+    ------
+    ValueError
+        For an option whose recipe entry the network does not have; the
+        message names the networks that take it.
+    """
+    overrides = {}
+    for key, (flag, _) in TRAINING_OPTIONS.items():
+        value = getattr(args, key, None)
+        if value is None:
+            continue
+        if key not in shipped.recipe:
+            takers = [m.name for m in models.MODELS.values() if key in m.recipe]
+            raise ValueError(f"{flag} does not apply to {shipped.name}: it applies to {', '.join(takers)}")
+        overrides[key] = value
+    return overrides
 
 
 def train(args, out):
@@ -56,43 +159,11 @@ def train(args, out):
     from ..nn import WEIGHTS_DIR, save_weights
 
     shipped = models.get(args.task)
-    overrides = dict(epochs=args.epochs, seed=args.seed)
-    if args.n_train is not None:
-        if "n_train" not in shipped.recipe:
-            raise ValueError(f"--n-train does not apply to {shipped.name}: it trains on a fixed corpus")
-        overrides["n_train"] = args.n_train
-    if getattr(args, "dataset", None) is not None:
-        if "dataset" not in shipped.recipe:
-            raise ValueError(f"--dataset does not apply to {shipped.name}: it trains on generated data only")
-        overrides["dataset"] = args.dataset
-    history = shipped.train(verbose=2 if args.verbose else 0, **overrides)
+    history = shipped.train(verbose=2 if args.verbose else 0, **training_overrides(args, shipped))
     path = args.out or f"{shipped.name}.weights.h5"
     save_weights(history.model, path)
     print(f"trained {shipped.name} in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
-    if shipped is similarity.STYLE_EMBEDDING:
-        scores = similarity.held_out_scores(history.model)
-        print(f"held-out style retrieval on {scores['queries']} generated pieces (collection seed 2): "
-              f"MAP {scores['MAP']:.3f}, P@5 {scores['P@5']:.3f}", file=out)
-    elif shipped is models.MODELS["music_speech_cnn"]:
-        print(f"trained on {history['n_excerpts']} excerpts of {history['n_recordings']} recordings; for accuracy "
-              "on unseen recordings see the chapter 'Music or speech?' (leave-one-recording-out)", file=out)
-    elif shipped is structure.BOUNDARY_CNN:
-        scores = structure.held_out_scores(history.model, n=args.n_test)
-        print(f"held-out boundary F-measure on {args.n_test} generated pieces (seeds {structure.TEST_FIRST_SEED}+): "
-              f"{scores['F ±0.5 s']:.3f} at ±0.5 s, {scores['F ±3 s']:.3f} at ±3 s", file=out)
-    elif shipped.task == "bass":
-        scores = bass.held_out_scores(history.model, shipped, n=args.n_test)
-        print(f"held-out beat-wise bass pitch accuracy on {args.n_test} generated pieces (seeds "
-              f"{bass.TEST_FIRST_SEED}+): {scores['accuracy']:.3f} ({scores['chroma accuracy']:.3f} "
-              "forgiving octave errors)", file=out)
-    elif shipped.task == "drums":
-        scores = drums.held_out_scores(history.model, shipped, n=args.n_test)
-        print(f"held-out overall F-measure on {args.n_test} loops from kits never heard in training: "
-              f"{scores['F ±50 ms']:.3f} at ±50 ms, {scores['F ±20 ms']:.3f} at ±20 ms", file=out)
-    else:
-        f_measure, n = _held_out_f_measure(shipped, history.model, args.n_test)
-        print(f"held-out F-measure on {n} generated loops (seeds 10000+): {f_measure:.3f}", file=out)
+    if shipped.held_out is not None and args.n_test != 0:
+        print(shipped.held_out_report(history.model, args.n_test), file=out)
     print(f"wrote {path}; copy it to {WEIGHTS_DIR}/ to replace the shipped weights", file=out)
     return 0
-
-

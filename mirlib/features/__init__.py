@@ -25,7 +25,7 @@ postprocessing
     and downbeat trackers, comb-filter tempo.
 """
 
-from .activations import Activations, check_activation, frame_rate, remembered
+from .activations import Activations, ActivationCache, check_activation, frame_rate, remembered
 from .postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, downbeats_from_activation,
                              pick_peaks, tempo_from_activation, tempo_octave)
 from .constantq import log_cqt
@@ -37,6 +37,6 @@ from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_comp
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
            "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "log_cqt", "excerpts", "Standardizer",
            "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "BASS", "add_positive_difference", "Activations",
-           "check_activation", "frame_rate", "remembered", "pick_peaks", "beats_from_activation",
+           "check_activation", "frame_rate", "remembered", "ActivationCache", "pick_peaks", "beats_from_activation",
            "downbeats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR", "BEAT_PEAKS",
            "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

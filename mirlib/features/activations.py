@@ -11,16 +11,14 @@ n_outputs)`` for several (e.g. KD, SD and HH, or beats and downbeats).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 
 import numpy as np
 
 
-__all__ = ["Activations", "check_activation", "frame_rate", "remembered"]
-
-# the activations of the last signals asked for, oldest first (see remembered)
-_RECENT = {}
-_RECENT_SIZE = 64
+__all__ = ["Activations", "ActivationCache", "check_activation", "frame_rate", "remembered"]
 
 
 class Activations(np.ndarray):
@@ -176,33 +174,104 @@ def check_activation(activation, fps=None, name="activation", channels=False):
     return a
 
 
-def remembered(key, signal, compute):
-    """The activations of a signal, computed once for the last 64 signals asked for.
+class ActivationCache:
+    """Activations of the last signals asked for, computed once each.
 
     A chapter asks for the beats and the tempo of the same recording, and both
-    need the same, slow, activation function: it is kept, keyed by ``key``
-    (what computes it: a network's name and weights) and the signal's bytes.
-    Every caller gets a copy, so changing it changes nobody else's.
+    need the same, slow, activation function. The cache keeps it, keyed by
+    ``key`` (what computes it: a network's name and weights) and the signal's
+    bytes, and drops the oldest entry when full. Every caller gets a copy, so
+    changing it changes nobody else's. It is on by default because the book's
+    chapters rely on it for speed; :data:`remembered` is the one instance.
 
     Parameters
     ----------
-    key : hashable
-        What computes the activations, and with which settings.
-    signal : np.ndarray, shape ``(n_samples,)``
-        The signal (its shape and float32 bytes are part of the key).
-    compute : callable
-        ``compute()`` -> :class:`Activations`, called when not remembered.
+    size : int
+        How many activations to keep; 0 turns the cache off (every call
+        computes). Default: the environment variable ``MIRLIB_CACHE_SIZE``, else 64.
 
-    Returns
-    -------
-    Activations
-        A copy of the remembered activations.
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cache = ActivationCache(size=2)
+    >>> calls = []
+    >>> compute = lambda: calls.append(1) or Activations(np.zeros(3), fps=100)
+    >>> _ = cache("flux", np.ones(10), compute); _ = cache("flux", np.ones(10), compute)
+    >>> len(calls), len(cache)
+    (1, 1)
+    >>> with cache.disabled():
+    ...     _ = cache("flux", np.ones(10), compute)
+    >>> len(calls)
+    2
+    >>> cache.clear(); len(cache)
+    0
     """
-    digest = hashlib.sha1(np.ascontiguousarray(signal, dtype=np.float32).tobytes()).hexdigest()
-    full = (key, np.shape(signal), digest)
-    if full not in _RECENT:
-        act = compute()
-        if len(_RECENT) >= _RECENT_SIZE:
-            _RECENT.pop(next(iter(_RECENT)))
-        _RECENT[full] = act
-    return _RECENT[full].copy()
+
+    def __init__(self, size=None):
+        self._entries = {}
+        self.size = int(os.environ.get("MIRLIB_CACHE_SIZE", 64)) if size is None else size
+
+    @property
+    def size(self):
+        """int: how many activations are kept (0: off). Setting it drops the oldest beyond it."""
+        return self._size
+
+    @size.setter
+    def size(self, value):
+        value = int(value)
+        if value < 0:
+            raise ValueError(f"cache size must be 0 (off) or more, got {value}")
+        self._size = value
+        while len(self._entries) > value:
+            self._entries.pop(next(iter(self._entries)))
+
+    def __len__(self):
+        return len(self._entries)
+
+    def clear(self):
+        """Forget every remembered activation."""
+        self._entries.clear()
+
+    @contextlib.contextmanager
+    def disabled(self):
+        """Compute afresh (and remember nothing) inside a ``with`` block."""
+        size, entries = self._size, dict(self._entries)
+        self._size, self._entries = 0, {}
+        try:
+            yield self
+        finally:
+            self._size, self._entries = size, entries
+
+    def __call__(self, key, signal, compute):
+        """The activations of ``signal`` by ``key``: remembered, or ``compute()`` now.
+
+        Parameters
+        ----------
+        key : hashable
+            What computes the activations, and with which settings.
+        signal : np.ndarray, shape ``(n_samples,)``
+            The signal (its shape and float32 bytes are part of the key).
+        compute : callable
+            ``compute()`` -> :class:`Activations`, called when not remembered.
+
+        Returns
+        -------
+        Activations
+            A copy of the remembered activations (or the new ones, with the cache off).
+        """
+        if self._size == 0:
+            return compute()
+        digest = hashlib.sha1(np.ascontiguousarray(signal, dtype=np.float32).tobytes()).hexdigest()
+        full = (key, np.shape(signal), digest)
+        if full not in self._entries:
+            act = compute()
+            while len(self._entries) >= self._size:
+                self._entries.pop(next(iter(self._entries)))
+            self._entries[full] = act
+        return self._entries[full].copy()
+
+
+#: The activation cache of every shipped network and of madmom's references
+#: (:class:`ActivationCache`): ``remembered.clear()``, ``remembered.size = 0`` (off),
+#: ``with remembered.disabled(): ...``.
+remembered = ActivationCache()

@@ -22,7 +22,8 @@ training
     :func:`train`, the one training function; padding, prediction, TensorBoard.
 shipped
     :class:`ShippedModel`: name, paper, features, builder, recipe and weights
-    of a network shipped with mirlib; :func:`save_weights`.
+    of a network shipped with mirlib; :class:`HeldOut`, its held-out report;
+    :func:`resolve`, a network given by object or name; :func:`save_weights`.
 """
 
 from .backend import DEFAULT_BACKEND, backend, devices, keras
@@ -31,7 +32,7 @@ from .event_detectors import beat_blstm, boundary_cnn, drum_cnn, drum_crnn, drum
 from .metric_learning import (TripletLoss, contrastive_loss, embedding_cnn, euclidean_distance, train_triplets, triplet_loss,
                               triplet_network)
 from .layers import CenterExcerpts, center_excerpts, check_inputs, normalization
-from .shipped import WEIGHTS_DIR, ShippedModel, save_weights, weights_path
+from .shipped import TRAINING_OPTIONS, WEIGHTS_DIR, HeldOut, ShippedModel, resolve, save_weights, weights_path
 from .training import (History, balanced_class_weight, count_params, loss_for, pad_sequences, predict,
                        predict_sequence, read_tensorboard, tensorboard_callback, train)
 
@@ -40,4 +41,5 @@ __all__ = ["keras", "backend", "devices", "DEFAULT_BACKEND", "normalization", "C
            "onset_cnn", "onset_rnn", "beat_blstm", "boundary_cnn", "drum_crnn", "drum_cnn", "drum_rnn", "train", "History", "loss_for", "balanced_class_weight",
            "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",
            "read_tensorboard", "euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "embedding_cnn",
-           "triplet_network", "train_triplets", "ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]
+           "triplet_network", "train_triplets", "ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR",
+           "weights_path", "save_weights"]

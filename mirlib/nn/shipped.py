@@ -12,6 +12,7 @@ shipped weights on the default backend.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,10 +24,120 @@ from ..features.settings import FeatureSettings, add_positive_difference
 from .layers import normalization
 from .training import pad_sequences, predict, predict_sequence, train
 
-__all__ = ["ShippedModel", "WEIGHTS_DIR", "weights_path", "save_weights"]
+__all__ = ["ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR", "weights_path", "save_weights"]
 
 #: Folder of the shipped weights files.
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
+
+#: Recipe entries that ``mirlib train`` offers as options: entry -> (option,
+#: argparse keywords). A network takes an option when its recipe has the entry;
+#: the command line's help lists which do.
+TRAINING_OPTIONS = {
+    "epochs": ("--epochs", dict(type=int, help="passes over the training data")),
+    "n_train": ("--n-train", dict(type=int, help="number of generated training pieces (loops, pieces or lines)")),
+    "n_band_songs": ("--n-band-songs", dict(type=int, help="number of generated band songs in the training data")),
+    "dataset": ("--dataset", dict(metavar="NAME:PATH", help="add a beat dataset read through mirdata to the "
+                                  "training data, e.g. ballroom:/data/ballroom (NAME:PATH:INDEX names an index file)")),
+    "seed": ("--seed", dict(type=int, help="seed of initialisation and batch order")),
+}
+
+# what is remembered per ShippedModel and per loaded keras model, without
+# keeping either alive (a description stays immutable, see ShippedModel.cached)
+_LOADED = weakref.WeakKeyDictionary()
+_WEIGHTS_DIGEST = weakref.WeakKeyDictionary()
+
+
+def _digest(network):
+    """SHA1 of a network's weights: once per loaded network, at every call for others.
+
+    A network loaded by :meth:`ShippedModel.load` was hashed when loaded; one
+    trained here may still change, so it is hashed each time it is asked for.
+    """
+    try:
+        return _WEIGHTS_DIGEST[network]
+    except (KeyError, TypeError):
+        pass
+    weights = hashlib.sha1()
+    for w in network.get_weights():
+        weights.update(np.ascontiguousarray(w).tobytes())
+    return weights.hexdigest()
+
+
+def resolve(network, *choices):
+    """The shipped network meant by ``network``: one of ``choices``, given itself or by name.
+
+    Every task function that uses a network takes ``network=`` this way.
+
+    Parameters
+    ----------
+    network : ShippedModel or str
+        The network, or its name or alias (``"drum_crnn"``, ``"drums"``).
+    *choices : ShippedModel
+        The networks the task can use.
+
+    Returns
+    -------
+    ShippedModel
+
+    Raises
+    ------
+    ValueError
+        For a network (or name) that is not among ``choices``; the message lists them.
+
+    Examples
+    --------
+    >>> from mirlib import onsets
+    >>> resolve("onset_rnn", onsets.ONSET_CNN, onsets.ONSET_RNN).name
+    'onset_rnn'
+    """
+    if isinstance(network, ShippedModel):
+        # a choice itself, or a variant of one (dataclasses.replace, another recipe) for the same task
+        if network.task in {c.task for c in choices}:
+            return network
+        raise ValueError(f"{network.name} is a {network.task} network; use one of {[c.name for c in choices]}")
+    for choice in choices:
+        if network == choice.name or network in choice.aliases:
+            return choice
+    raise ValueError(f"unknown network {network!r}; choose one of {[c.name for c in choices]}")
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """How ``mirlib train`` measures a network on data it never trained on.
+
+    Parameters
+    ----------
+    scores : callable
+        ``scores(model=keras.Model, network=ShippedModel, n=int)`` -> dict of
+        scores; the task module's ``held_out_scores``.
+    measure : str
+        The key of the headline figure, e.g. ``"F ±50 ms"``.
+    data : str
+        What the held-out data is, with ``{n}`` for its size.
+    n : int
+        Default size (``mirlib train --n-test``).
+    also : tuple of str
+        Further keys reported after the headline.
+    """
+
+    scores: Callable
+    measure: str
+    data: str
+    n: int
+    also: tuple = ()
+
+    def report(self, model, network, n=None):
+        """One line: the held-out figure of ``model`` (weights of ``network``).
+
+        Returns
+        -------
+        str
+            E.g. ``"held-out F ±50 ms on 20 loops ...: 0.901"``.
+        """
+        n = self.n if n is None else n
+        scores = self.scores(model=model, network=network, n=n)
+        extra = "".join(f", {k} {scores[k]:.3f}" for k in self.also)
+        return f"held-out {self.measure} on {self.data.format(n=n)}: {scores[self.measure]:.3f}{extra}"
 
 
 def weights_path(name):
@@ -82,7 +193,7 @@ def save_weights(model, path):
     clean.save_weights(str(path))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class ShippedModel:
     """A trained network that ships with mirlib.
 
@@ -120,6 +231,16 @@ class ShippedModel:
         ``inputs(features) -> input`` of a sequence model.
     aliases : tuple of str
         Other names the command line accepts (``mirlib train onsets``).
+    held_out : HeldOut or None
+        How ``mirlib train`` reports the freshly trained network.
+    example : callable or None
+        ``example()`` -> ``(y, sr)``: a recording on which the tests compare
+        this network's outputs across backends and weights files; default
+        madmom's ``sample.wav``.
+    weights_file : str or pathlib.Path or None
+        Its weights, for a network registered from outside mirlib
+        (:func:`mirlib.models.register`); default
+        ``mirlib/weights/NAME.weights.h5``.
     """
 
     name: str
@@ -135,7 +256,9 @@ class ShippedModel:
     outputs: tuple = ("activation",)
     inputs: str = "stack"
     aliases: tuple = ()
-    _cached: object = field(default=None, repr=False)
+    held_out: HeldOut = None
+    example: Callable = field(default=None, repr=False)
+    weights_file: object = None
 
     @property
     def fps(self):
@@ -144,8 +267,8 @@ class ShippedModel:
 
     @property
     def weights_path(self):
-        """Path of the shipped weights file (see :func:`weights_path`)."""
-        return weights_path(self.name)
+        """Path of the shipped weights file (see :func:`weights_path`), or :attr:`weights_file`."""
+        return weights_path(self.name) if self.weights_file is None else Path(self.weights_file)
 
     def untrained(self, X=None):
         """The network with a fresh normalisation: adapted to ``X`` if given, else empty.
@@ -190,13 +313,38 @@ class ShippedModel:
             model.load_weights(str(path))
         except (ValueError, KeyError) as err:
             raise ValueError(f"{path}: not weights of {self.name} ({err})") from err
+        _WEIGHTS_DIGEST[model] = _digest(model)
         return model
 
     def cached(self):
-        """The shipped network, loaded once per process (for inference)."""
-        if self._cached is None:
-            self._cached = self.load()
-        return self._cached
+        """The shipped network, loaded once per process (for inference).
+
+        Kept outside the description (which stays immutable), for as long as
+        the description exists.
+        """
+        if self not in _LOADED:
+            _LOADED[self] = self.load()
+        return _LOADED[self]
+
+    def example_signal(self):
+        """The recording of :attr:`example` (default madmom's ``sample.wav``), as ``(y, sr)``."""
+        if self.example is not None:
+            return self.example()
+        from .. import audio, data
+
+        return audio.load(data.madmom_file("sample.wav"), sr=44100)
+
+    def held_out_report(self, model, n=None):
+        """One line on ``model``'s quality on held-out data (what ``mirlib train`` prints).
+
+        Raises
+        ------
+        ValueError
+            If the network has no held-out measure.
+        """
+        if self.held_out is None:
+            raise ValueError(f"{self.name} has no held-out measure")
+        return self.held_out.report(model, self, n)
 
     def train(self, **overrides):
         """Train the network by its recipe; keyword arguments override the recipe.
@@ -288,11 +436,7 @@ class ShippedModel:
             If no model is given and the shipped weights are missing.
         """
         network = self.cached() if model is None else model
-        # remembered per signal, keyed by the network's weights: a network trained
-        # further is another network
-        weights = hashlib.sha1()
-        for w in network.get_weights():
-            weights.update(np.ascontiguousarray(w).tobytes())
+
         def compute():
             X = self.network_input(self.features(y, sr))
             # a sequence model takes the whole piece at once; a frame-wise one (input_shape without a
@@ -300,4 +444,46 @@ class ShippedModel:
             out = predict_sequence(network, X) if self.input_shape[0] is None else predict(network, X, 1024)
             return Activations(out, self.fps, labels=self.outputs)
 
-        return remembered((self.name, weights.hexdigest(), sr), y, compute)
+        # remembered per signal, keyed by the network's weights: a network trained
+        # further is another network
+        return remembered((self.name, _digest(network), sr), y, compute)
+
+    def network_output(self, y, sr, model=None, hop=None):
+        """What the network puts out for a signal, whatever its kind of input.
+
+        Sequence and frame-wise networks give their activations
+        (:meth:`activation`); an excerpt network gives one row per excerpt of
+        ``input_shape[0]`` frames every ``hop`` frames.
+
+        Parameters
+        ----------
+        y : np.ndarray, shape ``(n_samples,)``
+            Mono signal.
+        sr : int
+            Its sample rate in Hz (resampled to ``features.sr``).
+        model : keras.Model or None
+            Other weights of this network; default the shipped ones.
+        hop : int or None
+            Excerpt hop in frames; default half an excerpt.
+
+        Returns
+        -------
+        np.ndarray, shape ``(n_frames, n_outputs)`` or ``(n_excerpts, n_outputs)``
+
+        Raises
+        ------
+        ValueError
+            For an empty, NaN or multi-channel signal or a bad sample rate.
+        """
+        if self.inputs != "excerpts":
+            return np.asarray(self.activation(y, sr, model=model))
+        import librosa
+
+        from ..features.spectral import excerpts
+
+        network = self.cached() if model is None else model
+        y = np.asarray(y, dtype=np.float32)
+        if sr != self.features.sr:
+            y = librosa.resample(y, orig_sr=sr, target_sr=self.features.sr)
+        n = self.input_shape[0]
+        return predict(network, excerpts(self.features(y, self.features.sr), n, hop or n // 2))
