@@ -321,7 +321,7 @@ def _lines_xy(lines, shifts):
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def train_on_lines(model, n_train=40, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256,
+def train_on_lines(network, n_train=40, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256,
                    learning_rate=1e-3, examples=None, log_dir=None, verbose=0):
     """Train the bass network on generated bass lines (its recipe).
 
@@ -334,7 +334,7 @@ def train_on_lines(model, n_train=40, epochs=30, augment=True, max_shift=3, seed
 
     Parameters
     ----------
-    model : mirlib.nn.ShippedModel
+    network : mirlib.nn.ShippedModel
         :data:`BASS_DNN` or :data:`BASS_DNN_M1`.
     n_train : int
         Number of training pieces (40 pieces of about 14 s: about as many bass
@@ -361,7 +361,7 @@ def train_on_lines(model, n_train=40, epochs=30, augment=True, max_shift=3, seed
         shifts = [0] + ([s for k in range(1, max_shift + 1) for s in (k, -k)] if augment else [])
         examples = _lines_xy(bass_lines(n_train, TRAIN_FIRST_SEED), shifts)
     X, y = examples
-    return nn.train(lambda: model.untrained(X), X, y, epochs=epochs, batch_size=batch_size,
+    return nn.train(lambda: network.untrained(X), X, y, epochs=epochs, batch_size=batch_size,
                     learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
 
 

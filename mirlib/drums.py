@@ -137,7 +137,7 @@ def _hh_with_open(rendering, drum):
     return times
 
 
-def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
+def train_on_drum_loops(network, n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
                         examples=None, log_dir=None, verbose=0, n_band_songs=0):
     """Train a drum network on loops from the training kits (its recipe).
 
@@ -149,7 +149,7 @@ def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch
 
     Parameters
     ----------
-    model : mirlib.nn.ShippedModel
+    network : mirlib.nn.ShippedModel
         :data:`DRUM_CRNN`, :data:`DRUM_CNN`, :data:`DRUM_RNN` or
         :data:`DRUM_JOINT`; its ``outputs`` choose the targets.
     n_train : int
@@ -176,8 +176,8 @@ def train_on_drum_loops(model, n_train=240, epochs=25, seed=0, length=8.0, batch
         examples = drum_examples("train", n_train, length=length)
         if n_band_songs:
             examples += drum_examples("train", n_band_songs, length=length, band=True)
-    columns = [_JOINT_OUTPUTS.index(o) for o in model.outputs]
-    return model.fit_sequences([e.x for e in examples], [e.targets[:, columns] for e in examples], epochs=epochs,
+    columns = [_JOINT_OUTPUTS.index(o) for o in network.outputs]
+    return network.fit_sequences([e.x for e in examples], [e.targets[:, columns] for e in examples], epochs=epochs,
                                batch_size=batch_size, learning_rate=learning_rate, seed=seed, log_dir=log_dir,
                                verbose=verbose)
 

@@ -28,7 +28,7 @@ __all__ = ["KIT_LOOPS", "loop_network", "train_on_loops", "dataset_examples", "t
 KIT_LOOPS = 120
 
 
-def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
+def train_on_loops(network, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
                    examples=None, log_dir=None, verbose=0, n_kit_loops=0, n_band_songs=0, dataset=None,
                    teacher=()):
     """Train a shipped rhythm network on generated loops (its recipe).
@@ -45,7 +45,7 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
 
     Parameters
     ----------
-    model : mirlib.nn.ShippedModel
+    network : mirlib.nn.ShippedModel
         The network to train, e.g. :data:`ONSET_CNN` or :data:`mirlib.beats.BEAT_BLSTM`;
         its ``outputs`` name the targets (``"onsets"``, ``"beats"``, ...).
     n_train : int
@@ -82,9 +82,9 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
         Loss per epoch, ``"seconds"``, and the trained network as ``.model``.
     """
     # a dataset is read first: a wrong argument fails before minutes of rendering
-    extra = dataset_examples(dataset, model.outputs, length) if dataset is not None else []
+    extra = dataset_examples(dataset, network.outputs, length) if dataset is not None else []
     if teacher:
-        extra += teacher_examples(tuple(teacher), model.outputs, length)
+        extra += teacher_examples(tuple(teacher), network.outputs, length)
     if examples is None:
         examples = make_examples(range(n_train), length=length)
         if n_kit_loops:
@@ -93,7 +93,7 @@ def train_on_loops(model, n_train=120, epochs=20, seed=0, length=6.0, batch_size
             examples += make_examples(range(n_band_songs), length=length, kits=TRAIN_KITS, band=True)
     examples = examples + extra
     # computed once, for the normalisation and the batch
-    return model.fit_sequences([e.inputs(model.inputs) for e in examples], [e.target(model.outputs) for e in examples],
+    return network.fit_sequences([e.inputs(network.inputs) for e in examples], [e.target(network.outputs) for e in examples],
                                epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
                                log_dir=log_dir, verbose=verbose)
 

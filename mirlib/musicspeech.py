@@ -33,7 +33,8 @@ from .features.spectral import excerpts
 
 __all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "RECIPE", "excerpts", "Corpus", "load_corpora",
            "MUSIC_SPEECH_CNN", "train", "load_model", "leave_one_recording_out", "classify", "classify_file",
-           "kit_loop_corpus", "cross_source_recordings", "cross_source_test", "held_out_scores"]
+           "kit_loop_corpus", "cross_source_recordings", "cross_source_test", "held_out_scores",
+           "train_on_recordings"]
 
 #: librosa example -> class (0 = speech, 1 = music).
 RECORDINGS = {
@@ -238,9 +239,26 @@ def kit_loop_corpus(n=None, split="train", first_seed=0, length=8.0):
     return _corpus(parts)
 
 
-def _train_reference(model, epochs, seed, verbose=0, log_dir=None, kit_loops=None, **recipe):
-    """The recipe of :data:`MUSIC_SPEECH_CNN`: :func:`train` on the training corpus of
-    :func:`load_corpora` and the drum loops of :func:`kit_loop_corpus`."""
+def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loops=None, **recipe):
+    """Train the music/speech CNN by its recipe (the trainer of :data:`MUSIC_SPEECH_CNN`).
+
+    :func:`train` on the training corpus of :func:`load_corpora` and the drum
+    loops of :func:`kit_loop_corpus`.
+
+    Parameters
+    ----------
+    network : mirlib.nn.ShippedModel
+        :data:`MUSIC_SPEECH_CNN` (its builder is :func:`mirlib.nn.music_speech_cnn`).
+    epochs, seed, verbose, log_dir
+        As in :func:`train`.
+    kit_loops : int or None
+        Drum loops on recorded kits added to the corpus; default ``RECIPE["kit_loops"]``.
+
+    Returns
+    -------
+    mirlib.nn.History
+        With the trained network as ``.model``, ``"n_excerpts"`` and ``"n_recordings"``.
+    """
     _, corpus = load_corpora()
     kit_loops = RECIPE["kit_loops"] if kit_loops is None else kit_loops
     if kit_loops:
@@ -257,7 +275,7 @@ MUSIC_SPEECH_CNN = nn.ShippedModel(
     features=CLASSIFICATION, inputs="excerpts", outputs=("music",),
     build=lambda norm: nn.music_speech_cnn(N_FRAMES, CLASSIFICATION.n_bands, normalization=norm),
     normalization_axis=-1, input_shape=(N_FRAMES, CLASSIFICATION.n_bands),
-    trainer=_train_reference, recipe=dict(epochs=RECIPE["epochs"], seed=RECIPE["seed"],
+    trainer=train_on_recordings, recipe=dict(epochs=RECIPE["epochs"], seed=RECIPE["seed"],
                                           kit_loops=RECIPE["kit_loops"]),
     aliases=("music-speech",),
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "accuracy",

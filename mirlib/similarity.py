@@ -38,7 +38,7 @@ from .synth import styles
 __all__ = ["SR", "N_FRAMES", "EXCERPT_HOP", "DURATION", "RECIPE", "AUDIO_EXTENSIONS", "Collection",
            "render_collection", "excerpts", "random_excerpts", "piece_vectors", "embed", "train_embedding",
            "train_classifier", "classifier_layer", "held_out_scores", "STYLE_EMBEDDING", "load_model", "embed_signal",
-           "embed_file", "audio_files", "rank_files"]
+           "embed_file", "audio_files", "rank_files", "train_on_styles"]
 
 #: Sample rate in Hz (that of :data:`mirlib.features.CLASSIFICATION`).
 SR = CLASSIFICATION.sr
@@ -394,8 +394,33 @@ def held_out_scores(model=None, network="style_embedding", n=15, k=(1, 5, 10)):
     return retrieval_scores(embed(model, test.spectrograms), test.style, k=k)
 
 
-def _train_reference(model, verbose=0, log_dir=None, **recipe):
-    """The recipe of :data:`STYLE_EMBEDDING`: :func:`train_embedding` on collection seed 0."""
+def train_on_styles(network, verbose=0, log_dir=None, **recipe):
+    """Train the style embedding by its recipe (the trainer of :data:`STYLE_EMBEDDING`).
+
+    :func:`train_embedding` on a generated collection (seed 0) of
+    ``n_per_style`` pieces per style.
+
+    Parameters
+    ----------
+    network : mirlib.nn.ShippedModel
+        :data:`STYLE_EMBEDDING`.
+    verbose : int
+        Keras verbosity.
+    log_dir : None
+        TensorBoard logs are not written for the triplet network.
+    **recipe
+        ``n_per_style`` and the arguments of :func:`train_embedding`.
+
+    Returns
+    -------
+    mirlib.nn.History
+        With the trained embedding as ``.model``.
+
+    Raises
+    ------
+    ValueError
+        For a ``log_dir``.
+    """
     if log_dir is not None:
         raise ValueError("style_embedding: TensorBoard logs are not written for the triplet network (no log_dir)")
     train = render_collection(recipe.pop("n_per_style"))
@@ -410,7 +435,7 @@ STYLE_EMBEDDING = nn.ShippedModel(
     features=CLASSIFICATION, inputs="excerpts", outputs=tuple(f"e{i}" for i in range(RECIPE["dim"])),
     build=lambda norm: nn.embedding_cnn(N_FRAMES, CLASSIFICATION.n_bands, RECIPE["dim"], normalization=norm),
     normalization_axis=-1, input_shape=(N_FRAMES, CLASSIFICATION.n_bands),
-    trainer=_train_reference, recipe=dict(n_per_style=RECIPE["n_per_style"], epochs=RECIPE["epochs"],
+    trainer=train_on_styles, recipe=dict(n_per_style=RECIPE["n_per_style"], epochs=RECIPE["epochs"],
                                           triplets=RECIPE["triplets"], seed=RECIPE["seed"]),
     aliases=("similarity",),
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "MAP",

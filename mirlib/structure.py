@@ -356,7 +356,7 @@ def _pieces_xy(pieces, sigma):
     return xs, ys
 
 
-def train_on_pieces(model, n_train=96, epochs=30, seed=0, sigma=0.5, batch_size=4, learning_rate=1e-3,
+def train_on_pieces(network, n_train=96, epochs=30, seed=0, sigma=0.5, batch_size=4, learning_rate=1e-3,
                     examples=None, log_dir=None, verbose=0):
     """Train the boundary CNN on generated pieces in sections (its recipe).
 
@@ -368,7 +368,7 @@ def train_on_pieces(model, n_train=96, epochs=30, seed=0, sigma=0.5, batch_size=
 
     Parameters
     ----------
-    model : mirlib.nn.ShippedModel
+    network : mirlib.nn.ShippedModel
         :data:`BOUNDARY_CNN`.
     n_train : int
         Number of training pieces (about 80 s each; the recipe's 96 make
@@ -390,7 +390,7 @@ def train_on_pieces(model, n_train=96, epochs=30, seed=0, sigma=0.5, batch_size=
         With the trained network as ``.model``.
     """
     xs, ys = examples if examples is not None else _pieces_xy(sectioned_pieces(n_train, TRAIN_SEEDS), sigma)
-    return model.fit_sequences(xs, ys, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
+    return network.fit_sequences(xs, ys, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
                                log_dir=log_dir, verbose=verbose)
 
 

@@ -90,6 +90,53 @@ def test_every_module_imports_on_its_own():
     assert proc.stdout.strip() == "ok", proc.stderr[-3000:]
 
 
+TASKS = ["onsets", "beats", "drums", "structure", "bass", "musicspeech", "similarity"]
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_task_functions_share_one_signature(task):
+    """Audio first (``y, sr``, then ``network``, then ``model``); a function that uses a shipped network (weights
+    default to the shipped ones) takes ``network=`` by object or name; every ``held_out_scores(model, network,
+    n)``; trainers take the network first; no ``shipped=``."""
+    import importlib
+    import inspect
+
+    module = importlib.import_module(f"mirlib.{task}")
+    functions = [(name, getattr(module, name)) for name in module.__all__
+                 if inspect.isfunction(getattr(module, name)) and getattr(module, name).__module__ == module.__name__]
+    assert functions
+    for name, f in functions:
+        params = inspect.signature(f).parameters
+        names = list(params)
+        if "y" in names or "sr" in names:
+            assert names[:2] == ["y", "sr"], f"{task}.{name}{inspect.signature(f)}: audio comes first"
+        if "model" in names and params["model"].default is None:
+            assert "network" in names, f"{task}.{name} uses a network and takes no network="
+            if names[:2] == ["y", "sr"]:
+                assert names.index("network") < names.index("model"), f"{task}.{name}: network= before model="
+        if name == "compare":
+            assert names[1:4] == ["network", "model", "methods"], f"{task}.{name}: one shape for every compare"
+        if name == "held_out_scores":
+            assert names[:3] == ["model", "network", "n"], f"{task}.{name}: one shape for every held-out score"
+        if name.startswith("train_on_"):
+            assert names[0] == "network", f"{task}.{name}: a trainer takes the network first"
+        assert "shipped" not in names, f"{task}.{name}: network=, not shipped="
+
+
+def test_network_is_given_by_object_or_name_alike():
+    from mirlib import beats, drums, nn, onsets
+
+    y = np.random.default_rng(0).uniform(-0.3, 0.3, 44100).astype(np.float32)
+    np.testing.assert_array_equal(onsets.activation(y, 44100, network="onset_rnn"),
+                                  onsets.activation(y, 44100, network=onsets.ONSET_RNN))
+    np.testing.assert_array_equal(drums.activation(y, 44100, network="drums"), drums.activation(y, 44100))
+    with pytest.raises(ValueError, match="onset_cnn"):
+        onsets.activation(y, 44100, network="beat_blstm")
+    with pytest.raises(ValueError, match="beats network"):
+        onsets.activation(y, 44100, network=beats.BEAT_BLSTM)
+    assert nn.resolve("downbeats", *drums.NETWORKS.values()) is drums.DRUM_JOINT
+
+
 def test_outside_code_uses_public_names_only():
     """Chapters, exercises, solutions, tests and benchmarks import no private mirlib name."""
     files = subprocess.run(["git", "ls-files", "book", "exercises", "solutions", "tests", "benchmarks"], cwd=ROOT,
