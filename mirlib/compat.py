@@ -1,4 +1,4 @@
-"""Import shim that lets madmom 0.16.1 run on Python 3.11 and NumPy >= 1.24.
+"""Import shim that lets madmom 0.16.1 run on Python 3.11 and NumPy >= 1.24, without changing them for anyone else.
 
 madmom 0.16.1 (2018) is the only release on the package index. Its code
 
@@ -10,32 +10,82 @@ madmom 0.16.1 (2018) is the only release on the package index. Its code
   array of ``(path, log probability)`` pairs of different lengths to pick the
   best bar length, which NumPy 1.24 refuses (a ragged array).
 
-Importing this module restores the names; :func:`import_madmom` also mends the
-downbeat tracker, so ``import madmom`` works. Always
-import madmom through :func:`import_madmom`, never directly, so that the shim is
-in place first. This is the only place of the shim; nothing else in mirlib
-depends on these aliases.
+:func:`import_madmom` imports every madmom module with the old names in place
+for the moment of the import, then takes them away again and hands madmom's
+modules a NumPy of their own (:data:`MADMOM_NUMPY`: NumPy plus the aliases) in
+place of the global one. Importing mirlib or madmom through it leaves
+``numpy.float`` undefined for every other importer (students' code in the
+exercises included), as NumPy >= 1.24 intends. It also mends the downbeat
+tracker. Always import madmom through :func:`import_madmom`, never directly.
+This is the only place of the shim.
 """
 
 import collections
 import collections.abc
+import contextlib
+import importlib
+import pkgutil
+import sys
+import types
 
 import numpy as np
 
-__all__ = ["import_madmom", "import_pretty_midi"]
+__all__ = ["import_madmom", "import_pretty_midi", "MADMOM_NUMPY"]
 
-for _name in ("MutableSequence", "Sequence", "Iterable", "Mapping", "MutableMapping"):
-    if not hasattr(collections, _name):
-        setattr(collections, _name, getattr(collections.abc, _name))
+_ALIASES = {"float": float, "int": int, "complex": complex, "bool": bool}
+_COLLECTIONS = ("MutableSequence", "Sequence", "Iterable", "Mapping", "MutableMapping")
 
-for _alias, _builtin in (("float", float), ("int", int), ("complex", complex), ("bool", bool)):
-    # NumPy >= 1.24 raises AttributeError for these; older NumPy has them already.
-    if _alias not in np.__dict__:
-        setattr(np, _alias, _builtin)
+
+class _NumpyWithAliases(types.ModuleType):
+    """NumPy as madmom 0.16.1 knows it: every NumPy name, plus ``float``, ``int``, ``complex``, ``bool``."""
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    def __dir__(self):
+        return sorted(set(dir(np)) | set(_ALIASES))
+
+
+#: The NumPy that madmom's modules see as ``np`` (and ``numpy``): NumPy with the
+#: scalar aliases it removed in 1.24. Nobody else sees them.
+MADMOM_NUMPY = _NumpyWithAliases("numpy", "NumPy with the scalar aliases of NumPy < 1.24, for madmom 0.16.1")
+for _alias, _builtin in _ALIASES.items():
+    setattr(MADMOM_NUMPY, _alias, _builtin)
+
+
+@contextlib.contextmanager
+def _old_names():
+    """The removed names, put back only while madmom's module code runs (its import)."""
+    added = []
+    for name in _COLLECTIONS:
+        if not hasattr(collections, name):
+            setattr(collections, name, getattr(collections.abc, name))
+            added.append((collections, name))
+    for name, builtin in _ALIASES.items():
+        if name not in np.__dict__:
+            setattr(np, name, builtin)
+            added.append((np, name))
+    try:
+        yield
+    finally:
+        for module, name in added:
+            delattr(module, name)
+
+
+def _give_madmom_its_numpy():
+    for name, module in list(sys.modules.items()):
+        if name == "madmom" or name.startswith("madmom."):
+            namespace = getattr(module, "__dict__", {})
+            for key, value in list(namespace.items()):
+                if value is np:
+                    namespace[key] = MADMOM_NUMPY
 
 
 def import_madmom():
     """Import and return :mod:`madmom` with the compatibility shim applied.
+
+    Every madmom module is imported (so that none runs its module code later,
+    without the old names), then sees :data:`MADMOM_NUMPY` as its NumPy.
 
     Returns
     -------
@@ -50,18 +100,29 @@ def import_madmom():
     """
     import warnings
 
+    if "madmom" in sys.modules and getattr(sys.modules["madmom"], "_mirlib_shimmed", False):
+        return sys.modules["madmom"]
     try:
-        with warnings.catch_warnings():
-            # madmom imports pkg_resources, which warns that it is deprecated;
-            # the pin setuptools<81 keeps it working, so the warning only distracts.
-            warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+        with warnings.catch_warnings(), _old_names():
+            # madmom imports pkg_resources, which warns that it is deprecated (the pin
+            # setuptools<81 keeps it working), and its old modules warn that they are
+            # (madmom.utils.midi): warnings about madmom's own import only distract.
+            warnings.simplefilter("ignore")
             import madmom
+
+            for info in pkgutil.walk_packages(madmom.__path__, "madmom."):
+                try:
+                    importlib.import_module(info.name)
+                except ImportError:     # optional dependencies (e.g. pyaudio for live input)
+                    pass
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError(
             "madmom is not installed; install numpy and Cython first, then "
             "`pip install --no-build-isolation madmom==0.16.1` (see README)"
         ) from err
+    _give_madmom_its_numpy()
     _mend_downbeat_tracker(madmom)
+    madmom._mirlib_shimmed = True
     return madmom
 
 

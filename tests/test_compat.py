@@ -16,8 +16,23 @@ def test_madmom_runs_its_pretrained_beat_tracker():
     assert all(np.min(np.abs(beats - b)) < 0.07 for b in reference)
 
 
-def test_shim_restores_removed_names():
+def test_shim_gives_madmom_the_removed_names_and_nobody_else():
     import collections
+    import subprocess
+    import sys
 
-    assert np.float is float and np.int is int
-    assert collections.MutableSequence is collections.abc.MutableSequence
+    madmom = import_madmom()
+    import madmom.audio.signal
+    import madmom.features.beats
+
+    # madmom's modules see NumPy with its old aliases ...
+    assert madmom.audio.signal.np.float is float and madmom.features.beats.np.int is int
+    assert madmom.audio.signal.np.zeros is np.zeros
+    # ... while NumPy and collections stay as they are for every other importer
+    assert not hasattr(np, "float") and not hasattr(np, "int")
+    assert not hasattr(collections, "MutableSequence")
+    # in a fresh process too, after mirlib imported madmom
+    code = ("import numpy, collections, mirlib.compat as c; c.import_madmom(); "
+            "print(hasattr(numpy, 'float'), hasattr(collections, 'MutableSequence'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.split() == ["False", "False"], out.stderr[-2000:]
