@@ -24,7 +24,7 @@ import numpy as np
 
 from . import nn
 from .features.postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, tempo_from_activation,
-                                      tempo_octave)
+                                      tempo_octave, tempo_prior)
 from .loopnets import KIT_LOOPS, held_out_f_measure, loop_network
 
 #: Band songs (:mod:`mirlib.synth.band`) in the beat network's training mix, next
@@ -33,7 +33,7 @@ from .loopnets import KIT_LOOPS, held_out_f_measure, loop_network
 BAND_SONGS = 240
 
 __all__ = ["BEAT_BLSTM", "BAND_SONGS", "BEAT_PEAKS", "BPM_RANGE", "activation", "track_beats", "estimate_tempo",
-           "held_out_scores", "beats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR"]
+           "held_out_scores", "beats_from_activation", "tempo_from_activation", "tempo_octave", "tempo_prior", "TEMPO_PRIOR"]
 
 
 def held_out_scores(model=None, network="beat_blstm", n=20):

@@ -66,6 +66,11 @@ class DrumExample:
     targets: np.ndarray = field(repr=False)
 
     @property
+    def spectrogram(self):
+        """np.ndarray, shape ``(n_frames, n_bands)``: the log-filtered spectrogram of ``x`` (without its difference)."""
+        return self.x[:, :TRANSCRIPTION.n_bands]
+
+    @property
     def drums(self):
         """dict: ``"KD"``, ``"SD"``, ``"HH"`` -> the onset times (seconds) the targets mark.
 

@@ -32,13 +32,18 @@ import numpy as np
 
 from . import nn
 from .audio import check_signal
-from .features.activations import Activations, check_activation
+from .features.activations import Activations, check_activation, frame_rate
 from .features.postprocessing import pick_peaks
 from .features.settings import RHYTHM
 from .loopnets import KIT_LOOPS, held_out_f_measure, loop_network
 
-__all__ = ["spectral_flux", "superflux", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
+__all__ = ["spectral_flux", "superflux", "odf_onsets", "ODF_PEAKS", "pick_peaks", "check_activation", "ONSET_PEAKS", "ONSET_CNN", "ONSET_RNN",
            "NETWORKS", "activation", "detect_onsets", "held_out_scores"]
+
+#: Peak-picking settings of the hand-made detection functions (spectral flux,
+#: SuperFlux) scaled to a maximum of 1 (:func:`odf_onsets`), with the moving
+#: average of Böck et al. :cite:p:`boeck2012evaluating`.
+ODF_PEAKS = dict(threshold=0.1, pre_avg=0.1, post_avg=0.05, pre_max=0.03, post_max=0.03, combine=0.03)
 
 #: Peak-picking settings of the onset networks, tuned once on generated
 #: validation loops (seeds 20000+) and kept fixed for every evaluation.
@@ -88,6 +93,39 @@ def spectral_flux(S, lag=1):
         raise ValueError("spectrogram contains NaN or infinite values")
     diff = np.maximum(S[lag:] - S[:-lag], 0.0).sum(axis=1)
     return np.concatenate([np.zeros(lag), diff]).astype(np.float32)
+
+
+def odf_onsets(odf, fps=None, **peaks):
+    """Onset times from a hand-made onset detection function: scaled to a maximum of 1, then peak picking.
+
+    Parameters
+    ----------
+    odf : mirlib.features.Activations or np.ndarray, shape ``(n_frames,)``
+        E.g. :func:`spectral_flux` or :func:`superflux`.
+    fps : float or None
+        Its frame rate; default that of the :class:`~mirlib.features.Activations`.
+    **peaks
+        Peak picking overriding :data:`ODF_PEAKS` (see :func:`pick_peaks`).
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_onsets,)``
+        Onset times in seconds.
+
+    Raises
+    ------
+    ValueError
+        Without a frame rate, or for NaN values.
+
+    Examples
+    --------
+    >>> odf = np.zeros(100); odf[[20, 60]] = [4.0, 2.0]
+    >>> odf_onsets(odf, fps=100).tolist()
+    [0.2, 0.6]
+    """
+    fps = frame_rate(odf, fps)
+    odf = np.asarray(check_activation(odf, name="onset detection function"), dtype=float)
+    return pick_peaks(odf / max(float(odf.max()), 1e-9), fps, **{**ODF_PEAKS, **peaks})
 
 
 def superflux(y, sr, hop_size=441, frame_size=2048, n_mels=138, lag=2, max_size=3):

@@ -137,6 +137,31 @@ def test_network_is_given_by_object_or_name_alike():
     assert nn.resolve("downbeats", *drums.NETWORKS.values()) is drums.DRUM_JOINT
 
 
+def _code_cells(text):
+    """The code lines of every ``{code-cell}`` of a MyST notebook (cell options left out)."""
+    lines, cells, i = text.split("\n"), [], 0
+    while i < len(lines):
+        if lines[i].startswith("```{code-cell}"):
+            j, body = i + 1, []
+            if lines[j].strip() == "---":
+                j = lines.index("---", j + 1) + 1
+            while not lines[j].startswith("```"):
+                if not lines[j].startswith(":") and lines[j].strip():
+                    body.append(lines[j])
+                j += 1
+            cells.append((i + 1, body))
+            i = j
+        i += 1
+    return cells
+
+
+@pytest.mark.parametrize("chapter", sorted((ROOT / "book").glob("*.md")), ids=lambda p: p.name)
+def test_chapter_cells_are_short(chapter):
+    """Chapters read like prose with short cells: the logic lives in mirlib, where it is tested once."""
+    long = [(line, len(body)) for line, body in _code_cells(chapter.read_text(encoding="utf-8")) if len(body) > 20]
+    assert not long, f"{chapter.name}: cells longer than 20 code lines (line, lines): {long}"
+
+
 def test_outside_code_uses_public_names_only():
     """Chapters, exercises, solutions, tests and benchmarks import no private mirlib name."""
     files = subprocess.run(["git", "ls-files", "book", "exercises", "solutions", "tests", "benchmarks"], cwd=ROOT,
@@ -149,64 +174,3 @@ def test_outside_code_uses_public_names_only():
             text = (ROOT / name).read_text(encoding="utf-8")
             offenders += [f"{name}: {m.group(0)}" for m in private.finditer(text)]
     assert not offenders, offenders
-
-
-def test_activations_carry_their_frame_rate_and_several_outputs():
-    from mirlib import features
-
-    act = features.Activations(np.zeros((50, 3)), fps=100, labels=("KD", "SD", "HH"))
-    assert act.shape == (50, 3) and act.fps == 100.0 and act["HH"].shape == (50,)
-    assert act[:, 0].fps == 100.0 and act[:, 0].labels is None
-    np.testing.assert_allclose(act.times[:3], [0.0, 0.01, 0.02])
-    with pytest.raises(ValueError, match="labels"):
-        features.Activations(np.zeros((5, 2)), 100, labels=("KD", "SD", "HH"))
-    with pytest.raises(ValueError, match="NaN"):
-        features.Activations([0.0, np.nan], 100)
-    one = features.Activations(np.r_[np.zeros(20), 1.0, np.zeros(20)], fps=50)
-    # peak picking and the beat tracker read the frame rate from the activations
-    np.testing.assert_allclose(features.pick_peaks(one, threshold=0.5), [20 / 50])
-    with pytest.raises(ValueError, match="frame rate missing"):
-        features.pick_peaks(np.zeros(10), threshold=0.5)
-
-
-def test_feature_settings_carry_fps_and_refuse_what_they_cannot_take():
-    from mirlib import features
-
-    assert features.RHYTHM.fps == 100.0 and features.CLASSIFICATION.fps == pytest.approx(43.066, abs=1e-3)
-    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050).astype(np.float32)
-    assert features.CLASSIFICATION(y, 22050).shape == (44, 40)
-    with pytest.raises(ValueError, match="22050 Hz"):
-        features.CLASSIFICATION(y, 44100)
-    with pytest.raises(ValueError, match="NaN"):
-        features.RHYTHM(np.r_[y, np.nan], 22050)
-
-
-def test_pad_sequences_masks_padding_and_stacks_several_outputs():
-    from mirlib import nn
-
-    X, Y, W = nn.pad_sequences([np.ones((3, 2)), np.ones((5, 2))], [np.ones((3, 3)), np.ones((5, 3))])
-    assert X.shape == (2, 5, 2) and Y.shape == (2, 5, 3) and W.sum() == 8 and W[0, 3:].sum() == 0
-    with pytest.raises(ValueError, match="as many frames"):
-        nn.pad_sequences([np.ones((3, 2))], [np.ones(4)])
-
-
-def test_generated_examples_have_drum_beat_and_downbeat_targets():
-    from mirlib import synth
-
-    (ex,) = synth.make_examples([7], length=4.0)
-    assert set(ex.targets) == {"onsets", "beats", "downbeats", "KD", "SD", "HH"}
-    both = ex.target(("beats", "downbeats"))
-    assert both.shape == (len(ex.stack), 2)
-    assert both[:, 1].sum() < both[:, 0].sum()   # fewer downbeats than beats
-    with pytest.raises(ValueError, match="no target"):
-        ex.target("chords")
-
-
-def test_sequence_builders_take_several_outputs_and_kernels():
-    from mirlib import nn
-
-    cnn = nn.onset_cnn(n_outputs=3, kernels=((5, 3), (3, 3)), context=5)
-    assert cnn.output_shape == (None, None, 3) and cnn.get_layer("conv1").kernel_size == (5, 3)
-    assert nn.beat_blstm(20, units=4, n_outputs=2).output_shape == (None, None, 2)
-    with pytest.raises(ValueError, match="frames"):
-        nn.onset_cnn(context=2)

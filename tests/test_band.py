@@ -133,3 +133,17 @@ def test_teacher_labels_unlabelled_music_with_madmoms_beats():
     assert np.allclose(peaks, np.round(first * 100) / 100, atol=0.011)
     with pytest.raises(ValueError, match="not \\['onsets'\\]"):
         loopnets.teacher_examples(("choice",), ("onsets",))
+
+
+def test_band_songs_count_open_hi_hats_as_hh_as_mdb_drums_does():
+    """MDB Drums' HH holds closed, pedal and open hi-hats: the drum targets of a band song do too."""
+    from mirlib import drums
+
+    examples = drums.drum_examples("train", 3, length=8.0, band=True)
+    open_hh = [e.rendering.params["other_drums"]["OHH"] for e in examples]
+    assert sum(len(o) for o in open_hh) > 0
+    for e, o in zip(examples, open_hh):
+        assert len(e.drums["HH"]) == len(e.rendering.drums["HH"]) + len(o)
+        frames = np.round(np.asarray(o) * 100).astype(int)
+        assert np.all(e.targets[frames, 2] == 1.0)        # HH target, not a distractor
+        assert e.spectrogram.shape == (len(e.x), e.x.shape[1] // 2)

@@ -227,3 +227,17 @@ def test_beat_network_trains_on_a_mirdata_dataset():
         loopnets.dataset_examples(spec, ("onsets",))
     history = models.train("beat_blstm", n_train=0, n_kit_loops=0, n_band_songs=0, epochs=1, length=4.0, dataset=spec)
     assert len(history["loss"]) == 1 and np.isfinite(history["loss"][0])
+
+
+def test_augmented_copies_are_reproducible_and_altered():
+    from mirlib.data import augment
+
+    rng = np.random.default_rng(1)
+    signals = [rng.uniform(-0.3, 0.3, 22050).astype(np.float32) for _ in range(2)]
+    rms = lambda y: np.array([np.sqrt(np.mean(y ** 2))])   # noqa: E731
+    a = augment.augmented_copies(signals, 22050, rms, copies=3, rng=0)
+    b = augment.augmented_copies(signals, 22050, rms, copies=3, rng=0)
+    assert a.shape == (6, 1) and np.array_equal(a, b)
+    assert not np.allclose(a[:2], np.stack([rms(y) for y in signals]))
+    with pytest.raises(ValueError, match="copies"):
+        augment.augmented_copies(signals, 22050, rms, copies=0)

@@ -123,3 +123,69 @@ def test_standardizer_errors():
     np.testing.assert_array_equal(norm(np.array([[1.0, 1.0]])), [[0.0, 0.0]])
     with pytest.raises(ValueError, match="n_frames, 2"):
         norm(np.ones((3, 5)))
+
+
+def test_activations_carry_their_frame_rate_and_several_outputs():
+    from mirlib import features
+
+    act = features.Activations(np.zeros((50, 3)), fps=100, labels=("KD", "SD", "HH"))
+    assert act.shape == (50, 3) and act.fps == 100.0 and act["HH"].shape == (50,)
+    assert act[:, 0].fps == 100.0 and act[:, 0].labels is None
+    np.testing.assert_allclose(act.times[:3], [0.0, 0.01, 0.02])
+    with pytest.raises(ValueError, match="labels"):
+        features.Activations(np.zeros((5, 2)), 100, labels=("KD", "SD", "HH"))
+    with pytest.raises(ValueError, match="NaN"):
+        features.Activations([0.0, np.nan], 100)
+    one = features.Activations(np.r_[np.zeros(20), 1.0, np.zeros(20)], fps=50)
+    # peak picking and the beat tracker read the frame rate from the activations
+    np.testing.assert_allclose(features.pick_peaks(one, threshold=0.5), [20 / 50])
+    with pytest.raises(ValueError, match="frame rate missing"):
+        features.pick_peaks(np.zeros(10), threshold=0.5)
+
+
+def test_feature_settings_carry_fps_and_refuse_what_they_cannot_take():
+    from mirlib import features
+
+    assert features.RHYTHM.fps == 100.0 and features.CLASSIFICATION.fps == pytest.approx(43.066, abs=1e-3)
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050).astype(np.float32)
+    assert features.CLASSIFICATION(y, 22050).shape == (44, 40)
+    with pytest.raises(ValueError, match="22050 Hz"):
+        features.CLASSIFICATION(y, 44100)
+    with pytest.raises(ValueError, match="NaN"):
+        features.RHYTHM(np.r_[y, np.nan], 22050)
+
+
+def test_activation_cache_can_be_cleared_resized_and_switched_off():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return features.Activations(np.arange(4.0), fps=100)
+
+    cache = features.ActivationCache(size=2)
+    signals = [np.full(10, v, dtype=np.float32) for v in (0.1, 0.2, 0.3)]
+    for y in signals:
+        cache("odf", y, compute)
+    assert len(calls) == 3 and len(cache) == 2          # the oldest was dropped
+    cache("odf", signals[2], compute)
+    assert len(calls) == 3                              # remembered
+    cache("odf", signals[0], compute)
+    assert len(calls) == 4                              # forgotten when the cache was full
+    cache.size = 0                                      # off: every call computes, nothing is kept
+    cache("odf", signals[0], compute)
+    assert len(calls) == 5 and len(cache) == 0
+    cache.size = 4
+    cache("odf", signals[0], compute)
+    cache.clear()
+    assert len(cache) == 0
+    with pytest.raises(ValueError, match="0 \\(off\\)"):
+        cache.size = -1
+    # the shipped networks share one cache, which the user controls
+    assert isinstance(features.remembered, features.ActivationCache)
+
+
+def test_tempo_prior_weighs_tempi_around_its_centre():
+    w = features.tempo_prior([55.0, 110.0, 220.0])
+    assert w[1] == 1.0 and w[0] == pytest.approx(w[2]) and w[0] < 0.2
+    with pytest.raises(ValueError, match="positive"):
+        features.tempo_prior([0.0])

@@ -137,3 +137,22 @@ def test_the_readme_lists_every_network_of_the_registry():
 
     readme = (ROOT / "README.md").read_text()
     assert models.table() in readme, "run: python -c 'from mirlib import models; print(models.table())'"
+
+
+def test_pad_sequences_masks_padding_and_stacks_several_outputs():
+    from mirlib import nn
+
+    X, Y, W = nn.pad_sequences([np.ones((3, 2)), np.ones((5, 2))], [np.ones((3, 3)), np.ones((5, 3))])
+    assert X.shape == (2, 5, 2) and Y.shape == (2, 5, 3) and W.sum() == 8 and W[0, 3:].sum() == 0
+    with pytest.raises(ValueError, match="as many frames"):
+        nn.pad_sequences([np.ones((3, 2))], [np.ones(4)])
+
+
+def test_sequence_builders_take_several_outputs_and_kernels():
+    from mirlib import nn
+
+    cnn = nn.onset_cnn(n_outputs=3, kernels=((5, 3), (3, 3)), context=5)
+    assert cnn.output_shape == (None, None, 3) and cnn.get_layer("conv1").kernel_size == (5, 3)
+    assert nn.beat_blstm(20, units=4, n_outputs=2).output_shape == (None, None, 2)
+    with pytest.raises(ValueError, match="frames"):
+        nn.onset_cnn(context=2)

@@ -86,3 +86,15 @@ def test_level_and_peak():
 def test_render_loop_rejects_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=message):
         synth.render_loop(**kwargs)
+
+
+def test_generated_examples_have_drum_beat_and_downbeat_targets():
+    from mirlib import synth
+
+    (ex,) = synth.make_examples([7], length=4.0)
+    assert set(ex.targets) == {"onsets", "beats", "downbeats", "KD", "SD", "HH"}
+    both = ex.target(("beats", "downbeats"))
+    assert both.shape == (len(ex.stack), 2)
+    assert both[:, 1].sum() < both[:, 0].sum()   # fewer downbeats than beats
+    with pytest.raises(ValueError, match="no target"):
+        ex.target("chords")

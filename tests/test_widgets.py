@@ -127,3 +127,18 @@ def test_transcription_explorer_marks_hits_and_plays_the_transcription():
         widgets.transcription_explorer({}, sr, fps, transcribe, lambda h: y, [0.5])
     with pytest.raises(ValueError, match="n_frames, n_bands"):
         widgets.transcription_explorer({"a": (y, S[0])}, sr, fps, transcribe, lambda h: y, [0.5])
+
+
+def test_event_figure_marks_correct_false_and_missed_events():
+    from mirlib import features
+    from mirlib.viz import display
+
+    curve = features.Activations(np.zeros(300), fps=100)
+    fig = display.event_figure(curve, estimated=[0.5, 1.0, 2.9], reference=[0.52, 2.0], window=0.05, threshold=0.3)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert len(lines["correct"].get_xdata()) == 1 and len(lines["false"].get_xdata()) == 2
+    missed = next(c for c in ax.collections if c.get_label() == "missed")
+    assert len(missed.get_segments()) == 1               # the reference at 2.0 s
+    y, sr = display.with_clicks(np.zeros(22050, dtype=np.float32), 22050, [0.25, 0.75], seconds=0.5)
+    assert len(y) == 11025 and np.abs(y).max() > 0.1     # the click at 0.25 s, not the one after the end

@@ -21,7 +21,8 @@ def _finite(name, value, positive=False):
         raise ValueError(f"{name} must be a {'positive' if positive else 'finite'} number, got {value!r}")
     return value
 
-__all__ = ["gain", "add_noise", "pitch_shift", "time_stretch", "random_augment", "timbre_augment"]
+__all__ = ["gain", "add_noise", "pitch_shift", "time_stretch", "random_augment", "augmented_copies",
+           "timbre_augment"]
 
 
 def gain(y, db):
@@ -178,6 +179,41 @@ def random_augment(y, sr, rng=None, max_db=6.0, max_steps=2.0, max_stretch=0.06,
     if np.any(out):
         out = add_noise(out, rng.uniform(*snr_db), rng)
     return gain(out, rng.uniform(-max_db, max_db))
+
+
+def augmented_copies(signals, sr, features, copies=4, rng=None, **augment):
+    """Features of randomly altered copies of signals (:func:`random_augment`): a training set augmented.
+
+    Parameters
+    ----------
+    signals : sequence of np.ndarray, each ``(n_samples,)``
+        The training recordings.
+    sr : int
+        Their sample rate in Hz.
+    features : callable
+        ``features(y)`` -> the network's input of one signal, e.g. a log-mel spectrogram.
+    copies : int
+        Altered copies of every signal.
+    rng : int or np.random.Generator or None
+        Seed; the copies are drawn copy by copy, signal by signal.
+    **augment
+        Ranges of :func:`random_augment` (``max_db``, ``max_steps``, ...).
+
+    Returns
+    -------
+    np.ndarray, shape ``(copies * n_signals, ...)``
+        Copy 0 of every signal, then copy 1, ...; the labels are
+        ``np.tile(labels, copies)``.
+
+    Raises
+    ------
+    ValueError
+        For an empty or non-finite signal, or fewer than one copy.
+    """
+    if copies < 1:
+        raise ValueError(f"copies must be at least 1, got {copies}")
+    rng = np.random.default_rng(rng)
+    return np.stack([features(random_augment(y, sr, rng, **augment)) for _ in range(copies) for y in signals])
 
 
 def timbre_augment(X, rng, tilt=0.3, shift=2):

@@ -10,7 +10,54 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["onset_scores", "drum_scores", "scores_from_counts", "beat_scores", "tempo_scores", "boundary_scores",
-           "check_times"]
+           "check_times", "match_events"]
+
+
+def match_events(reference, estimated, window):
+    """Which estimates are correct and which references are found, within a tolerance window.
+
+    The one-to-one matching of mir_eval's F-measures
+    (:func:`mir_eval.util.match_events`): each reference matches at most one
+    estimate, so the counts give the same F-measure as :func:`onset_scores`
+    (and, at ±3 s, as :func:`boundary_scores`).
+
+    Parameters
+    ----------
+    reference, estimated : array_like, shape ``(n_events,)``
+        Event times in seconds.
+    window : float
+        Tolerance window in seconds (half width), e.g. 0.05 for onsets, 3.0
+        for section boundaries.
+
+    Returns
+    -------
+    correct : np.ndarray of bool, shape ``(n_estimated,)``
+        True where an estimate matched a reference.
+    found : np.ndarray of bool, shape ``(n_reference,)``
+        True where a reference was matched.
+
+    Raises
+    ------
+    ValueError
+        For bad times (see :func:`check_times`) or a window that is not positive.
+
+    Examples
+    --------
+    >>> correct, found = match_events([0.1, 0.5, 1.0], [0.12, 0.13, 0.9], window=0.05)
+    >>> correct.tolist(), found.tolist()
+    ([True, False, False], [True, False, False])
+    """
+    import mir_eval
+
+    if not (np.isfinite(window) and window > 0):
+        raise ValueError(f"tolerance window must be a positive number of seconds, got {window!r}")
+    ref, est = check_times(reference, "reference events"), check_times(estimated, "estimated events")
+    correct, found = np.zeros(len(est), dtype=bool), np.zeros(len(ref), dtype=bool)
+    if len(ref) and len(est):
+        pairs = mir_eval.util.match_events(ref, est, window)
+        found[[i for i, _ in pairs]] = True
+        correct[[j for _, j in pairs]] = True
+    return correct, found
 
 
 def check_times(times, name="times"):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["distance_matrix", "precision_at_k", "recall_at_k", "average_precision", "retrieval_scores"]
+__all__ = ["relevance_map", "distance_matrix", "precision_at_k", "recall_at_k", "average_precision", "retrieval_scores"]
 
 
 def _check_query(distances, relevant):
@@ -230,3 +230,46 @@ def retrieval_scores(embeddings, labels, k=(1, 5, 10), queries=None, collection=
     scores = {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
     scores["queries"] = len(rows)
     return scores
+
+
+def relevance_map(embeddings, relevant):
+    """MAP when relevance is given per pair (e.g. shared tags) rather than by a label.
+
+    Every item queries the others (itself left out); a query with no relevant
+    item is skipped, since average precision is undefined for it.
+
+    Parameters
+    ----------
+    embeddings : np.ndarray, shape ``(n_items, dim)``
+    relevant : np.ndarray of bool, shape ``(n_items, n_items)``
+        ``relevant[q, i]``: item ``i`` is relevant to query ``q``, e.g.
+        ``mirlib.data.pairs.tag_similarity(tags) >= 0.5``.
+
+    Returns
+    -------
+    dict
+        ``"MAP"``: mean average precision over the queries with a relevant
+        item; ``"queries"``: how many there were.
+
+    Raises
+    ------
+    ValueError
+        For shapes that do not match, or if no query has a relevant item.
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [0.1], [1.0]])
+    >>> relevance_map(X, np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]], dtype=bool))
+    {'MAP': 1.0, 'queries': 2}
+    """
+    X = np.asarray(embeddings, dtype=float)
+    rel = np.asarray(relevant, dtype=bool)
+    if X.ndim != 2 or rel.shape != (len(X), len(X)):
+        raise ValueError(f"need embeddings (n_items, dim) and relevance (n_items, n_items), got {X.shape} "
+                         f"and {rel.shape}")
+    D = distance_matrix(X)
+    aps = [average_precision(np.delete(D[q], q), np.delete(rel[q], q)) for q in range(len(X))
+           if np.delete(rel[q], q).any()]
+    if not aps:
+        raise ValueError("no query has a relevant item")
+    return {"MAP": float(np.mean(aps)), "queries": len(aps)}

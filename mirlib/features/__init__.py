@@ -27,7 +27,7 @@ postprocessing
 
 from .activations import Activations, ActivationCache, check_activation, frame_rate, remembered
 from .postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, downbeats_from_activation,
-                             pick_peaks, tempo_from_activation, tempo_octave)
+                             pick_peaks, tempo_from_activation, tempo_octave, tempo_prior)
 from .constantq import log_cqt
 from .settings import BASS, CLASSIFICATION, RHYTHM, STRUCTURE, TRANSCRIPTION, FeatureSettings, add_positive_difference
 from .summary import band_statistics, mfcc_statistics, standardize
@@ -38,5 +38,5 @@ __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterba
            "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "log_cqt", "excerpts", "Standardizer",
            "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "BASS", "add_positive_difference", "Activations",
            "check_activation", "frame_rate", "remembered", "ActivationCache", "pick_peaks", "beats_from_activation",
-           "downbeats_from_activation", "tempo_from_activation", "tempo_octave", "TEMPO_PRIOR", "BEAT_PEAKS",
+           "downbeats_from_activation", "tempo_from_activation", "tempo_octave", "tempo_prior", "TEMPO_PRIOR", "BEAT_PEAKS",
            "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

@@ -15,7 +15,7 @@ from ..compat import import_madmom
 from .activations import check_activation, frame_rate
 
 __all__ = ["pick_peaks", "beats_from_activation", "downbeats_from_activation", "tempo_from_activation", "BEAT_PEAKS",
-           "BPM_RANGE", "TEMPO_PRIOR", "tempo_octave"]
+           "BPM_RANGE", "TEMPO_PRIOR", "tempo_prior", "tempo_octave"]
 
 #: Peak-picking settings of :func:`beats_from_activation` with ``method="peaks"``,
 #: tuned once on generated validation loops (seeds 20000+).
@@ -209,6 +209,43 @@ def tempo_from_activation(act, fps=None, bpm_range=(40.0, 250.0)):
     return float(tempi[0][0])
 
 
+def tempo_prior(tempi, prior=None):
+    """Weight of tempi under the log-normal tempo prior of :func:`tempo_octave`.
+
+    ``exp(-0.5 * (log2(tempo / center) / octaves) ** 2)``: 1 at the centre,
+    about 0.14 one octave away for a width of 0.5 octaves.
+
+    Parameters
+    ----------
+    tempi : array_like
+        Tempi in bpm.
+    prior : dict or None
+        ``{"center": bpm, "octaves": width}``; default :data:`TEMPO_PRIOR`.
+
+    Returns
+    -------
+    np.ndarray
+        Weights in (0, 1], the shape of ``tempi``.
+
+    Raises
+    ------
+    ValueError
+        For a tempo that is not positive or a width that is not positive.
+
+    Examples
+    --------
+    >>> tempo_prior([110.0, 220.0]).round(3).tolist()
+    [1.0, 0.135]
+    """
+    prior = TEMPO_PRIOR if prior is None else prior
+    tempi = np.asarray(tempi, dtype=float)
+    if not np.all(tempi > 0):
+        raise ValueError("tempi must be positive bpm")
+    if not prior["octaves"] > 0:
+        raise ValueError(f"the prior's width must be positive octaves, got {prior['octaves']}")
+    return np.exp(-0.5 * (np.log2(tempi / prior["center"]) / prior["octaves"]) ** 2)
+
+
 def tempo_octave(act, tempo, fps=None, prior=None, bpm_range=(40.0, 250.0)):
     """Choose the metrical level of a tempo: half of it, itself or double.
 
@@ -273,5 +310,5 @@ def tempo_octave(act, tempo, fps=None, prior=None, bpm_range=(40.0, 250.0)):
                                                              proc.hist_smooth)
     candidates = float(tempo) * np.array([0.5, 1.0, 2.0])
     evidence = np.interp(60.0 * fps / candidates, intervals, bins, left=0.0, right=0.0)
-    weight = np.exp(-0.5 * (np.log2(candidates / prior["center"]) / prior["octaves"]) ** 2)
+    weight = tempo_prior(candidates, prior)
     return float(candidates[np.argmax(evidence * weight)])

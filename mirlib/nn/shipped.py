@@ -410,6 +410,27 @@ class ShippedModel:
             return add_positive_difference(features)
         raise ValueError(f"{self.name} is not a sequence model (inputs {self.inputs!r})")
 
+    def input_activation(self, X, model=None):
+        """The activations of a network input computed already (e.g. a training example's ``x``).
+
+        Parameters
+        ----------
+        X : np.ndarray, shape ``(n_frames, ...)``
+            The network input (:meth:`network_input` of the features), time first.
+        model : keras.Model or None
+            Other weights of this network; default the shipped ones.
+
+        Returns
+        -------
+        mirlib.features.Activations, shape ``(n_frames, n_outputs)``
+            At :attr:`fps`, columns labelled by :attr:`outputs`.
+        """
+        network = self.cached() if model is None else model
+        # a sequence model takes the whole piece at once; a frame-wise one (input_shape without a
+        # time axis, e.g. the bass network) takes the frames as a batch
+        out = predict_sequence(network, X) if self.input_shape[0] is None else predict(network, X, 1024)
+        return Activations(out, self.fps, labels=self.outputs)
+
     def activation(self, y, sr, model=None):
         """The chain signal -> features -> network -> activations of a sequence or frame-wise model.
 
@@ -438,11 +459,7 @@ class ShippedModel:
         network = self.cached() if model is None else model
 
         def compute():
-            X = self.network_input(self.features(y, sr))
-            # a sequence model takes the whole piece at once; a frame-wise one (input_shape without a
-            # time axis, e.g. the bass network) takes the frames as a batch
-            out = predict_sequence(network, X) if self.input_shape[0] is None else predict(network, X, 1024)
-            return Activations(out, self.fps, labels=self.outputs)
+            return self.input_activation(self.network_input(self.features(y, sr)), network)
 
         # remembered per signal, keyed by the network's weights: a network trained
         # further is another network

@@ -14,7 +14,8 @@ import numpy as np
 
 from ..audio import check_signal
 
-__all__ = ["Player", "player", "player_html", "mp3_data_uri", "encode_mp3", "specshow", "mark_events", "figure_to_png", "figure_to_data_uri"]
+__all__ = ["Player", "player", "player_html", "mp3_data_uri", "encode_mp3", "specshow", "mark_events", "event_figure",
+           "with_clicks", "filter_figure", "figure_to_png", "figure_to_data_uri"]
 
 
 def encode_mp3(y, sr):
@@ -206,6 +207,139 @@ def mark_events(ax, times, color="white", label=None, **kwargs):
     times = np.asarray(times, dtype=float)
     for i, t in enumerate(times):
         ax.axvline(t, color=color, linestyle="--", linewidth=1, label=label if i == 0 else None, **kwargs)
+
+
+def event_figure(curve, estimated, reference, window, threshold=None, fps=None, title="", ylabel="activation",
+                 figsize=(8, 3)):
+    """A detection curve with the events picked from it: correct, false, and the references missed.
+
+    What a peak-picking demo shows: the curve (an activation, a novelty, a
+    spectral flux), the threshold, the estimates within ``window`` of a
+    reference in green and the others in red (matched one-to-one as the
+    F-measure counts, :func:`mirlib.evaluation.match_events`), and the
+    references no estimate found in grey.
+
+    Parameters
+    ----------
+    curve : mirlib.features.Activations or np.ndarray, shape ``(n_frames,)``
+        The curve; a plain array needs ``fps``.
+    estimated, reference : array_like, shape ``(n_events,)``
+        Event times in seconds.
+    window : float
+        Tolerance window in seconds.
+    threshold : float or None
+        Drawn as a dashed line.
+    fps : float or None
+        Frame rate of ``curve``; default its own.
+    title, ylabel : str
+    figsize : tuple of float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed (for :class:`mirlib.viz.widgets.Demo` and static pages).
+
+    Raises
+    ------
+    ValueError
+        Without a frame rate, or for bad times.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..evaluation.events import match_events
+    from ..features.activations import frame_rate
+
+    fps = frame_rate(curve, fps)
+    curve = np.asarray(curve, dtype=float)
+    t = np.arange(len(curve)) / fps
+    est, ref = np.asarray(estimated, dtype=float), np.asarray(reference, dtype=float)
+    correct, found = match_events(ref, est, window)
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.plot(t, curve, color="C0", lw=1)
+    if threshold is not None:
+        ax.axhline(threshold, color="gray", linestyle="--", linewidth=0.8)
+    top = max(1.0, float(curve.max())) * 1.05
+    ax.vlines(ref[~found], 0, top, color="0.6", lw=3, alpha=0.6, label="missed")
+    ax.vlines(ref[found], 0, top, color="k", lw=0.8, linestyle=":", label="annotated, found")
+    ax.plot(est[correct], np.interp(est[correct], t, curve), "v", color="tab:green", ms=8, label="correct")
+    ax.plot(est[~correct], np.interp(est[~correct], t, curve), "x", color="tab:red", ms=8, mew=2, label="false")
+    ax.set(xlabel="time (s)", ylabel=ylabel, ylim=(0, top), title=title)
+    ax.legend(loc="upper right", fontsize=7)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def filter_figure(S, kernel, feature_map, fps, title="input", filter_name="filter"):
+    """A convolutional filter between the spectrogram it reads and the feature map it writes.
+
+    Parameters
+    ----------
+    S : np.ndarray, shape ``(n_frames, n_bands)``
+        The input spectrogram, time first.
+    kernel : np.ndarray, shape ``(kernel_frames, kernel_bands)``
+        One filter of the convolution (one input channel).
+    feature_map : np.ndarray, shape ``(n_frames', n_bands')``
+        Its output on ``S`` (after the activation function).
+    fps : float
+        Frame rate of ``S`` and of the feature map, frames per second.
+    title, filter_name : str
+        Titles of the input and filter panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Closed (for :class:`mirlib.viz.widgets.Demo` and static pages).
+    """
+    import matplotlib.pyplot as plt
+
+    kernel, feature_map = np.asarray(kernel, dtype=float), np.asarray(feature_map, dtype=float)
+    fig = plt.figure(figsize=(9, 2.8))
+    grid = fig.add_gridspec(1, 3, width_ratios=(4, 1, 4))
+    ax0, ax1, ax2 = (fig.add_subplot(grid[0, i]) for i in range(3))
+    specshow(S, fps, ax=ax0)
+    ax0.set(title=title, xlabel="time (s)", ylabel="mel band")
+    lim = max(float(np.abs(kernel).max()), 1e-9)
+    ax1.imshow(kernel.T, origin="lower", aspect="auto", cmap="coolwarm", vmin=-lim, vmax=lim)
+    ax1.set(title=filter_name, xlabel="frames", ylabel="bands")
+    ax2.imshow(feature_map.T, origin="lower", aspect="auto", cmap="magma",
+               extent=(0, feature_map.shape[0] / fps, 0, feature_map.shape[1]))
+    ax2.set(title="feature map (ReLU)", xlabel="time (s)", ylabel="band position")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def with_clicks(y, sr, times, seconds=None, click_freq=2000.0, gain=0.5):
+    """A signal with a click at each event time, to hear where events were found.
+
+    Parameters
+    ----------
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Sample rate in Hz.
+    times : array_like, shape ``(n_events,)``
+        Event times in seconds.
+    seconds : float or None
+        Keep only the first seconds.
+    click_freq : float
+        Pitch of the clicks in Hz.
+    gain : float
+        Level of the clicks against the signal (scaled to 0.7).
+
+    Returns
+    -------
+    (np.ndarray, int)
+        The mixed signal and ``sr``.
+    """
+    import librosa
+
+    y = check_signal(y, sr)
+    n = len(y) if seconds is None else min(len(y), int(seconds * sr))
+    times = np.asarray(times, dtype=float)
+    clicks = librosa.clicks(times=times[times < n / sr], sr=sr, length=n, click_freq=click_freq)
+    return 0.7 * y[:n] + gain * clicks, sr
 
 
 def figure_to_png(fig, fmt="png", dpi=80):
