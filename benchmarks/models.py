@@ -9,11 +9,13 @@ process). Per network and backend it prints:
   against a 1-epoch run), the first epoch (which includes compilation), the
   recipe's time estimated from both, and with ``--full`` the measured time of
   the whole recipe (what ``mirlib train NAME`` takes, data generation excluded);
-* inference: seconds for madmom's ``sample.wav`` (2.8 s of audio) through the
-  whole chain, features included, median of 5 runs after one warm-up, and for
-  the music/speech CNN one recording of librosa (``vibeace``).
+* inference: seconds for the network's example recording
+  (:meth:`mirlib.nn.ShippedModel.example_signal`; madmom's 2.8-s ``sample.wav``
+  for the rhythm and drum networks) through the whole chain, features
+  included, median of 5 runs after one warm-up.
 
-The training data are computed once per process and are not timed.
+Every network of the registry is measured the same way; its trainer renders
+the recipe's data on each run, which is not timed.
 """
 
 import argparse
@@ -26,25 +28,16 @@ WORKER = r"""
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
 import numpy as np
-from mirlib import audio, data, models, musicspeech, nn, onsets, synth
+from mirlib import models
 
 full = sys.argv[1] == "full"
 rows = {}
-y, sr = audio.load(data.madmom_file("sample.wav"), sr=44100)
-ms_y, ms_sr = audio.load(data.example("vibeace"), sr=22050)
-loops = {}
 for name, shipped in models.MODELS.items():
     recipe = shipped.recipe
-    if shipped.inputs == "excerpts":
-        _, corpus = musicspeech.load_corpora()
-        run = lambda epochs: musicspeech.train(corpus, epochs=epochs)
-        infer = lambda: musicspeech.classify(ms_y, ms_sr)
-    else:
-        key = (recipe["n_train"], recipe["length"])
-        if key not in loops:
-            loops[key] = synth.make_examples(range(recipe["n_train"]), length=recipe["length"])
-        run = lambda epochs, shipped=shipped, key=key: shipped.train(epochs=epochs, examples=loops[key])
-        infer = lambda shipped=shipped: shipped.activation(y, sr)
+    # the recipe's own data, rendered by its trainer (not timed: History's seconds count training only)
+    run = lambda epochs, shipped=shipped: shipped.train(epochs=epochs)
+    example = shipped.example_signal()
+    infer = lambda shipped=shipped, example=example: shipped.network_output(*example)
     first = run(1)["seconds"]
     # a 5-epoch run against a 1-epoch run: the steady cost of one epoch
     per_epoch = (run(5)["seconds"] - first) / 4
