@@ -468,6 +468,12 @@ def test_literature_table_and_charts_work_offline(book):
     text = " ".join(soup.get_text().split())
     assert f"The file holds {len(survey)} publications: all 85 entries" in text
     assert "0.4646" in text and "0.508" in text          # the SALAMI results tables
+    # the survey's slips are listed, the DAFx 2011 credit among them, and every chapter that runs a system is named
+    assert "four inconsistencies" in text and '"Böck, Krebs, and Widmer"' in text.replace("\u201c", '"').replace(
+        "\u201d", '"')
+    for chapter in ("drums", "real-songs", "similarity", "structure", "bass"):
+        assert soup.select(f"a[href$='{chapter}.html']"), f"the reproducibility list omits {chapter}"
+    assert {"drums", "structure", "bass", "beats", "onsets"} <= set(survey["chapter"])
     assert len(soup.select("a.reference.internal[href*='bibliography']")) >= 8
     with _site_in_browser() as (driver, base):
         driver.get(f"{base}/book/literature.html")
@@ -495,7 +501,8 @@ def test_literature_table_and_charts_work_offline(book):
 
 
 def test_structure_chapter_measures_the_cnn_against_foote(book):
-    """The boundary CNN beats Foote's novelty at ±3 s on held-out pieces; the page says where it falls short."""
+    """The boundary CNN is at least level with Foote's novelty at ±3 s on held-out pieces, and the page calls a gap
+    of a few hundredths on a dozen pieces no win; it says where the CNN falls short."""
     from mirlib import structure
 
     held_out, other = [t for t in _tables("book/structure") if "boundary CNN" in t]
@@ -503,9 +510,13 @@ def test_structure_chapter_measures_the_cnn_against_foote(book):
         assert set(table) == {"boundary CNN", *structure.NOVELTY_METHODS}
         assert {"F ±0.5 s", "P ±0.5 s", "R ±0.5 s", "F ±3 s", "P ±3 s", "R ±3 s"} <= set(table["boundary CNN"])
     cnn, foote = held_out["boundary CNN"], held_out[structure.NOVELTY_NAME]
-    assert cnn["F ±3 s"] > foote["F ±3 s"] and cnn["F ±3 s"] >= 0.85
+    assert cnn["F ±3 s"] > foote["F ±3 s"] - 0.03 and cnn["F ±3 s"] >= 0.85
     text = " ".join(page("book/structure").get_text().split()).replace("\u2019", "'")   # Sphinx's smart quotes
     assert f"F = {cnn['F ±3 s']:.2f} against {foote['F ±3 s']:.2f}" in text
+    gap = cnn["F ±3 s"] - foote["F ±3 s"]
+    relation = "about as well as" if abs(gap) < 0.03 else "better than" if gap > 0 else "worse than"
+    assert f"12 held-out pieces {relation} Foote's novelty" in text
+    assert "the paper's best result at ±0.5 s used 1.5 s" in text
     relation = "above" if other["boundary CNN"]["F ±3 s"] > other[structure.NOVELTY_NAME]["F ±3 s"] else "below"
     assert (f"drops to {other['boundary CNN']['F ±3 s']:.2f}, {relation} Foote's "
             f"{other[structure.NOVELTY_NAME]['F ±3 s']:.2f}") in text
@@ -569,3 +580,28 @@ def test_real_songs_chapter_measures_ours_against_madmom_and_librosa(book):
     assert f"right for {tempo['our BLSTM + comb']['Acc1']:.2f} of the songs" in text
     assert f"F {drums_['drum track']['overall']:.3f} on the drum tracks and {drums_['band mix']['overall']:.3f}" in text
     assert "Where ours falls short" in text and "validation data" in text
+
+
+def test_factual_slips_stay_fixed(book):
+    """What the chapters say of their sources and their own outputs holds (issue: faithful to the sources)."""
+    def text(name):
+        return " ".join(page(name).get_text().split()).replace("\u2019", "'").replace("\u201c", '"').replace(
+            "\u201d", '"')
+
+    basics = page("book/audio-basics")
+    assert basics.select("a[href$='onsets.html']") and "Onsets, beats and tempo" not in text("book/audio-basics")
+    assert "close to, but not exactly, 0 and 1" not in text("book/audio-basics")
+    # the overfitting network's size is the measured one (two hidden layers of 256 and 128 units on 80 inputs)
+    weights = 80 * 256 + 256 + 256 * 128 + 128 + 128 * 6 + 6
+    assert f"{weights:,} weights" in text("book/dl-basics") and "7,500" not in text("book/dl-basics")
+    genre = text("book/genre-cnn")
+    assert "the first music task" not in genre and "one of the classic tasks" in genre
+    tags = text("book/tags-transfer")
+    assert "MagnaTagATune" in tags and "pre-trained on mood labels" in tags and "predicts no moods" in tags
+    beats_text = text("book/beats")
+    assert "tutorial Example 7" not in beats_text and "Example 7, onset detection" in beats_text
+    assert "log-magnitude spectrograms" not in beats_text and "three log-mel spectrograms" in beats_text
+    assert 'with "Init = 120 bpm"' in beats_text and "this book's reading of the method" in beats_text
+    speech = text("book/music-speech")
+    for claim in ("hours of speech from many speakers", "recorded radio", "the MIREX data had neither"):
+        assert claim not in speech, claim
