@@ -602,6 +602,11 @@ def test_factual_slips_stay_fixed(book):
     assert "tutorial Example 7" not in beats_text and "Example 7, onset detection" in beats_text
     assert "log-magnitude spectrograms" not in beats_text and "three log-mel spectrograms" in beats_text
     assert 'with "Init = 120 bpm"' in beats_text and "this book's reading of the method" in beats_text
+    # every chapter with an exercise points to it
+    for chapter, exercise in {"audio-basics": "audio-basics", "dl-basics": "dl-basics", "genre-cnn": "cnn",
+                              "tags-transfer": "cnn", "onsets": "rnn", "similarity": "siamese",
+                              "drums": "drums"}.items():
+        assert f"exercises/{exercise}/" in text(f"book/{chapter}"), f"{chapter} does not point to its exercise"
     speech = text("book/music-speech")
     for claim in ("hours of speech from many speakers", "recorded radio", "the MIREX data had neither"):
         assert claim not in speech, claim
