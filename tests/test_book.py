@@ -1,6 +1,7 @@
 """Build the book once (as README command 1 does, but strict) and check its pages."""
 
 import contextlib
+import os
 import subprocess
 import sys
 import threading
@@ -38,6 +39,19 @@ def book():
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
     return log
+
+
+def hub_address():
+    """The launch buttons' hub as the build set it: $DL4MIR_JUPYTERHUB_URL, else _config.yml's (book/_ext/dl4mir_site.py)."""
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        import dl4mir_site
+    finally:
+        sys.path.pop(0)
+    configured = yaml.safe_load((ROOT / "_config.yml").read_text())["launch_buttons"]["jupyterhub_url"]
+    return dl4mir_site.hub_url(configured).split("://", 1)[-1].rstrip("/")
 
 
 def page(name):
@@ -420,7 +434,7 @@ def test_every_page_works_offline(book):
         for name in CHAPTERS:
             soup = page(name)
             n_math = len(soup.select("span.math, div.math"))
-            launch = soup.select("a[href*='hub.dl4mir.org/hub/user-redirect']")
+            launch = soup.select(f"a[href*='{hub_address()}/hub/user-redirect']")
             assert launch and f"{name}.md" in launch[0]["href"], f"{name}: no JupyterHub launch button"
             assert soup.select(f"a[href$='_sources/{name}.md']"), f"{name}: no download button for the source"
             driver.get(f"{base}/{name}.html")
@@ -610,3 +624,33 @@ def test_factual_slips_stay_fixed(book):
     speech = text("book/music-speech")
     for claim in ("hours of speech from many speakers", "recorded radio", "the MIREX data had neither"):
         assert claim not in speech, claim
+
+
+def test_the_book_prints_to_one_pdf_offline(book, tmp_path):
+    """tools/book_pdf.py: every chapter in reading order with an outline entry, its figures, under 40 MB and 5 min."""
+    import shutil
+
+    from pypdf import PdfReader
+
+    if not (shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("google-chrome"))):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs chromium and chromedriver (.ci/run installs them)")
+        pytest.skip("no chromium/chromedriver here")
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import book_pdf
+    finally:
+        sys.path.pop(0)
+    found = book_pdf.print_book(HTML, tmp_path / "dl4mir.pdf")
+    reader = PdfReader(found["path"])
+    pages = book_pdf.chapters()
+    titles = [item.title for item in reader.outline]
+    assert len(titles) == len(pages) == len(found["chapters"]) and titles[0].startswith("Deep Learning for Music")
+    for name, title in zip(pages, titles):
+        heading = page(name).select_one("h1").get_text(" ", strip=True).rstrip("#").strip()
+        assert title.split(" ")[0] in heading, (name, title, heading)
+    assert len(reader.pages) >= 3 * len(pages)
+    assert sum(len(p.images) for p in reader.pages) >= 60, "figures missing"
+    text = " ".join(reader.pages[i].extract_text() for i in range(len(reader.pages)))
+    assert "Sound: play it on the website" in text      # audio players become a pointer to the website
+    assert found["path"].stat().st_size < 40e6 and found["seconds"] < 300

@@ -492,3 +492,34 @@ def test_student_sees_the_assignment_in_jupyterlab(hub, course_run):
         panel = wait.until(ec.presence_of_element_located((By.ID, "nbgrader-assignment-list")))
         wait.until(lambda d: ASSIGNMENT in panel.text)
         assert "dl4mir" in panel.text
+
+
+def test_hub_serves_the_built_book_below_its_prefix(tmp_path):
+    """DL4MIR_HUB_SITE: serve_site.py answers /services/book/... from the built site, nothing outside it."""
+    import threading
+    import urllib.error
+    import urllib.request
+
+    sys.path.insert(0, str(LOCAL))
+    try:
+        import serve_site
+    finally:
+        sys.path.pop(0)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "index.html").write_text("home")
+    (tmp_path / "book" / "onsets.html").write_text("onsets")
+    server = serve_site.serve(str(tmp_path), 0, prefix="/services/book/")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert urllib.request.urlopen(f"{base}/services/book/book/onsets.html").read() == b"onsets"
+        assert urllib.request.urlopen(f"{base}/services/book/").read() == b"home"
+        for path in ("/book/onsets.html", "/services/book/book/", "/services/other/index.html"):
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(base + path)
+    finally:
+        server.shutdown()
+    with pytest.raises(FileNotFoundError, match="no built book"):
+        serve_site.serve(str(tmp_path / "book"), 0)
+    config = (LOCAL / "jupyterhub_config.py").read_text()
+    assert 'hub.setting("SITE")' in config and "serve_site.py" in config

@@ -7,13 +7,64 @@
   template variable ``default_mode`` is set; it is set to "auto" (follow the
   reader's system setting).
 
+- The launch buttons' hub is set in one place at build time: the environment
+  variable ``DL4MIR_JUPYTERHUB_URL`` (default: ``jupyterhub_url`` of ``_config.yml``),
+  so a course that hosts its own copy builds with its own hub's address.
+- With ``DL4MIR_VERSIONS=1`` (the publish workflow), every page gets a version
+  switcher that reads ``versions.json`` one level above the book
+  (``tools/assemble_site.py``); without it nothing is fetched, so the offline
+  site requests nothing it does not have.
+
 tests/test_book.py opens every page in headless Chromium and fails on any
 console error, so a change here that brings the errors back is caught.
 """
 
+import os
+
+#: The variable that sets the launch buttons' JupyterHub at build time.
+HUB_VARIABLE = "DL4MIR_JUPYTERHUB_URL"
+
+_SWITCHER = """
+document.addEventListener("DOMContentLoaded", () => {
+  const root = "%(root)s";
+  fetch(root + "../versions.json").then(r => r.ok ? r.json() : []).then(versions => {
+    if (!versions.length) return;
+    const here = root.split("/").length;  // the current version is the folder above the book's root
+    const parts = location.pathname.split("/");
+    const page = parts.slice(parts.length - here).join("/");
+    const current = parts[parts.length - here - 1];
+    const select = document.createElement("select");
+    select.className = "dl4mir-version-switcher";
+    select.setAttribute("aria-label", "version of the book");
+    for (const v of versions) {
+      const option = new Option(v.version, root + "../" + v.url + page, false, v.url === current + "/");
+      select.add(option);
+    }
+    select.addEventListener("change", () => { location.href = select.value; });
+    (document.querySelector(".bd-header-article .header-article-items__end") || document.body).prepend(select);
+  });
+});
+"""
+
+
+def hub_url(config_url):
+    """The launch buttons' hub: ``$DL4MIR_JUPYTERHUB_URL`` if set, else the address in ``_config.yml``."""
+    return os.environ.get(HUB_VARIABLE) or config_url
+
+
+def _config_inited(app, config):
+    options = config.html_theme_options
+    launch = options.get("launch_buttons") if isinstance(options, dict) else None
+    if isinstance(launch, dict) and "jupyterhub_url" in launch:
+        launch["jupyterhub_url"] = hub_url(launch["jupyterhub_url"])
+
 
 def _page_context(app, pagename, templatename, context, doctree):
     context.setdefault("default_mode", "auto")
+    if os.environ.get("DL4MIR_VERSIONS") == "1":
+        root = "../" * pagename.count("/") or "./"
+        context.setdefault("script_files", [])
+        context["script_files"] = list(context["script_files"]) + [_inline(_SWITCHER % {"root": root})]
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -28,6 +79,13 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _inline(body):
+    from sphinx.builders.html._assets import _JavaScript
+
+    return _JavaScript("", body=body)
+
+
 def setup(app):
+    app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,6 +53,8 @@ DEFAULTS = {
     "PROCESSES": "512",               # processes and threads per user
     "GPUS": "",                       # e.g. "0,1": each user sees one of them
     "IDLE_TIMEOUT": "3600",           # seconds before an idle server is stopped
+    "SITE": "",                       # a built book (_build/html) to serve at /services/book/
+    "SITE_PORT": "9998",              # the book's static server (127.0.0.1)
     "SSL_CERT": "",
     "SSL_KEY": "",
 }

@@ -21,6 +21,9 @@ lecturers" explains them. What it sets up:
   ``DL4MIR_HUB_GPUS`` assigned to its user), with JAX and TensorFlow told to
   allocate GPU memory as needed instead of taking it all.
 * **The idle culler** stops servers idle for ``DL4MIR_HUB_IDLE_TIMEOUT`` s.
+* **The website**, if ``DL4MIR_HUB_SITE`` names a built book (``_build/html``):
+  served read-only at ``/services/book/`` next to the notebooks
+  (``serve_site.py``).
 """
 
 import os
@@ -116,6 +119,11 @@ c.JupyterHub.services = [
     {"name": "idle-culler",
      "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={int(hub.setting('IDLE_TIMEOUT'))}"]},
 ]
+if hub.setting("SITE"):
+    # the book's website next to the notebooks, at /services/book/ (static files, no login needed)
+    c.JupyterHub.services.append(
+        {"name": "book", "url": f"http://127.0.0.1:{hub.setting('SITE_PORT')}",
+         "command": [sys.executable, str(here / "serve_site.py"), hub.setting("SITE"), hub.setting("SITE_PORT")]})
 if auth == "shared" and hub.setting("TEST_TOKEN"):
     # the end-to-end test drives the hub through its REST API with this service's token
     c.JupyterHub.services.append({"name": "e2e-test", "api_token": hub.setting("TEST_TOKEN")})

@@ -22,6 +22,7 @@
 #   DL4MIR_HUB_IDLE_TIMEOUT=3600       stop servers idle this many seconds
 #   DL4MIR_HUB_PYTHON=/usr/bin/python3.11   the interpreter of $STATE/env
 #   DL4MIR_HUB_SPAWNER=auto            systemd where systemd runs (cgroup limits), else local
+#   DL4MIR_HUB_SITE=/opt/dl4mir/_build/html   also serve the built book at /services/book/ (DL4MIR_HUB_SITE_PORT=9998)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)

