@@ -374,6 +374,10 @@ def test_similarity_chapter_measures_retrieval_against_baselines(book):
     tags = _table_with("book/similarity", "Example 6: tag triplets (quick)")
     five, six = tags["Example 5: style triplets (quick)"], tags["Example 6: tag triplets (quick)"]
     assert six["MAP by tags"] > five["MAP by tags"] and five["MAP by style"] > six["MAP by style"]
+    # ... and Example 6's t-SNE picture of the tag embedding follows its text
+    intro = next(p for p in soup.select("p") if "Example 6 asks for a picture" in p.get_text())
+    cell = intro.find_next("div", class_="cell")
+    assert cell.select("div.cell_output img") and "embedding_map(tag_E" in cell.get_text()
     # the prose's numbers are the measured ones (glued)
     text = " ".join(soup.get_text().split())
     assert f"MAP {retrieval[ours]['MAP']:.3f} against {plain:.3f} for the better of the plain feature" in text

@@ -15,7 +15,7 @@ import numpy as np
 from ..audio import check_signal
 
 __all__ = ["Player", "player", "player_html", "mp3_data_uri", "encode_mp3", "specshow", "mark_events", "event_figure",
-           "with_clicks", "filter_figure", "figure_to_png", "figure_to_data_uri"]
+           "with_clicks", "filter_figure", "embedding_map", "figure_to_png", "figure_to_data_uri"]
 
 
 def encode_mp3(y, sr):
@@ -308,6 +308,59 @@ def filter_figure(S, kernel, feature_map, fps, title="input", filter_name="filte
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def embedding_map(embeddings, labels, names, ax=None, markers=None, title="", perplexity=20, seed=0):
+    """A t-SNE map of embeddings, coloured by a label: which items the embedding puts together.
+
+    t-SNE (van der Maaten & Hinton 2008, scikit-learn's) keeps near neighbours
+    near; distances between far clusters mean little.
+
+    Parameters
+    ----------
+    embeddings : np.ndarray, shape ``(n_items, dim)``
+    labels : np.ndarray of int, shape ``(n_items,)``
+        Index into ``names`` of every item's colour.
+    names : sequence of str
+        The legend's entries.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; default a new figure.
+    markers : np.ndarray of bool or None, shape ``(n_items,)``
+        Items drawn as crosses instead of circles (e.g. other sounds), left out of the legend.
+    title : str
+    perplexity : float
+        t-SNE's neighbourhood size (below the number of items).
+    seed : int
+        t-SNE's random state.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_items, 2)``
+        The map's coordinates.
+
+    Raises
+    ------
+    ValueError
+        For labels of another length than the embeddings, or too few items.
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.manifold import TSNE
+
+    X, labels = np.asarray(embeddings, dtype=float), np.asarray(labels)
+    if X.ndim != 2 or len(labels) != len(X):
+        raise ValueError(f"need embeddings (n_items, dim) and one label per item, got {X.shape} and {labels.shape}")
+    if len(X) <= perplexity:
+        raise ValueError(f"t-SNE with perplexity {perplexity} needs more than {perplexity} items, got {len(X)}")
+    crosses = np.zeros(len(X), bool) if markers is None else np.asarray(markers, bool)
+    xy = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(X)
+    ax = plt.subplots(figsize=(5.5, 4.2))[1] if ax is None else ax
+    for i, name in enumerate(names):
+        for mask, marker in ((~crosses, "o"), (crosses, "x")):
+            chosen = mask & (labels == i)
+            ax.scatter(*xy[chosen].T, marker=marker, color=plt.get_cmap("tab10")(i % 10), s=22,
+                       label=name if marker == "o" else None)
+    ax.set(title=title, xticks=[], yticks=[])
+    return xy
 
 
 def with_clicks(y, sr, times, seconds=None, click_freq=2000.0, gain=0.5):
