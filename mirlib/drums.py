@@ -80,7 +80,7 @@ class DrumExample:
         return {d: _hh_with_open(self.rendering, d) for d in DRUMS}
 
 
-def drum_examples(split, n, length=8.0, first_seed=0, band=False):
+def drum_examples(split, n, length=8.0, first_seed=0, band=False, sampled_hihat=0.0):
     """Render loops (or band songs) of a kit split and compute their inputs and targets.
 
     Parameters
@@ -97,6 +97,9 @@ def drum_examples(split, n, length=8.0, first_seed=0, band=False):
         Render band songs whose drums are played by the split's kits
         (:func:`mirlib.synth.band.random_band_song`: sampled instruments,
         distractor cymbals and toms, effects; needs FluidSynth).
+    sampled_hihat : float
+        For band songs: the share whose hi-hat the SoundFont's kit plays
+        (:func:`mirlib.synth.band.render_band_song`).
 
     Returns
     -------
@@ -116,7 +119,8 @@ def drum_examples(split, n, length=8.0, first_seed=0, band=False):
             raise ValueError(f"unknown split {split!r}; choose one of {sorted(KIT_SPLITS)}")
         from .synth.band import random_band_song
 
-        renderings = [random_band_song(s, KIT_SPLITS[split], length) for s in range(first_seed, first_seed + n)]
+        renderings = [random_band_song(s, KIT_SPLITS[split], length, sampled_hihat)
+                      for s in range(first_seed, first_seed + n)]
     else:
         renderings = drum_loops(split, n, length=length, first_seed=first_seed)
     out = []
@@ -143,7 +147,7 @@ def _hh_with_open(rendering, drum):
 
 
 def train_on_drum_loops(network, n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
-                        examples=None, log_dir=None, verbose=0, n_band_songs=0):
+                        examples=None, log_dir=None, verbose=0, n_band_songs=0, sampled_hihat=0.0):
     """Train a drum network on loops from the training kits (its recipe).
 
     Renders ``n_train`` loops from :data:`mirlib.data.drumkits.TRAIN_KITS`
@@ -171,6 +175,8 @@ def train_on_drum_loops(network, n_train=240, epochs=25, seed=0, length=8.0, bat
         Keras verbosity.
     n_band_songs : int
         Band songs in the training mix (seeds ``0 .. n_band_songs - 1``).
+    sampled_hihat : float
+        Share of the band songs whose hi-hat the SoundFont's kit plays.
 
     Returns
     -------
@@ -180,20 +186,20 @@ def train_on_drum_loops(network, n_train=240, epochs=25, seed=0, length=8.0, bat
     if examples is None:
         examples = drum_examples("train", n_train, length=length)
         if n_band_songs:
-            examples += drum_examples("train", n_band_songs, length=length, band=True)
+            examples += drum_examples("train", n_band_songs, length=length, band=True, sampled_hihat=sampled_hihat)
     columns = [_JOINT_OUTPUTS.index(o) for o in network.outputs]
     return network.fit_sequences([e.x for e in examples], [e.targets[:, columns] for e in examples], epochs=epochs,
                                batch_size=batch_size, learning_rate=learning_rate, seed=seed, log_dir=log_dir,
                                verbose=verbose)
 
 
-def _drum_network(*, build, outputs, n_band_songs=0, **fields):
+def _drum_network(*, build, outputs, n_band_songs=0, sampled_hihat=0.0, **fields):
     """A drum network of Vogl et al. (2017): its shared input, recipe and held-out report."""
     return nn.ShippedModel(
         task="drums", paper="vogl2017drum", features=TRANSCRIPTION, inputs="flat", outputs=tuple(outputs),
         build=build, normalization_axis=-1, input_shape=(None, 2 * TRANSCRIPTION.n_bands), trainer=train_on_drum_loops,
         recipe=dict(n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
-                    n_band_songs=n_band_songs),
+                    n_band_songs=n_band_songs, sampled_hihat=sampled_hihat),
         held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "F ±50 ms",
                             "{n} loops from kits never heard in training", n=20, also=("F ±20 ms",)),
         **fields)

@@ -167,6 +167,7 @@ _PROGRESSIONS = ((0, 4, 5, 3), (0, 5, 3, 4), (0, 3, 4, 4), (5, 3, 0, 4), (0, 0, 
 _MAJOR, _MINOR = (0, 2, 4, 5, 7, 9, 11), (0, 2, 3, 5, 7, 8, 10)
 # General MIDI drum notes of the distractors
 _CRASH, _RIDE, _OPEN_HH, _TOMS = (49, 57), (51, 59), 46, (41, 43, 45, 47, 48, 50)
+_CLOSED_HH, _PEDAL_HH = 42, 44
 
 
 def _grid(rng, n_bars, beats_per_bar, tempo, drift, jitter, lead_in):
@@ -335,7 +336,7 @@ def _rms(x):
 
 def render_band_song(seed=0, *, metre="4/4", tempo=110.0, n_bars=6, kit=TRAIN_KITS[0], parts=("bass", "piano"),
                      drift=0.0, jitter=0.01, humanise=0.008, swing=0.0, drum_gain_db=0.0, sr=44100, lead_in=0.3,
-                     peak=0.9):
+                     peak=0.9, sampled_hihat=0.0):
     """Render a short band song with exact beats, downbeats, drum hits and onsets.
 
     Parameters
@@ -370,6 +371,12 @@ def render_band_song(seed=0, *, metre="4/4", tempo=110.0, n_bars=6, kit=TRAIN_KI
     peak : float
         Peak amplitude of the mix.
 
+    sampled_hihat : float
+        Probability that the song's hi-hat is played by the SoundFont's drum kit
+        (closed and pedal hi-hat, still labelled HH) instead of the Hydrogen
+        kit: more hi-hat sounds for a drum network to learn. 0 (the default)
+        draws nothing, so songs stay as they were.
+
     Returns
     -------
     mirlib.synth.Rendering
@@ -402,13 +409,13 @@ def render_band_song(seed=0, *, metre="4/4", tempo=110.0, n_bars=6, kit=TRAIN_KI
     synth = synthesizer(sr)
     try:
         return _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, humanise, swing,
-                       drum_gain_db, sr, lead_in, peak)
+                       drum_gain_db, sr, lead_in, peak, sampled_hihat)
     finally:
         synth[0].delete()
 
 
 def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, humanise, swing, drum_gain_db, sr,
-            lead_in, peak):
+            lead_in, peak, sampled_hihat=0.0):
     import pedalboard as pb
 
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -444,6 +451,7 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
     gm_hits = []
     variants = {d: int(rng.integers(len(drumkit.instruments[d]))) for d in DRUMS}
     ride = rng.random() < 0.3
+    gm_hihat = sampled_hihat > 0 and rng.random() < sampled_hihat
     kick_steps = []
     for bar in range(n_bars):
         kind = sections[bar]
@@ -484,7 +492,11 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
                 velocity = (rng.uniform(0.15, 0.35) if d == "SD" and s in ghosts and s not in pattern.get("SD", ())
                             else (1.0 if s % steps_per_beat == 0 else 0.75) * rng.uniform(0.7, 1.0))
                 t = step_time(bar, s)
-                _add(drums, drumkit.hit(d, velocity, variants[d]), t, sr, 1.0)
+                if d == "HH" and gm_hihat:
+                    gm_hits.append(("HH", _PEDAL_HH if s % steps_per_beat == 0 and rng.random() < 0.2 else _CLOSED_HH,
+                                    t, velocity))
+                else:
+                    _add(drums, drumkit.hit(d, velocity, variants[d]), t, sr, 1.0)
                 times[d].append(t)
     if gm_hits:
         gm = _play(synth, 0, [(note, t, t + 0.3, v) for _, note, t, v in gm_hits], duration, sr, is_drum=True)
@@ -492,7 +504,8 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
         if gm_peak > 0 and kit_peak > 0:
             drums += gm * (rng.uniform(0.4, 0.8) * kit_peak / gm_peak)
         for label, _, t, _ in gm_hits:
-            other[label].append(t)
+            if label in other:          # the SoundFont's hi-hats are HH, counted above
+                other[label].append(t)
 
     # the band: diatonic chords, one per bar, played by sampled instruments
     key, scale = int(rng.integers(0, 12)), _MAJOR if rng.random() < 0.6 else _MINOR
@@ -540,7 +553,7 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
                              "other_drums": other_times, "humanise": humanise})
 
 
-def random_band_song(seed, kits=TRAIN_KITS, length=10.0):
+def random_band_song(seed, kits=TRAIN_KITS, length=10.0, sampled_hihat=0.0):
     """A band song with metre, tempo, parts, kit and mix drawn from a seed.
 
     4/4 in 80 % of the songs, 3/4 in 12 %, 6/8 in 8 %; tempo log-uniform from
@@ -557,6 +570,8 @@ def random_band_song(seed, kits=TRAIN_KITS, length=10.0):
         Hydrogen kits to draw from (the training kits by default).
     length : float
         Approximate length in seconds (whole bars).
+    sampled_hihat : float
+        See :func:`render_band_song`.
 
     Returns
     -------
@@ -582,6 +597,6 @@ def random_band_song(seed, kits=TRAIN_KITS, length=10.0):
                          jitter=float(rng.uniform(0.0, 0.015)), humanise=float(rng.uniform(0.0, 0.012)),
                          swing=float(rng.uniform(0.3, 1.0)) if metre == "4/4" and rng.random() < 0.2 else 0.0,
                          drum_gain_db=float(rng.uniform(-12.0, 3.0)), lead_in=lead_in,
-                         peak=float(rng.uniform(0.3, 0.95)))
+                         peak=float(rng.uniform(0.3, 0.95)), sampled_hihat=sampled_hihat)
     r.params["seed"] = seed
     return r
