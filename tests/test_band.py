@@ -147,3 +147,20 @@ def test_band_songs_count_open_hi_hats_as_hh_as_mdb_drums_does():
         frames = np.round(np.asarray(o) * 100).astype(int)
         assert np.all(e.targets[frames, 2] == 1.0)        # HH target, not a distractor
         assert e.spectrogram.shape == (len(e.x), e.x.shape[1] // 2)
+
+
+def test_sampled_hi_hat_is_labelled_hh_and_off_by_default():
+    """sampled_hihat=1: the SoundFont plays the hi-hat (labelled HH, not a distractor); 0 changes no song."""
+    default, off = band.random_band_song(5), band.random_band_song(5, sampled_hihat=0.0)
+    assert np.array_equal(default.audio, off.audio)
+    sampled = band.random_band_song(5, sampled_hihat=1.0)
+    assert len(sampled.drums["HH"]) > 0 and set(sampled.params["other_drums"]) == {"CY", "TT", "OHH"}
+    assert not np.array_equal(sampled.audio, default.audio)
+    # the hi-hats are heard where they are labelled: energy above 5 kHz rises at the HH onsets
+    import librosa
+
+    S = np.abs(librosa.stft(sampled.audio, n_fft=1024, hop_length=441))
+    high = S[librosa.fft_frequencies(sr=sampled.sr, n_fft=1024) > 5000].sum(0)
+    frames = np.round(sampled.drums["HH"] * 100).astype(int)
+    frames = frames[frames + 2 < len(high)]
+    assert np.median(high[frames + 1]) > np.median(high)
