@@ -397,29 +397,10 @@ def held_out_scores(model=None, network="style_embedding", n=15, k=(1, 5, 10)):
 def train_on_styles(network, verbose=0, log_dir=None, **recipe):
     """Train the style embedding by its recipe (the trainer of :data:`STYLE_EMBEDDING`).
 
-    :func:`train_embedding` on a generated collection (seed 0) of
-    ``n_per_style`` pieces per style.
-
-    Parameters
-    ----------
-    network : mirlib.nn.ShippedModel
-        :data:`STYLE_EMBEDDING`.
-    verbose : int
-        Keras verbosity.
-    log_dir : None
-        TensorBoard logs are not written for the triplet network.
-    **recipe
-        ``n_per_style`` and the arguments of :func:`train_embedding`.
-
-    Returns
-    -------
-    mirlib.nn.History
-        With the trained embedding as ``.model``.
-
-    Raises
-    ------
-    ValueError
-        For a ``log_dir``.
+    :func:`train_embedding` (``**recipe``) on a generated collection (seed 0)
+    of ``recipe["n_per_style"]`` pieces per style; returns its
+    :class:`mirlib.nn.History`. Raises ValueError for a ``log_dir`` (the
+    triplet network writes no TensorBoard logs).
     """
     if log_dir is not None:
         raise ValueError("style_embedding: TensorBoard logs are not written for the triplet network (no log_dir)")
@@ -506,25 +487,10 @@ def embed_signal(y, sr, network="style_embedding", model=None, name="signal"):
 
 
 def embed_file(path, network="style_embedding", model=None):
-    """The embedding of an audio file (resampled to 22.05 kHz mono).
+    """The embedding of an audio file (resampled to 22.05 kHz mono), as :func:`embed_signal`.
 
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        Any audio file librosa reads.
-    network, model
-        As in :func:`embed_signal`.
-
-    Returns
-    -------
-    np.ndarray, shape ``(dim,)``
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file does not exist.
-    ValueError
-        If it cannot be decoded, or is empty or silent.
+    Raises FileNotFoundError if the file does not exist, ValueError if it
+    cannot be decoded or is empty or silent.
     """
     y, sr = _audio.load(path, sr=SR)
     return embed_signal(y, sr, network=network, model=model, name=str(path))

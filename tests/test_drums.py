@@ -336,6 +336,6 @@ def test_train_command_reports_held_out_f(tmp_path):
     status, out, err = _run(["train", "drum_rnn", "--n-train", "4", "--epochs", "1", "--n-test", "2",
                              "--out", str(out_file)])
     assert status == 0, err
-    assert "held-out overall F-measure on 2 loops from kits never heard in training" in out
+    assert "held-out F ±50 ms on 2 loops from kits never heard in training" in out
     model = drums.DRUM_RNN.load(out_file)
     assert model.output_shape == (None, None, 3)

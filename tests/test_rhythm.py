@@ -226,7 +226,7 @@ def test_unknown_task_and_missing_weights():
         nn.weights_path("nonexistent")
     with pytest.raises(FileNotFoundError):
         models.load("onset_cnn", path="/nonexistent/onset_cnn.weights.h5")
-    with pytest.raises(ValueError, match="unknown onset network"):
+    with pytest.raises(ValueError, match="unknown network .onset_gru.; choose one of"):
         onsets.detect_onsets(np.zeros(4410), 44100, network="onset_gru")
 
 

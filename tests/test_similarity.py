@@ -265,6 +265,6 @@ def test_train_similarity_writes_weights_that_load(tmp_path):
     out_file = tmp_path / "emb.weights.h5"
     status, out, err = run("train", "similarity", "--epochs", "1", "--out", out_file)
     assert status == 0, err
-    assert "held-out style retrieval on 90 generated pieces" in out and out_file.exists()
+    assert "held-out MAP on 15 generated pieces per style" in out and out_file.exists()
     model = similarity.load_model(out_file)
     assert model.output_shape == (None, 16)

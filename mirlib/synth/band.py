@@ -166,8 +166,7 @@ PARTS = {
 _PROGRESSIONS = ((0, 4, 5, 3), (0, 5, 3, 4), (0, 3, 4, 4), (5, 3, 0, 4), (0, 0, 3, 4), (0, 6, 3, 0), (1, 4, 0, 0))
 _MAJOR, _MINOR = (0, 2, 4, 5, 7, 9, 11), (0, 2, 3, 5, 7, 8, 10)
 # General MIDI drum notes of the distractors
-_CRASH, _RIDE, _OPEN_HH, _TOMS = (49, 57), (51, 59), 46, (41, 43, 45, 47, 48, 50)
-_CLOSED_HH, _PEDAL_HH = 42, 44
+_CRASH, _RIDE, _OPEN_HH, _TOMS, _CLOSED_HH, _PEDAL_HH = (49, 57), (51, 59), 46, (41, 43, 45, 47, 48, 50), 42, 44
 
 
 def _grid(rng, n_bars, beats_per_bar, tempo, drift, jitter, lead_in):
@@ -372,10 +371,8 @@ def render_band_song(seed=0, *, metre="4/4", tempo=110.0, n_bars=6, kit=TRAIN_KI
         Peak amplitude of the mix.
 
     sampled_hihat : float
-        Probability that the song's hi-hat is played by the SoundFont's drum kit
-        (closed and pedal hi-hat, still labelled HH) instead of the Hydrogen
-        kit: more hi-hat sounds for a drum network to learn. 0 (the default)
-        draws nothing, so songs stay as they were.
+        Probability that the SoundFont's kit plays the hi-hat (closed, pedal;
+        labelled HH) instead of the Hydrogen kit; 0 draws nothing.
 
     Returns
     -------
@@ -571,7 +568,7 @@ def random_band_song(seed, kits=TRAIN_KITS, length=10.0, sampled_hihat=0.0):
     length : float
         Approximate length in seconds (whole bars).
     sampled_hihat : float
-        See :func:`render_band_song`.
+        As in :func:`render_band_song`.
 
     Returns
     -------
