@@ -365,6 +365,12 @@ def train_on_lines(network, n_train=40, epochs=30, augment=True, max_shift=3, se
                     learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
 
 
+def _example_line():
+    """A held-out bass line (seed 50003): the recording the backend tests compare the bass networks on."""
+    line = render_bass_line(TEST_FIRST_SEED + 3)
+    return line.audio, line.sr
+
+
 def _build(norm):
     return nn.mlp(N_INPUTS, N_PITCHES, hidden=(256, 256, 256), dropout=0.2, normalization=norm)
 
@@ -384,12 +390,7 @@ BASS_DNN = nn.ShippedModel(
                         f"{{n}} generated pieces (seeds {TEST_FIRST_SEED}+), beat-wise bass pitch", n=24,
                         also=("chroma accuracy",)),
     # frame-wise pitch probabilities of a generated bass line
-    example=lambda: _example_line())
-
-
-def _example_line():
-    line = render_bass_line(TEST_FIRST_SEED + 3)
-    return line.audio, line.sr
+    example=_example_line)
 #: The same network trained on the same pieces without augmentation (M1).
 BASS_DNN_M1 = dataclasses.replace(
     BASS_DNN, name="bass_dnn_m1", description=_DESCRIPTION + ", trained without augmentation (M1)",
@@ -458,10 +459,11 @@ def transcribe(y, sr, beats, network="bass_dnn", model=None):
     return beat_pitches(pitch_activation(y, sr, network=network, model=model), beats)
 
 
+# the row of each bass network in compare's table
+_ROWS = {"bass_dnn": "bass network, augmented (M1+)", "bass_dnn_m1": "bass network (M1)"}
 #: The rows of :func:`compare`: name -> ``f(y, sr, beats)``.
 METHODS = {
-    "bass network, augmented (M1+)": lambda y, sr, beats: transcribe(y, sr, beats, network=BASS_DNN),
-    "bass network (M1)": lambda y, sr, beats: transcribe(y, sr, beats, network=BASS_DNN_M1),
+    **{_ROWS[m.name]: (lambda y, sr, beats, m=m: transcribe(y, sr, beats, network=m)) for m in _NETWORKS},
     "harmonic-sum salience": salience_pitches,
     "YIN, low-passed": yin_pitches,
 }
@@ -501,8 +503,8 @@ def compare(lines, network="bass_dnn", model=None, methods=None):
         methods = dict(METHODS)
         if model is not None:
             network = nn.resolve(network, *_NETWORKS)
-            row = next(k for k, name in zip(METHODS, ("bass_dnn", "bass_dnn_m1")) if name == network.name)
-            methods[row] = lambda y, sr, beats: transcribe(y, sr, beats, network=network, model=model)
+            methods[_ROWS.get(network.name, network.name)] = lambda y, sr, beats: transcribe(
+                y, sr, beats, network=network, model=model)
     return compare_methods(methods, lines, task="bass")
 
 

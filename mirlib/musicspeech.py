@@ -20,6 +20,7 @@ music_speech_cnn``) and :func:`classify_file` is what ``mirlib music-speech`` ru
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ import numpy as np
 from . import audio as _audio
 from . import nn
 from .data import augment
-from .data.recordings import example
+from .data.recordings import example, examples_joined
 from .features.settings import CLASSIFICATION
 from .features.spectral import excerpts
 
@@ -281,13 +282,7 @@ MUSIC_SPEECH_CNN = nn.ShippedModel(
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "accuracy",
                         "recordings from other sources (14 spoken, 2 music, {n} drum loops on unheard kits)", n=12),
     # excerpts of a music and a speech recording
-    example=lambda: _example_recording())
-
-
-def _example_recording():
-    music, _ = _audio.load(example("vibeace"), sr=SR)
-    speech, _ = _audio.load(example("libri2"), sr=SR)
-    return np.concatenate([music, speech]), SR
+    example=functools.partial(examples_joined, ("vibeace", "libri2"), SR))
 
 
 def load_model(path=None):

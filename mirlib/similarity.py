@@ -20,6 +20,7 @@ recipe reproduces it (``mirlib train style_embedding``) and
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from . import audio as _audio
 from . import nn
 from .data import pairs
 from .data.augment import timbre_augment
+from .data.recordings import examples_joined
 from .evaluation.retrieval import distance_matrix
 from .features.settings import CLASSIFICATION
 from .features.spectral import excerpts as _excerpts
@@ -422,15 +424,7 @@ STYLE_EMBEDDING = nn.ShippedModel(
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "MAP",
                         "{n} generated pieces per style (collection seed 2), style retrieval", n=15, also=("P@5",)),
     # excerpts of two of librosa's recordings
-    example=lambda: _example_recording())
-
-
-def _example_recording():
-    from .data.recordings import example
-
-    first, _ = _audio.load(example("vibeace"), sr=SR)
-    second, _ = _audio.load(example("libri2"), sr=SR)
-    return np.concatenate([first, second]), SR
+    example=functools.partial(examples_joined, ("vibeace", "libri2"), SR))
 
 
 def load_model(path=None):

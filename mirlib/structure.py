@@ -394,6 +394,12 @@ def train_on_pieces(network, n_train=96, epochs=30, seed=0, sigma=0.5, batch_siz
                                log_dir=log_dir, verbose=verbose)
 
 
+def _example_piece():
+    """A held-out piece in sections (seed 50003): sections last seconds, so the backend tests need one."""
+    piece = render_sectioned_piece(TEST_FIRST_SEED + 3)
+    return piece.audio, piece.sr
+
+
 #: The boundary CNN of Ullrich, Schlüter & Grill (ISMIR 2014), with the
 #: self-similarity lag input of Grill & Schlüter (EUSIPCO 2015), trained on
 #: generated pieces in sections.
@@ -408,13 +414,7 @@ BOUNDARY_CNN = nn.ShippedModel(
     aliases=("boundaries",),
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "F ±3 s",
                         f"{{n}} generated pieces (seeds {TEST_FIRST_SEED}+)", n=12, also=("F ±0.5 s",)),
-    # sections last seconds: a generated piece in sections
-    example=lambda: _example_piece())
-
-
-def _example_piece():
-    piece = render_sectioned_piece(TEST_FIRST_SEED + 3)
-    return piece.audio, piece.sr
+    example=_example_piece)
 
 
 def activation(y, sr, network="boundary_cnn", model=None):

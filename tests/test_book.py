@@ -1,19 +1,15 @@
 """Build the book once (as README command 1 does, but strict) and check its pages."""
 
 import contextlib
-import os
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from browser import OFFLINE, headless_chromium
+from browser import OFFLINE, book_pdf, headless_chromium, require_chromium
 from nbgrading import ROOT, secret_lines
 
 HTML = ROOT / "_build" / "html"
@@ -154,18 +150,10 @@ def _site_in_browser():
 
     Yields ``(driver, base_url)``; the browser keeps its console messages (:func:`_console_errors`).
     """
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(HTML)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with headless_chromium("--disable-quic", "--disable-background-networking", "--disable-component-update",
-                               "--disable-sync", OFFLINE, logs=True) as driver:
-            yield driver, f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+    with book_pdf.served(HTML) as base, \
+            headless_chromium("--disable-quic", "--disable-background-networking", "--disable-component-update",
+                              "--disable-sync", OFFLINE, logs=True) as driver:
+        yield driver, base
 
 
 @pytest.mark.parametrize("name", DEMO_PAGES)
@@ -632,19 +620,9 @@ def test_factual_slips_stay_fixed(book):
 
 def test_the_book_prints_to_one_pdf_offline(book, tmp_path):
     """tools/book_pdf.py: every chapter in reading order with an outline entry, its figures, under 40 MB and 5 min."""
-    import shutil
-
     from pypdf import PdfReader
 
-    if not (shutil.which("chromedriver") and (shutil.which("chromium") or shutil.which("google-chrome"))):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs chromium and chromedriver (.ci/run installs them)")
-        pytest.skip("no chromium/chromedriver here")
-    sys.path.insert(0, str(ROOT / "tools"))
-    try:
-        import book_pdf
-    finally:
-        sys.path.pop(0)
+    require_chromium()
     found = book_pdf.print_book(HTML, tmp_path / "dl4mir.pdf")
     reader = PdfReader(found["path"])
     pages = book_pdf.chapters()

@@ -155,14 +155,20 @@ def test_hub_address_is_set_in_one_place(monkeypatch):
 
 def test_version_switcher_only_where_versions_are_published(monkeypatch):
     class App:
-        pass
+        def __init__(self):
+            self.scripts = []
 
-    context = {"script_files": []}
+        def add_js_file(self, filename, **attributes):
+            self.scripts.append((filename, attributes))
+
     monkeypatch.delenv("DL4MIR_VERSIONS", raising=False)
-    dl4mir_site._page_context(App(), "book/onsets", "page.html", context, None)
-    assert not any("versions.json" in s.attributes.get("body", "") for s in context["script_files"])
+    app = App()
+    dl4mir_site._builder_inited(app)
+    assert not any("versions.json" in a.get("body", "") for _, a in app.scripts)
     monkeypatch.setenv("DL4MIR_VERSIONS", "1")
-    context = {"script_files": []}
-    dl4mir_site._page_context(App(), "book/onsets", "page.html", context, None)
-    bodies = [s.attributes.get("body", "") for s in context["script_files"]]
-    assert any('const root = "../";' in b and "versions.json" in b for b in bodies)
+    app = App()
+    dl4mir_site._builder_inited(app)
+    bodies = [a.get("body", "") for _, a in app.scripts]
+    # one script for every page, finding the book's root from the page itself
+    assert any("dataset.content_root" in b and 'root + "../versions.json"' in b for b in bodies)
+    assert workflow("publish.yml")["jobs"]["build"]["env"]["DL4MIR_VERSIONS"] == "1"

@@ -66,7 +66,8 @@ def chapters(toc=ROOT / "_toc.yml"):
 
 
 @contextlib.contextmanager
-def _served(html):
+def served(html):
+    """Serve a folder read-only on 127.0.0.1 (any free port) in a thread; yields its base URL."""
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -79,22 +80,38 @@ def _served(html):
         server.shutdown()
 
 
+def chromium_paths():
+    """``(chromium, chromedriver)`` found on ``PATH``, or None where either is missing."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    chromedriver = shutil.which("chromedriver")
+    return (chromium, chromedriver) if chromium and chromedriver else None
+
+
 @contextlib.contextmanager
-def _chromium():
+def headless_chromium(*arguments, logs=False):
+    """A Selenium driver of headless Chromium with these extra command-line ``arguments``; quit at the end.
+
+    ``logs=True`` keeps the browser's console messages (``driver.get_log("browser")``).
+
+    Raises
+    ------
+    RuntimeError
+        Without Chromium and chromedriver.
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    chromedriver = shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        raise RuntimeError("printing the book needs Chromium and chromedriver (Debian: apt-get install chromium "
+    found = chromium_paths()
+    if found is None:
+        raise RuntimeError("headless Chromium needs chromium and chromedriver (Debian: apt-get install chromium "
                            "chromium-driver)")
     opts = webdriver.ChromeOptions()
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-                "--disable-background-networking", OFFLINE):
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", *arguments):
         opts.add_argument(arg)
-    opts.binary_location = chromium
-    driver = webdriver.Chrome(service=Service(chromedriver), options=opts)
+    if logs:
+        opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    opts.binary_location = found[0]
+    driver = webdriver.Chrome(service=Service(found[1]), options=opts)
     try:
         yield driver
     finally:
@@ -152,7 +169,8 @@ def print_book(html=ROOT / "_build" / "html", out=None, site_url="the book's web
     options.page_width, options.page_height = 21.0, 29.7           # A4, cm
     options.margin_top = options.margin_bottom = 1.5
     options.margin_left = options.margin_right = 1.5
-    with _served(html) as base, _chromium() as driver:
+    with served(html) as base, \
+            headless_chromium("--disable-quic", "--disable-background-networking", OFFLINE) as driver:
         for name in pages:
             driver.get(f"{base}/{name}.html")
             _wait(driver, "return document.readyState === 'complete'")

@@ -24,15 +24,17 @@ import os
 #: The variable that sets the launch buttons' JupyterHub at build time.
 HUB_VARIABLE = "DL4MIR_JUPYTERHUB_URL"
 
-_SWITCHER = """
+#: The version switcher, one script for every page: the book's root relative to the page is the
+#: ``data-content_root`` Sphinx writes on ``<html>``; the release folder is the one above it.
+SWITCHER = r"""
 document.addEventListener("DOMContentLoaded", () => {
-  const root = "%(root)s";
+  const root = document.documentElement.dataset.content_root || "./";
   fetch(root + "../versions.json").then(r => r.ok ? r.json() : []).then(versions => {
     if (!versions.length) return;
-    const here = root.split("/").length;  // the current version is the folder above the book's root
+    const depth = (root.match(/\.\.\//g) || []).length;   // folders between the book's root and the page
     const parts = location.pathname.split("/");
-    const page = parts.slice(parts.length - here).join("/");
-    const current = parts[parts.length - here - 1];
+    const page = parts.slice(parts.length - depth - 1).join("/");
+    const current = parts[parts.length - depth - 2];        // the release folder above the book's root
     const select = document.createElement("select");
     select.className = "dl4mir-version-switcher";
     select.setAttribute("aria-label", "version of the book");
@@ -59,12 +61,13 @@ def _config_inited(app, config):
         launch["jupyterhub_url"] = hub_url(launch["jupyterhub_url"])
 
 
+def _builder_inited(app):
+    if os.environ.get("DL4MIR_VERSIONS") == "1":
+        app.add_js_file(None, body=SWITCHER)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     context.setdefault("default_mode", "auto")
-    if os.environ.get("DL4MIR_VERSIONS") == "1":
-        root = "../" * pagename.count("/") or "./"
-        context.setdefault("script_files", [])
-        context["script_files"] = list(context["script_files"]) + [_inline(_SWITCHER % {"root": root})]
     scripts = context.get("script_files")
     if not scripts:
         return
@@ -79,13 +82,8 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
-def _inline(body):
-    from sphinx.builders.html._assets import _JavaScript
-
-    return _JavaScript("", body=body)
-
-
 def setup(app):
     app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -46,7 +46,6 @@ class Analysis:
     options: tuple = ()
     always_path: bool = False
     load: Callable = None
-    extra: dict = field(default_factory=dict)
 
 
 def _values(ours, theirs, fmt):

@@ -37,9 +37,9 @@ from .midi import GM_DRUM_NOTES, read_drum_midi, write_drum_midi
 from .annotations import (DRUM_CODES, DRUMS, Piece, event_targets, load_beats, load_drums, load_onsets,
                           load_tempo)
 from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, example, example_attribution,
-                         madmom_file)
+                         examples_joined, madmom_file)
 
-__all__ = ["EXAMPLES", "example", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
+__all__ = ["EXAMPLES", "example", "examples_joined", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
            "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "load_beats", "load_tempo", "load_drums",
            "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "mdb_drums", "debian", "speech", "GM_DRUM_NOTES", "write_drum_midi",
            "read_drum_midi"]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 __all__ = [
     "example",
+    "examples_joined",
     "example_attribution",
     "EXAMPLES",
     "data_dir",
@@ -119,6 +120,38 @@ def example(name, hq=False):
     _check_example(name)
     return librosa.ex(name, hq=hq)
 
+
+
+def examples_joined(names, sr):
+    """librosa example recordings one after another, as one mono signal.
+
+    What the excerpt networks' tests compare across backends and weights files
+    (a music and a speech recording: excerpts of both kinds in one signal).
+
+    Parameters
+    ----------
+    names : sequence of str
+        Keys of :data:`EXAMPLES`.
+    sr : int
+        Sample rate in Hz to load them at.
+
+    Returns
+    -------
+    (np.ndarray, int)
+        The signal, shape ``(n_samples,)``, and ``sr``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name.
+    FileNotFoundError
+        If a recording is neither available locally nor downloadable.
+    """
+    import numpy as np
+
+    from ..audio import load
+
+    return np.concatenate([load(example(name), sr=sr)[0] for name in names]), sr
 
 def example_attribution(name):
     """Title, source and licence of a librosa example recording.

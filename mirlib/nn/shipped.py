@@ -82,7 +82,9 @@ def resolve(network, *choices):
     Raises
     ------
     ValueError
-        For a network (or name) that is not among ``choices``; the message lists them.
+        For a name that is not among ``choices``, or a network of another
+        task (a variant of a choice, e.g. by :func:`dataclasses.replace`, is
+        accepted); the message lists the choices.
 
     Examples
     --------

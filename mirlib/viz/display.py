@@ -384,7 +384,12 @@ def with_clicks(y, sr, times, seconds=None, click_freq=2000.0, gain=0.5):
     Returns
     -------
     (np.ndarray, int)
-        The mixed signal and ``sr``.
+        The mixed signal, shape ``(n_samples,)``, and ``sr``.
+
+    Raises
+    ------
+    ValueError
+        For an empty, NaN or multi-channel signal.
     """
     import librosa
 
