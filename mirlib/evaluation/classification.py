@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["accuracy", "confusion_matrix", "tag_scores"]
+__all__ = ["accuracy", "confusion_matrix", "tag_scores", "calibration"]
 
 
 def accuracy(y_true, y_pred):
@@ -128,3 +128,65 @@ def tag_scores(y_true, y_score, tags, threshold=0.5):
     table.loc["mean"] = table.mean()
     table.index.name = "tag"
     return table
+
+
+def calibration(y_true, p, n_bins=10):
+    """Reliability table and expected calibration error (ECE) of binary probabilities.
+
+    The probabilities are grouped into ``n_bins`` equal-width bins; in each,
+    the mean probability (the confidence the model states) is set against
+    the share of positives (what happened). ECE is the mean absolute gap,
+    each bin weighted by its share of the examples :cite:p:`guo2017calibration`;
+    a calibrated model has ECE near 0. The curve itself comes from
+    scikit-learn's :func:`sklearn.calibration.calibration_curve`.
+
+    Parameters
+    ----------
+    y_true : array of {0, 1}, shape ``(n_examples,)``
+        True class (1 = the class whose probability ``p`` is).
+    p : array of float, shape ``(n_examples,)``
+        Predicted probabilities of class 1, in [0, 1].
+    n_bins : int
+        Number of equal-width bins over [0, 1].
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per non-empty bin, indexed by its interval (``"0.9-1.0"``):
+        ``examples``, ``mean probability`` and ``share positive``.
+    ece : float
+        Expected calibration error in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        For mismatched lengths, no examples, labels other than 0/1, or
+        probabilities outside [0, 1] or NaN.
+
+    Examples
+    --------
+    >>> table, ece = calibration([0, 0, 1, 1], [0.1, 0.3, 0.7, 0.9], n_bins=2)
+    >>> table["share positive"].tolist(), round(ece, 3)
+    ([0.0, 1.0], 0.2)
+    """
+    import pandas as pd
+    from sklearn.calibration import calibration_curve
+
+    y_true, p = np.asarray(y_true).ravel(), np.asarray(p, dtype=float).ravel()
+    if len(y_true) != len(p) or not len(p):
+        raise ValueError(f"need as many labels as probabilities (at least one), got {len(y_true)} and {len(p)}")
+    if not np.all(np.isin(y_true, (0, 1))):
+        raise ValueError("labels must be 0 or 1")
+    if not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1:
+        raise ValueError("probabilities must be finite and in [0, 1]")
+    if n_bins < 1:
+        raise ValueError(f"n_bins must be positive, got {n_bins}")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.searchsorted(edges[1:-1], p)   # as scikit-learn bins them
+    counts = np.bincount(which, minlength=n_bins)
+    share, mean_p = calibration_curve(y_true, p, n_bins=n_bins, strategy="uniform")
+    used = np.flatnonzero(counts)
+    table = pd.DataFrame({"examples": counts[used], "mean probability": mean_p, "share positive": share},
+                         index=pd.Index([f"{edges[b]:.1f}-{edges[b + 1]:.1f}" for b in used], name="bin"))
+    ece = float(np.sum(counts[used] / len(p) * np.abs(share - mean_p)))
+    return table, ece

@@ -15,7 +15,8 @@ import numpy as np
 from ..audio import check_signal
 
 __all__ = ["Player", "player", "player_html", "mp3_data_uri", "encode_mp3", "specshow", "mark_events", "event_figure",
-           "with_clicks", "filter_figure", "embedding_map", "figure_to_png", "figure_to_data_uri"]
+           "with_clicks", "filter_figure", "embedding_map", "reliability_diagram", "figure_to_png",
+           "figure_to_data_uri"]
 
 
 def encode_mp3(y, sr):
@@ -361,6 +362,49 @@ def embedding_map(embeddings, labels, names, ax=None, markers=None, title="", pe
                        label=name if marker == "o" else None)
     ax.set(title=title, xticks=[], yticks=[])
     return xy
+
+
+def reliability_diagram(y_true, probabilities, n_bins=10, ax=None, title=""):
+    """Reliability diagram: stated probability against observed frequency, one line per model.
+
+    Parameters
+    ----------
+    y_true : array of {0, 1}, shape ``(n_examples,)``
+    probabilities : dict
+        Model name -> predicted probabilities of class 1, shape ``(n_examples,)``.
+    n_bins : int
+        Equal-width bins (:func:`mirlib.evaluation.calibration`).
+    ax : matplotlib.axes.Axes or None
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The diagonal is perfect calibration; each legend entry gives the
+        model's expected calibration error (ECE); the marker size grows with
+        the number of examples in the bin.
+
+    Raises
+    ------
+    ValueError
+        As :func:`mirlib.evaluation.calibration`.
+    """
+    import matplotlib.pyplot as plt
+
+    from ..evaluation import calibration
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 4))
+    ax.plot([0, 1], [0, 1], color="0.6", ls="--", lw=1, label="calibrated")
+    for name, p in probabilities.items():
+        table, ece = calibration(y_true, p, n_bins)
+        ax.plot(table["mean probability"], table["share positive"], "-", lw=1)
+        ax.scatter(table["mean probability"], table["share positive"], s=10 + 200 * table["examples"] / len(p),
+                   label=f"{name} (ECE {ece:.3f})")
+    ax.set(xlabel="stated probability", ylabel="observed frequency", xlim=(-0.02, 1.02), ylim=(-0.02, 1.02),
+           title=title)
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
 
 
 def with_clicks(y, sr, times, seconds=None, click_freq=2000.0, gain=0.5):

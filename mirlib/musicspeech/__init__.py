@@ -7,10 +7,16 @@ The processing chain, at 22.05 kHz and 43 frames per second::
 
 The data are real recordings: librosa's musical examples (music) and its
 LibriSpeech clips (speech); the shipped model also hears drum loops played on
-recorded kits as music (:func:`kit_loop_corpus`). :func:`cross_source_test`
-measures it on recordings from other sources: CMU Sphinx's speech recordings
-(:mod:`mirlib.data.speech`), madmom's music excerpts, and drum loops on kits it
-never heard. The features are :data:`mirlib.features.CLASSIFICATION`. Evaluation always splits **by recording**: the
+recorded kits as music (:func:`kit_loop_corpus`), band songs of sampled
+instruments, and short sounds of both classes alone in silence or faint noise,
+among them the isolated words of four FSDD speakers
+(:func:`isolated_corpus`). A recording shorter than one excerpt is padded
+with silence, which these sounds taught the network to ignore.
+:func:`cross_source_test` measures it on recordings from other sources
+(:mod:`mirlib.musicspeech.sources`): CMU Sphinx's speech recordings
+(:mod:`mirlib.data.speech`), words of FSDD's two unheard speakers, madmom's
+music excerpts, clips of the MDB Drums band mixes and drum loops on kits it
+never heard; :func:`held_out_scores` gives accuracy and calibration error. The features are :data:`mirlib.features.CLASSIFICATION`. Evaluation always splits **by recording**: the
 excerpts of one recording are never in both the training and the test set, or
 the network could recognise the recording instead of the class
 (:func:`leave_one_recording_out`). The trained reference model ships with
@@ -25,17 +31,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import audio as _audio
-from . import nn
-from .data import augment
-from .data.recordings import example, examples_joined
-from .features.settings import CLASSIFICATION
-from .features.spectral import excerpts
+from .. import audio as _audio
+from .. import nn
+from ..data import augment
+from ..data.recordings import example, examples_joined
+from ..features.settings import CLASSIFICATION
+from ..features.spectral import excerpts
 
 __all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "RECIPE", "excerpts", "Corpus", "load_corpora",
            "MUSIC_SPEECH_CNN", "train", "load_model", "leave_one_recording_out", "classify", "classify_file",
            "kit_loop_corpus", "cross_source_recordings", "cross_source_test", "held_out_scores",
-           "train_on_recordings"]
+           "train_on_recordings", "isolated_corpus", "EXCERPT_SECONDS"]
 
 #: librosa example -> class (0 = speech, 1 = music).
 RECORDINGS = {
@@ -55,7 +61,9 @@ EXCERPT_HOP = 40
 #: semitones (other "speakers"), 10 epochs of Adam with balanced class weights;
 #: ``kit_loops`` drum loops on the recorded training kits join the music.
 RECIPE = dict(epochs=10, batch_size=32, learning_rate=1e-3, seed=0, music_hop=40, speech_hop=20,
-              pitch_shifts=(-4, -2, 2, 4), kit_loops=24)
+              pitch_shifts=(-4, -2, 2, 4), kit_loops=24, snippets=40, fsdd_takes=20, band_songs=48)
+#: Length of one excerpt in seconds (80 frames of 512 samples at 22.05 kHz).
+EXCERPT_SECONDS = N_FRAMES * CLASSIFICATION.hop_size / SR
 
 
 @dataclass
@@ -227,7 +235,7 @@ def kit_loop_corpus(n=None, split="train", first_seed=0, length=8.0):
     """
     import librosa
 
-    from .synth.drums import drum_loops
+    from ..synth.drums import drum_loops
 
     n = RECIPE["kit_loops"] if n is None else n
     if n < 1:
@@ -240,11 +248,98 @@ def kit_loop_corpus(n=None, split="train", first_seed=0, length=8.0):
     return _corpus(parts)
 
 
-def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loops=None, **recipe):
+def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, band_songs=None):
+    """Short sounds of both classes, each alone in one excerpt of silence or faint noise.
+
+    A spoken word, a short answer or a few notes reach the classifier as one
+    excerpt that is mostly silence. Trained on long recordings only, the
+    network has never heard that and calls isolated words music. Here both
+    classes get the same treatment (:func:`mirlib.data.augment.isolate`), so
+    that silence around a sound is a cue for neither:
+
+    * speech: every word of the FSDD training speakers
+      (:data:`mirlib.data.fsdd.TRAIN_SPEAKERS`, takes ``0 .. fsdd_takes - 1``),
+      alone and in sequences of two to four words with pauses, and
+      ``snippets`` stretches of 0.25 to 1.5 s from each LibriSpeech clip;
+    * music: ``snippets`` stretches of 0.25 to 1.5 s from each music
+      recording, a third of them band-limited to 4 kHz like FSDD's 8-kHz
+      speech, so that a missing top octave is no cue either.
+
+    Parameters
+    ----------
+    snippets : int or None
+        Stretches per librosa recording; default ``RECIPE["snippets"]``.
+    fsdd_takes : int or None
+        FSDD takes per digit and training speaker; default ``RECIPE["fsdd_takes"]``.
+    seed : int
+        Seed of positions, lengths and backgrounds.
+    recordings : dict or None
+        librosa example name -> class; default :data:`RECORDINGS`.
+
+    Returns
+    -------
+    Corpus
+        One excerpt per sound; recordings named after the librosa example or
+        the FSDD speaker (``"FSDD george"``), so splits stay by recording and speaker.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a recording can neither be found nor downloaded.
+    """
+    import librosa
+
+    from ..data import fsdd
+
+    rng = np.random.default_rng(seed)
+    snippets = RECIPE["snippets"] if snippets is None else snippets
+    fsdd_takes = RECIPE["fsdd_takes"] if fsdd_takes is None else fsdd_takes
+    sounds = []   # (recording, class, signal at SR)
+    band_songs = RECIPE["band_songs"] if band_songs is None else band_songs
+    sources = [(name, label, lambda name=name: _audio.load(example(name), sr=SR)[0])
+               for name, label in (RECORDINGS if recordings is None else recordings).items()]
+    sources += [(f"band song {seed}", 1, functools.partial(_band_song, seed)) for seed in range(60000, 60000 + band_songs)]
+    for name, label, load in sources:
+        signal = load()
+        for _ in range(snippets):
+            n = int(rng.uniform(0.25, 1.5) * SR)
+            start = int(rng.integers(0, max(1, len(signal) - n)))
+            piece = signal[start:start + n]
+            if not np.any(piece):
+                continue
+            if label == 1 and rng.random() < 1 / 3:
+                piece = augment.band_limit(piece, SR, 8000)
+            sounds.append((name, label, piece))
+    words = fsdd.load_words(fsdd.TRAIN_SPEAKERS, takes=range(fsdd_takes)) if fsdd_takes else []
+    for w in words:
+        sounds.append((f"FSDD {w.speaker}", 0, librosa.resample(w.audio, orig_sr=w.sr, target_sr=SR)))
+    for speaker in dict.fromkeys(w.speaker for w in words):
+        said = [y for name, _, y in sounds if name == f"FSDD {speaker}"]
+        for _ in range(len(said) // 3):
+            chosen = rng.choice(len(said), size=int(rng.integers(2, 5)), replace=False)
+            gaps = [np.zeros(int(rng.uniform(0.05, 0.5) * SR), dtype=np.float32) for _ in chosen]
+            sounds.append((f"FSDD {speaker}", 0, np.concatenate([x for i, g in zip(chosen, gaps) for x in (said[i], g)])))
+    parts = [(name, label, excerpts(CLASSIFICATION(augment.isolate(y, SR, EXCERPT_SECONDS, rng), SR),
+                                    N_FRAMES, N_FRAMES)[:1], True) for name, label, y in sounds]
+    return _corpus(parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _band_song(seed):
+    import librosa
+
+    from ..synth.band import random_band_song
+
+    r = random_band_song(seed, length=8.0)
+    return librosa.resample(r.audio, orig_sr=r.sr, target_sr=SR)
+
+
+def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loops=None, snippets=None,
+                        fsdd_takes=None, band_songs=None, **recipe):
     """Train the music/speech CNN by its recipe (the trainer of :data:`MUSIC_SPEECH_CNN`).
 
-    :func:`train` on the training corpus of :func:`load_corpora` and the drum
-    loops of :func:`kit_loop_corpus`.
+    :func:`train` on the training corpus of :func:`load_corpora`, the drum
+    loops of :func:`kit_loop_corpus` and the isolated sounds of :func:`isolated_corpus`.
 
     Parameters
     ----------
@@ -254,6 +349,8 @@ def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loop
         As in :func:`train`.
     kit_loops : int or None
         Drum loops on recorded kits added to the corpus; default ``RECIPE["kit_loops"]``.
+    snippets, fsdd_takes : int or None
+        As in :func:`isolated_corpus` (both 0: no isolated sounds).
 
     Returns
     -------
@@ -264,6 +361,15 @@ def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loop
     kit_loops = RECIPE["kit_loops"] if kit_loops is None else kit_loops
     if kit_loops:
         corpus = _merge(corpus, kit_loop_corpus(kit_loops))
+    snippets = RECIPE["snippets"] if snippets is None else snippets
+    fsdd_takes = RECIPE["fsdd_takes"] if fsdd_takes is None else fsdd_takes
+    band_songs = RECIPE["band_songs"] if band_songs is None else band_songs
+    if band_songs:
+        corpus = _merge(corpus, _corpus([(f"band song {s}", 1, excerpts(CLASSIFICATION(_band_song(s), SR), N_FRAMES,
+                                                                          RECIPE["music_hop"]), False)
+                                         for s in range(60000, 60000 + band_songs)]))
+    if snippets or fsdd_takes:
+        corpus = _merge(corpus, isolated_corpus(snippets, fsdd_takes, seed=seed, band_songs=band_songs))
     history = train(corpus, epochs=epochs, seed=seed, verbose=verbose, log_dir=log_dir)
     history["n_excerpts"], history["n_recordings"] = len(corpus), len(set(corpus.recording))
     return history
@@ -277,10 +383,12 @@ MUSIC_SPEECH_CNN = nn.ShippedModel(
     build=lambda norm: nn.music_speech_cnn(N_FRAMES, CLASSIFICATION.n_bands, normalization=norm),
     normalization_axis=-1, input_shape=(N_FRAMES, CLASSIFICATION.n_bands),
     trainer=train_on_recordings, recipe=dict(epochs=RECIPE["epochs"], seed=RECIPE["seed"],
-                                          kit_loops=RECIPE["kit_loops"]),
+                                          kit_loops=RECIPE["kit_loops"], snippets=RECIPE["snippets"],
+                                          fsdd_takes=RECIPE["fsdd_takes"], band_songs=RECIPE["band_songs"]),
     aliases=("music-speech",),
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "accuracy",
-                        "recordings from other sources (14 spoken, 2 music, {n} drum loops on unheard kits)", n=12),
+                        "recordings of other sources and speakers (174 spoken: CMU Sphinx, FSDD's unheard speakers; 38 music: madmom, "
+                        "MDB Drums clips, {n} drum loops on unheard kits)", n=12, also=("ECE",)),
     # excerpts of a music and a speech recording
     example=functools.partial(examples_joined, ("vibeace", "libri2"), SR))
 
@@ -348,8 +456,10 @@ def classify(y, sr, network="music_speech_cnn", model=None):
 
     The log-mel spectrogram is cut into excerpts of :data:`N_FRAMES` frames
     (1.86 s) every :data:`EXCERPT_HOP` frames; a recording shorter than one
-    excerpt is padded with silence to one excerpt. The file's probability of
-    music is the mean over its excerpts.
+    excerpt (an isolated word, a short clip) is padded with silence to one
+    excerpt, as the shipped network heard such sounds in training
+    (:func:`isolated_corpus`). The file's probability of music is the mean
+    over its excerpts.
 
     Parameters
     ----------
@@ -408,103 +518,5 @@ def classify_file(path, network="music_speech_cnn", model=None):
     return classify(signal, sr, network=network, model=model)
 
 
-def cross_source_recordings(n_loops=12):
-    """Recordings from sources the music/speech CNN never trained on.
-
-    Parameters
-    ----------
-    n_loops : int
-        Drum loops on the four unheard test kits
-        (:func:`mirlib.synth.held_out_kit_pieces`): half drums only, half with
-        bass and chords.
-
-    Returns
-    -------
-    list of tuple
-        ``(source, name, label, signal, sr)``: the 14 speech recordings of
-        CMU Sphinx (:func:`mirlib.data.speech.speech_clips`, label 0), madmom's
-        two music excerpts (``sample.wav``, ``sample2.wav``, label 1) and the
-        loops (label 1); mono signals at their own sample rates.
-
-    Raises
-    ------
-    FileNotFoundError
-        If a recording cannot be found or downloaded.
-    """
-    from .data import madmom_file, speech
-    from .synth.rhythm import held_out_kit_pieces
-
-    out = [("CMU Sphinx speech", c.name, 0, c.audio, c.sr) for c in speech.speech_clips()]
-    for name in ("sample.wav", "sample2.wav"):
-        signal, sr = _audio.load(madmom_file(name), sr=None)
-        out.append(("madmom music", name, 1, signal, sr))
-    half = n_loops // 2
-    for accompaniment, count, first in ((False, n_loops - half, 30000), (True, half, 31000)):
-        if count:
-            out += [("drum loops, unheard kits", p.name + (" + band" if accompaniment else ""), 1, p.audio, p.sr)
-                    for p in held_out_kit_pieces(count, length=8.0, first_seed=first, accompaniment=accompaniment)]
-    return out
-
-
-def cross_source_test(model, recordings=None):
-    """Classify recordings from other sources, one row per recording.
-
-    Parameters
-    ----------
-    model : keras.Model
-        A music/speech CNN.
-    recordings : list of tuple or None
-        ``(source, name, label, signal, sr)``; default
-        :func:`cross_source_recordings`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``source``, ``recording``, ``seconds``, ``true``,
-        ``predicted`` (class names) and ``p_music``.
-
-    Raises
-    ------
-    ValueError
-        For an empty or silent recording.
-    """
-    import librosa
-    import pandas as pd
-
-    recordings = cross_source_recordings() if recordings is None else recordings
-    rows = []
-    for source, name, label, signal, sr in recordings:
-        y = librosa.resample(np.asarray(signal, dtype=np.float32), orig_sr=sr, target_sr=SR)
-        predicted, p = classify(y, SR, model=model)
-        rows.append(dict(source=source, recording=name, seconds=round(len(y) / SR, 1), true=CLASSES[label],
-                         predicted=predicted, p_music=p))
-    return pd.DataFrame(rows)
-
-
-def held_out_scores(model=None, network="music_speech_cnn", n=12):
-    """Accuracy of the music/speech CNN on recordings from sources it never trained on.
-
-    Parameters
-    ----------
-    model : keras.Model or None
-        Weights of ``network``; default the shipped ones.
-    network : mirlib.nn.ShippedModel or str
-        :data:`MUSIC_SPEECH_CNN` (or a variant of it), or its name.
-    n : int
-        Drum loops on unheard kits among the recordings
-        (:func:`cross_source_recordings`), next to 14 spoken and 2 music recordings.
-
-    Returns
-    -------
-    dict
-        ``"accuracy"``: the share of recordings classified right;
-        ``"recordings"``: how many.
-
-    Raises
-    ------
-    FileNotFoundError
-        If a recording cannot be found or downloaded.
-    """
-    model = nn.resolve(network, MUSIC_SPEECH_CNN).cached() if model is None else model
-    table = cross_source_test(model, cross_source_recordings(n_loops=n))
-    return {"accuracy": float(np.mean(table["true"] == table["predicted"])), "recordings": len(table)}
+# the tests on other sources use classify() above
+from .sources import cross_source_recordings, cross_source_test, held_out_scores  # noqa: E402
