@@ -247,7 +247,7 @@ def _add(mix, sound, time, sr, gain):
 def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing=0.0, sr=22050,
                 drums=True, bass=True, chords=True, fills=0.3, humanise=0.0, level_db=0.0,
                 lead_in=0.1, peak=0.9, pattern=None, fill_slots=None, bass_slots=None, chord_slots=None,
-                minor=None, distortion=0.0, tonal_gain=1.0, sounds="standard"):
+                minor=None, distortion=0.0, tonal_gain=1.0, sounds="standard", transpose=0, note_length=1.0):
     """Render a drum loop with optional bass and chords, with exact annotations.
 
     Parameters
@@ -305,6 +305,12 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         drums are drum-machine sounds (long low kick drum, dark snare drum,
         metallic hi-hat) and bass and chords have odd harmonics only. Use the
         alternative set to test whether a model learned style or only sound.
+    transpose : int
+        Semitones added to the randomly drawn key (register: ``12`` an
+        octave higher).
+    note_length : float
+        Factor on the length and decay of bass and chord notes (articulation:
+        below 1 staccato, above 1 legato).
 
     Returns
     -------
@@ -315,8 +321,8 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
     ------
     ValueError
         If ``metre`` is not 3 or 4, ``n_bars < 1``, a tempo is not positive,
-        ``swing`` lies outside [0, 1], no voice plays, ``sr`` is below 8000 Hz
-        or ``sounds`` is unknown.
+        ``swing`` lies outside [0, 1], no voice plays, ``sr`` is below 8000 Hz,
+        ``sounds`` is unknown or ``note_length`` is not positive.
 
     Examples
     --------
@@ -338,6 +344,8 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         raise ValueError(f"sample rate {sr} Hz is too low; use at least 8000 Hz")
     if not 0 <= distortion <= 1:
         raise ValueError(f"distortion must lie in [0, 1], got {distortion}")
+    if not note_length > 0:
+        raise ValueError(f"note_length must be positive, got {note_length}")
     if sounds not in SOUNDS:
         raise ValueError(f"unknown sound set {sounds!r}; choose one of {sorted(SOUNDS)}")
     sound_set = SOUNDS[sounds]
@@ -385,7 +393,7 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
                     _add(mix, sounds_of[name], t, sr, gains[name] * accent * rng.uniform(0.8, 1.0))
                     drum_times[name].append(t)
 
-    key = int(rng.integers(40, 52))  # MIDI root of the bass, E2 to D#3
+    key = int(rng.integers(40, 52)) + int(transpose)  # MIDI root of the bass, E2 to D#3 (untransposed)
     drawn_minor = bool(rng.random() < 0.5)   # drawn even if given, so that later draws do not change
     minor = drawn_minor if minor is None else bool(minor)
     tonal = mix if distortion == 0 and tonal_gain == 1 else np.zeros_like(mix)
@@ -396,7 +404,7 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
             root = key + progression[bar % len(progression)]
             for slot in (bass_slots if bass_slots is not None else ([0, 4] if metre == 4 else [0])):
                 t = slot_time(bar, slot)
-                _add(tonal, _tone(_midi_hz(root), 0.5, sr, 0.25, n_harmonics=5,
+                _add(tonal, _tone(_midi_hz(root), 0.5 * note_length, sr, 0.25 * note_length, n_harmonics=5,
                                         brightness=0.6 * sound_set["brightness"], odd_only=sound_set["odd_harmonics"]), t, sr, 0.5)
                 tonal_times.append(t)
     if chords:
@@ -405,7 +413,7 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
             slots = chord_slots if chord_slots is not None else ([2, 6] if metre == 4 else [2, 4])
             for slot in slots:
                 t = slot_time(bar, slot)
-                chord = sum(_tone(_midi_hz(root + iv), 0.6, sr, 0.3, n_harmonics=3, brightness=0.4 * sound_set["brightness"],
+                chord = sum(_tone(_midi_hz(root + iv), 0.6 * note_length, sr, 0.3 * note_length, n_harmonics=3, brightness=0.4 * sound_set["brightness"],
                                   odd_only=sound_set["odd_harmonics"])
                             for iv in (0, third, 7))
                 _add(tonal, chord, t, sr, 0.15)
@@ -431,5 +439,5 @@ def render_loop(seed=0, *, tempo=120.0, end_tempo=None, metre=4, n_bars=4, swing
         metre=metre, swing=float(swing),
         params={"seed": None if isinstance(seed, np.random.Generator) else seed, "key": key, "minor": minor, "level_db": level_db, "humanise": humanise, "fills": fills,
                 "drums": drums, "bass": bass, "chords": chords, "distortion": distortion,
-                "tonal_gain": tonal_gain, "sounds": sounds},
+                "tonal_gain": tonal_gain, "sounds": sounds, "transpose": transpose, "note_length": note_length},
     )

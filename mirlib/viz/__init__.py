@@ -9,9 +9,11 @@ widgets
     Demos that are live in Jupyter and still respond on the static website.
 training
     Training curves.
+moods
+    The mood demo: musical cues in, moods out.
 """
 
-from . import display, widgets
+from . import display, moods, widgets
 from .training import plot_history
 
-__all__ = ["display", "widgets", "plot_history"]
+__all__ = ["display", "widgets", "moods", "plot_history"]
