@@ -59,7 +59,10 @@ EXCERPT_HOP = 40
 #: Training recipe of the shipped model: music excerpts every 40 frames, speech
 #: (the minority class) every 20 frames and also pitch-shifted by these
 #: semitones (other "speakers"), 10 epochs of Adam with balanced class weights;
-#: ``kit_loops`` drum loops on the recorded training kits join the music.
+#: ``kit_loops`` drum loops on the recorded training kits and ``band_songs`` band
+#: songs of sampled instruments join the music; ``snippets`` short stretches of
+#: every recording and ``fsdd_takes`` takes of each digit by FSDD's training
+#: speakers join both classes as isolated sounds (:func:`isolated_corpus`).
 RECIPE = dict(epochs=10, batch_size=32, learning_rate=1e-3, seed=0, music_hop=40, speech_hop=20,
               pitch_shifts=(-4, -2, 2, 4), kit_loops=24, snippets=40, fsdd_takes=20, band_songs=48)
 #: Length of one excerpt in seconds (80 frames of 512 samples at 22.05 kHz).
@@ -262,8 +265,10 @@ def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, ban
       alone and in sequences of two to four words with pauses, and
       ``snippets`` stretches of 0.25 to 1.5 s from each LibriSpeech clip;
     * music: ``snippets`` stretches of 0.25 to 1.5 s from each music
-      recording, a third of them band-limited to 4 kHz like FSDD's 8-kHz
-      speech, so that a missing top octave is no cue either.
+      recording and each of ``band_songs`` band songs of sampled instruments
+      (:func:`mirlib.synth.band.random_band_song`, seeds 60000 and up), a
+      third of them band-limited to 4 kHz like FSDD's 8-kHz speech, so that a
+      missing top octave is no cue either.
 
     Parameters
     ----------
@@ -275,6 +280,8 @@ def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, ban
         Seed of positions, lengths and backgrounds.
     recordings : dict or None
         librosa example name -> class; default :data:`RECORDINGS`.
+    band_songs : int or None
+        Band songs to cut music stretches from; default ``RECIPE["band_songs"]``.
 
     Returns
     -------
@@ -286,6 +293,8 @@ def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, ban
     ------
     FileNotFoundError
         If a recording can neither be found nor downloaded.
+    mirlib.synth.band.FluidSynthMissing
+        For ``band_songs > 0`` without FluidSynth.
     """
     import librosa
 
@@ -298,7 +307,7 @@ def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, ban
     band_songs = RECIPE["band_songs"] if band_songs is None else band_songs
     sources = [(name, label, lambda name=name: _audio.load(example(name), sr=SR)[0])
                for name, label in (RECORDINGS if recordings is None else recordings).items()]
-    sources += [(f"band song {seed}", 1, functools.partial(_band_song, seed)) for seed in range(60000, 60000 + band_songs)]
+    sources += [(f"band song {s}", 1, functools.partial(_band_song, s)) for s in range(60000, 60000 + band_songs)]
     for name, label, load in sources:
         signal = load()
         for _ in range(snippets):
@@ -351,6 +360,9 @@ def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loop
         Drum loops on recorded kits added to the corpus; default ``RECIPE["kit_loops"]``.
     snippets, fsdd_takes : int or None
         As in :func:`isolated_corpus` (both 0: no isolated sounds).
+    band_songs : int or None
+        Band songs of sampled instruments that join the music, whole and as
+        isolated stretches; default ``RECIPE["band_songs"]`` (needs FluidSynth).
 
     Returns
     -------
