@@ -13,7 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load", "check_signal", "check_sample_rate"]
+__all__ = ["load", "check_signal", "check_sample_rate", "AUDIO_EXTENSIONS", "audio_files"]
+
+#: File extensions :func:`audio_files` (and ``mirlib similar``) looks for in folders.
+AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aif", ".aiff", ".au", ".opus")
 
 
 def check_sample_rate(sr, name="signal"):
@@ -178,3 +181,36 @@ def load(path, sr=22050, mono=True, *, offset=0.0, duration=None):
         y = librosa.resample(y, orig_sr=native_sr, target_sr=sr).astype(np.float32)
         return y, int(sr)
     return y, int(native_sr)
+
+
+def audio_files(paths):
+    """Audio files of a collection: files as given, folders searched recursively.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        Files and folders.
+
+    Returns
+    -------
+    list of str
+        Files in the given order; within a folder sorted by path, only those
+        with an extension of :data:`AUDIO_EXTENSIONS`. A path that does not
+        exist is kept, so that it is reported when it is read.
+
+    Raises
+    ------
+    ValueError
+        If a folder holds no audio file.
+    """
+    out = []
+    for path in paths:
+        p = Path(os.fspath(path))
+        if p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in AUDIO_EXTENSIONS)
+            if not found:
+                raise ValueError(f"{p}: no audio files ({', '.join(AUDIO_EXTENSIONS)}) in this folder")
+            out += found
+        else:
+            out.append(str(p))
+    return out

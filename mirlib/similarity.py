@@ -29,6 +29,7 @@ import numpy as np
 
 from . import audio as _audio
 from . import nn
+from .audio import AUDIO_EXTENSIONS, audio_files  # noqa: F401  (the collection's files, as mirlib similar finds them)
 from .data import pairs
 from .data.augment import timbre_augment
 from .data.recordings import examples_joined
@@ -55,8 +56,6 @@ DURATION = 6.0
 #: triplets every epoch with semi-hard negatives, margin 0.2, 16 dimensions.
 RECIPE = dict(n_per_style=40, epochs=40, triplets=960, negatives="semihard", margin=0.2, dim=16, augment=True,
               batch_size=32, learning_rate=1e-3, seed=0)
-#: File extensions ``mirlib similar`` looks for in folders.
-AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".m4a", ".aif", ".aiff", ".au", ".opus")
 
 
 @dataclass
@@ -399,10 +398,29 @@ def held_out_scores(model=None, network="style_embedding", n=15, k=(1, 5, 10)):
 def train_on_styles(network, verbose=0, log_dir=None, **recipe):
     """Train the style embedding by its recipe (the trainer of :data:`STYLE_EMBEDDING`).
 
-    :func:`train_embedding` (``**recipe``) on a generated collection (seed 0)
-    of ``recipe["n_per_style"]`` pieces per style; returns its
-    :class:`mirlib.nn.History`. Raises ValueError for a ``log_dir`` (the
-    triplet network writes no TensorBoard logs).
+    :func:`train_embedding` on a generated collection (seed 0) of
+    ``n_per_style`` pieces per style.
+
+    Parameters
+    ----------
+    network : mirlib.nn.ShippedModel
+        :data:`STYLE_EMBEDDING`.
+    verbose : int
+        Keras verbosity.
+    log_dir : None
+        Must be None: the triplet network writes no TensorBoard logs.
+    **recipe
+        ``n_per_style`` and the arguments of :func:`train_embedding`.
+
+    Returns
+    -------
+    mirlib.nn.History
+        With the trained embedding as ``.model``.
+
+    Raises
+    ------
+    ValueError
+        For a ``log_dir``.
     """
     if log_dir is not None:
         raise ValueError("style_embedding: TensorBoard logs are not written for the triplet network (no log_dir)")
@@ -483,44 +501,27 @@ def embed_signal(y, sr, network="style_embedding", model=None, name="signal"):
 def embed_file(path, network="style_embedding", model=None):
     """The embedding of an audio file (resampled to 22.05 kHz mono), as :func:`embed_signal`.
 
-    Raises FileNotFoundError if the file does not exist, ValueError if it
-    cannot be decoded or is empty or silent.
-    """
-    y, sr = _audio.load(path, sr=SR)
-    return embed_signal(y, sr, network=network, model=model, name=str(path))
-
-
-def audio_files(paths):
-    """Audio files of a collection: files as given, folders searched recursively.
-
     Parameters
     ----------
-    paths : sequence of str or Path
-        Files and folders.
+    path : str or pathlib.Path
+        Any audio file librosa reads.
+    network, model
+        As in :func:`embed_signal`.
 
     Returns
     -------
-    list of str
-        Files in the given order; within a folder sorted by path, only those
-        with an extension of :data:`AUDIO_EXTENSIONS`. A path that does not
-        exist is kept, so that it is reported when it is read.
+    np.ndarray, shape ``(dim,)``
+        Unit length.
 
     Raises
     ------
+    FileNotFoundError
+        If the file does not exist.
     ValueError
-        If a folder holds no audio file.
+        If it cannot be decoded, or is empty or silent.
     """
-    out = []
-    for path in paths:
-        p = Path(os.fspath(path))
-        if p.is_dir():
-            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in AUDIO_EXTENSIONS)
-            if not found:
-                raise ValueError(f"{p}: no audio files ({', '.join(AUDIO_EXTENSIONS)}) in this folder")
-            out += found
-        else:
-            out.append(str(p))
-    return out
+    y, sr = _audio.load(path, sr=SR)
+    return embed_signal(y, sr, network=network, model=model, name=str(path))
 
 
 def rank_files(query, collection, k=10, network="style_embedding", model=None, on_error=None):
@@ -531,7 +532,7 @@ def rank_files(query, collection, k=10, network="style_embedding", model=None, o
     query : str or Path
         The query audio file.
     collection : sequence of str or Path
-        Audio files (see :func:`audio_files` for folders). The query itself is
+        Audio files (see :func:`mirlib.audio.audio_files` for folders). The query itself is
         left out.
     k : int
         Number of nearest files to return.

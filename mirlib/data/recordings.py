@@ -121,7 +121,6 @@ def example(name, hq=False):
     return librosa.ex(name, hq=hq)
 
 
-
 def examples_joined(names, sr):
     """librosa example recordings one after another, as one mono signal.
 
@@ -152,6 +151,7 @@ def examples_joined(names, sr):
     from ..audio import load
 
     return np.concatenate([load(example(name), sr=sr)[0] for name in names]), sr
+
 
 def example_attribution(name):
     """Title, source and licence of a librosa example recording.

@@ -41,7 +41,7 @@ from ..features.spectral import excerpts
 __all__ = ["RECORDINGS", "CLASSES", "N_FRAMES", "EXCERPT_HOP", "SR", "RECIPE", "excerpts", "Corpus", "load_corpora",
            "MUSIC_SPEECH_CNN", "train", "load_model", "leave_one_recording_out", "classify", "classify_file",
            "kit_loop_corpus", "cross_source_recordings", "cross_source_test", "held_out_scores",
-           "train_on_recordings", "isolated_corpus", "EXCERPT_SECONDS"]
+           "train_on_recordings", "isolated_corpus", "band_song_signals", "EXCERPT_SECONDS"]
 
 #: librosa example -> class (0 = speech, 1 = music).
 RECORDINGS = {
@@ -251,7 +251,7 @@ def kit_loop_corpus(n=None, split="train", first_seed=0, length=8.0):
     return _corpus(parts)
 
 
-def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, band_songs=None):
+def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, band_songs=None, music=()):
     """Short sounds of both classes, each alone in one excerpt of silence or faint noise.
 
     A spoken word, a short answer or a few notes reach the classifier as one
@@ -281,7 +281,11 @@ def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, ban
     recordings : dict or None
         librosa example name -> class; default :data:`RECORDINGS`.
     band_songs : int or None
-        Band songs to cut music stretches from; default ``RECIPE["band_songs"]``.
+        Band songs to render (:func:`band_song_signals`) and cut music
+        stretches from; default ``RECIPE["band_songs"]``.
+    music : sequence of (str, np.ndarray)
+        Further music recordings ``(name, signal at 22.05 kHz)`` to cut
+        stretches from, after the band songs (e.g. songs already rendered).
 
     Returns
     -------
@@ -301,13 +305,12 @@ def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, ban
     from ..data import fsdd
 
     rng = np.random.default_rng(seed)
-    snippets = RECIPE["snippets"] if snippets is None else snippets
-    fsdd_takes = RECIPE["fsdd_takes"] if fsdd_takes is None else fsdd_takes
+    snippets, fsdd_takes, band_songs = (RECIPE[k] if v is None else v for k, v in
+                                        (("snippets", snippets), ("fsdd_takes", fsdd_takes), ("band_songs", band_songs)))
     sounds = []   # (recording, class, signal at SR)
-    band_songs = RECIPE["band_songs"] if band_songs is None else band_songs
     sources = [(name, label, lambda name=name: _audio.load(example(name), sr=SR)[0])
                for name, label in (RECORDINGS if recordings is None else recordings).items()]
-    sources += [(f"band song {s}", 1, functools.partial(_band_song, s)) for s in range(60000, 60000 + band_songs)]
+    sources += [(name, 1, lambda y=y: y) for name, y in [*band_song_signals(band_songs), *music]]
     for name, label, load in sources:
         signal = load()
         for _ in range(snippets):
@@ -333,14 +336,35 @@ def isolated_corpus(snippets=None, fsdd_takes=None, seed=0, recordings=None, ban
     return _corpus(parts)
 
 
-@functools.lru_cache(maxsize=64)
-def _band_song(seed):
+def band_song_signals(n, first_seed=60000):
+    """Band songs of sampled instruments as music recordings for the music/speech CNN.
+
+    :func:`mirlib.synth.band.random_band_song` (about 8 s, drums on the
+    Hydrogen training kits), resampled to 22.05 kHz mono.
+
+    Parameters
+    ----------
+    n : int
+        Number of songs (0: none).
+    first_seed : int
+        Seed of the first song; the others follow.
+
+    Returns
+    -------
+    list of (str, np.ndarray)
+        ``("band song SEED", signal)``, each signal of shape ``(n_samples,)``.
+
+    Raises
+    ------
+    mirlib.synth.band.FluidSynthMissing
+        For ``n > 0`` without FluidSynth.
+    """
     import librosa
 
     from ..synth.band import random_band_song
 
-    r = random_band_song(seed, length=8.0)
-    return librosa.resample(r.audio, orig_sr=r.sr, target_sr=SR)
+    return [(f"band song {s}", librosa.resample((r := random_band_song(s, length=8.0)).audio, orig_sr=r.sr,
+                                                 target_sr=SR)) for s in range(first_seed, first_seed + n)]
 
 
 def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loops=None, snippets=None,
@@ -373,15 +397,12 @@ def train_on_recordings(network, epochs, seed, verbose=0, log_dir=None, kit_loop
     kit_loops = RECIPE["kit_loops"] if kit_loops is None else kit_loops
     if kit_loops:
         corpus = _merge(corpus, kit_loop_corpus(kit_loops))
-    snippets = RECIPE["snippets"] if snippets is None else snippets
-    fsdd_takes = RECIPE["fsdd_takes"] if fsdd_takes is None else fsdd_takes
-    band_songs = RECIPE["band_songs"] if band_songs is None else band_songs
-    if band_songs:
-        corpus = _merge(corpus, _corpus([(f"band song {s}", 1, excerpts(CLASSIFICATION(_band_song(s), SR), N_FRAMES,
-                                                                          RECIPE["music_hop"]), False)
-                                         for s in range(60000, 60000 + band_songs)]))
-    if snippets or fsdd_takes:
-        corpus = _merge(corpus, isolated_corpus(snippets, fsdd_takes, seed=seed, band_songs=band_songs))
+    songs = band_song_signals(RECIPE["band_songs"] if band_songs is None else band_songs)   # rendered once
+    if songs:
+        corpus = _merge(corpus, _corpus([(name, 1, excerpts(CLASSIFICATION(y, SR), N_FRAMES, RECIPE["music_hop"]), False)
+                                         for name, y in songs]))
+    if snippets != 0 or fsdd_takes != 0:
+        corpus = _merge(corpus, isolated_corpus(snippets, fsdd_takes, seed=seed, band_songs=0, music=songs))
     history = train(corpus, epochs=epochs, seed=seed, verbose=verbose, log_dir=log_dir)
     history["n_excerpts"], history["n_recordings"] = len(corpus), len(set(corpus.recording))
     return history
@@ -399,8 +420,8 @@ MUSIC_SPEECH_CNN = nn.ShippedModel(
                                           fsdd_takes=RECIPE["fsdd_takes"], band_songs=RECIPE["band_songs"]),
     aliases=("music-speech",),
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "accuracy",
-                        "recordings of other sources and speakers (174 spoken: CMU Sphinx, FSDD's unheard speakers; 38 music: madmom, "
-                        "MDB Drums clips, {n} drum loops on unheard kits)", n=12, also=("ECE",)),
+                        "recordings of other sources and speakers (174 spoken: CMU Sphinx, FSDD's unheard speakers; music: 2 of madmom, "
+                        "24 MDB Drums clips, {n} drum loops on unheard kits)", n=12, also=("ECE",)),
     # excerpts of a music and a speech recording
     example=functools.partial(examples_joined, ("vibeace", "libri2"), SR))
 

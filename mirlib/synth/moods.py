@@ -47,7 +47,7 @@ from .loops import Rendering, render_loop
 from .styles import HOP_SIZE, N_FRAMES, SR, log_mel
 
 __all__ = ["MOODS", "MARGIN", "MoodCues", "MoodPiece", "MoodData", "draw_cues", "valence_arousal", "moods_of",
-           "render_mood_piece", "mood_dataset"]
+           "render_mood_piece", "excerpt", "mood_dataset"]
 
 #: The moods, in the column order of :attr:`MoodData.moods`.
 MOODS = ("happy", "sad", "tender", "aggressive", "energetic")
@@ -223,6 +223,29 @@ def render_mood_piece(seed=0, duration=4.0, sounds="standard", cues=None):
     return MoodPiece(cues, valence, arousal, moods_of(valence, arousal), rendering)
 
 
+def excerpt(piece, n_frames=N_FRAMES):
+    """The excerpt of a piece that a mood network hears: ``n_frames`` frames from the first beat.
+
+    Parameters
+    ----------
+    piece : MoodPiece
+    n_frames : int
+        Frames of :func:`mirlib.synth.styles.log_mel` (43 fps; 128 frames: about 3 s).
+
+    Returns
+    -------
+    audio : np.ndarray, float32, shape ``((n_frames - 1) * 512 + 1,)``
+        The excerpt at 22.05 kHz, padded with silence past the piece's end.
+    X : np.ndarray, float32, shape ``(n_frames, 40)``
+        Its log-mel spectrogram, time first.
+    """
+    n_samples = (n_frames - 1) * HOP_SIZE + 1
+    start = int(round(piece.rendering.beats[0] * SR))
+    audio = piece.audio[start:start + n_samples]
+    audio = np.pad(audio, (0, n_samples - len(audio)))
+    return audio, log_mel(audio)[:n_frames]
+
+
 @dataclass
 class MoodData:
     """Log-mel excerpts of generated pieces with their moods.
@@ -289,13 +312,11 @@ def mood_dataset(n, seed=0, sounds="standard", n_frames=N_FRAMES):
         raise ValueError(f"n must be at least 1, got {n}")
     if not 0 <= seed < 10000:
         raise ValueError(f"seed must lie in 0..9999, got {seed}")
-    n_samples = (n_frames - 1) * HOP_SIZE + 1
     X, pieces = [], []
     for i in range(n):
-        piece = render_mood_piece(seed * 100000 + i, duration=n_samples / SR + 0.5, sounds=sounds)
-        start = int(round(piece.rendering.beats[0] * SR))
-        excerpt = piece.audio[start:start + n_samples]
-        X.append(log_mel(np.pad(excerpt, (0, n_samples - len(excerpt))))[:n_frames])
+        duration = ((n_frames - 1) * HOP_SIZE + 1) / SR + 0.5
+        piece = render_mood_piece(seed * 100000 + i, duration=duration, sounds=sounds)
+        X.append(excerpt(piece, n_frames)[1])
         pieces.append(piece)
     return MoodData(np.stack(X).astype(np.float32), np.stack([p.moods for p in pieces]), [p.cues for p in pieces],
                     np.array([p.valence for p in pieces]), np.array([p.arousal for p in pieces]),

@@ -44,19 +44,15 @@ def mood_explorer(predict, tempos=(70, 110, 160), seed=11, title="Mood from musi
     import matplotlib.pyplot as plt
 
     from ..synth import moods
-    from ..synth.styles import HOP_SIZE, N_FRAMES, SR, log_mel
-
-    n_samples = (N_FRAMES - 1) * HOP_SIZE + 1
+    from ..synth.styles import HOP_SIZE, N_FRAMES, SR
 
     @functools.lru_cache(maxsize=None)
     def piece(tempo, mode, loudness, articulation, timbre):
         cues = moods.MoodCues(float(tempo), mode == "minor", 0, articulation, loudness == "loud",
                               0.8 if timbre == "distorted" else 0.0, "soft")
-        p = moods.render_mood_piece(seed, duration=n_samples / SR + 0.5, cues=cues)
-        start = int(round(p.rendering.beats[0] * SR))
-        excerpt = p.audio[start:start + n_samples]
-        excerpt = np.pad(excerpt, (0, n_samples - len(excerpt)))
-        probabilities = np.asarray(predict(log_mel(excerpt)[None, :N_FRAMES]))
+        p = moods.render_mood_piece(seed, duration=((N_FRAMES - 1) * HOP_SIZE + 1) / SR + 0.5, cues=cues)
+        excerpt, X = moods.excerpt(p)
+        probabilities = np.asarray(predict(X[None]))
         if probabilities.shape != (1, len(moods.MOODS)):
             raise ValueError(f"predict must return shape (1, {len(moods.MOODS)}), got {probabilities.shape}")
         return p, excerpt, probabilities[0]
