@@ -28,21 +28,28 @@ import numpy as np
 
 from . import nn
 from .data.annotations import DRUMS, event_targets
-from .evaluation.events import drum_scores, scores_from_counts
+from .evaluation.events import drum_scores, score_transcriptions
 from .features.activations import check_activation, frame_rate
 from .features.postprocessing import downbeats_from_activation, pick_peaks
 from .features.settings import TRANSCRIPTION, add_positive_difference
+from .references.nmf import nmf_activation, nmf_templates
 from .synth.drums import KIT_SPLITS, drum_loops
 
 __all__ = ["DRUM_CRNN", "DRUM_CNN", "DRUM_RNN", "DRUM_JOINT", "NETWORKS", "DRUM_PEAKS", "DrumExample",
            "drum_examples", "train_on_drum_loops", "activation", "pick_drum_peaks", "transcribe",
            "downbeats_from_activation", "track_downbeats", "drum_scores", "score_transcriptions", "tune_thresholds",
+           "leave_one_song_out", "THRESHOLD_GRID",
            "held_out_scores", "nmf_templates", "nmf_activation"]
 
 #: Peak picking of each instrument's activation: the sigmoid's midpoint 0.5 for every
 #: instrument. Thresholds tuned on the one validation kit (:func:`tune_thresholds`)
 #: were lower for the snare drum and did worse on the test kits (see the chapter).
+#: :func:`transcribe` uses the shipped networks' own ``thresholds``, tuned on the
+#: four MDB Drums validation songs (chapter "Rhythm and drums on real songs").
 DRUM_PEAKS = dict(threshold={"KD": 0.5, "SD": 0.5, "HH": 0.5}, pre_max=0.02, post_max=0.02, combine=0.02)
+#: Candidate thresholds of :func:`tune_thresholds`, finer near zero: on real songs
+#: a network trained on drum loops gives some hi-hats only a faint activation peak.
+THRESHOLD_GRID = (0.002, 0.003, 0.005, 0.007, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 _JOINT_OUTPUTS = DRUMS + ("beats", "downbeats")
 
 
@@ -209,7 +216,8 @@ _NB = TRANSCRIPTION.n_bands
 #: The CRNN of Vogl et al. (ISMIR 2017) for KD, SD, HH, trained on real recorded kits.
 DRUM_CRNN = _drum_network(
     name="drum_crnn", description="drum CRNN (Vogl et al. 2017): KD, SD, HH on log-filtered spectrogram, 100 fps",
-    build=lambda norm: nn.drum_crnn(_NB, n_outputs=3, normalization=norm), outputs=DRUMS, aliases=("drums",))
+    build=lambda norm: nn.drum_crnn(_NB, n_outputs=3, normalization=norm), outputs=DRUMS, aliases=("drums",),
+    thresholds={"KD": 0.6, "SD": 0.7, "HH": 0.003})
 #: The CNN of Vogl et al.'s comparison (no recurrent layers).
 DRUM_CNN = _drum_network(
     name="drum_cnn", description="drum CNN (Vogl et al. 2017 comparison): KD, SD, HH, 100 fps",
@@ -222,7 +230,7 @@ DRUM_RNN = _drum_network(
 DRUM_JOINT = _drum_network(
     name="drum_joint", description="joint drum/beat CRNN (Vogl et al. 2017): KD, SD, HH, beats, downbeats",
     build=lambda norm: nn.drum_crnn(_NB, n_outputs=5, normalization=norm), outputs=_JOINT_OUTPUTS,
-    aliases=("downbeats",))
+    aliases=("downbeats",), thresholds={"KD": 0.7, "SD": 0.8, "HH": 0.007})
 #: The drum networks by name.
 NETWORKS = {m.name: m for m in (DRUM_CRNN, DRUM_CNN, DRUM_RNN, DRUM_JOINT)}
 
@@ -319,7 +327,9 @@ def transcribe(y, sr, network="drum_crnn", model=None, threshold=None):
     model : keras.Model or None
         Other weights of that network.
     threshold : float or dict or None
-        Peak-picking threshold(s) (see :func:`pick_drum_peaks`).
+        Peak-picking threshold(s) (see :func:`pick_drum_peaks`). None: the
+        network's ``thresholds``, tuned for its shipped weights on the MDB
+        Drums validation songs, or :data:`DRUM_PEAKS` for other weights.
 
     Returns
     -------
@@ -331,6 +341,9 @@ def transcribe(y, sr, network="drum_crnn", model=None, threshold=None):
     ValueError
         For a bad signal or network (see :func:`activation`).
     """
+    network = nn.resolve(network, *NETWORKS.values())
+    if threshold is None and model is None:
+        threshold = network.thresholds
     return pick_drum_peaks(activation(y, sr, network=network, model=model), threshold=threshold)
 
 
@@ -368,38 +381,6 @@ def track_downbeats(y, sr, network="drum_joint", model=None, beats_per_bar=(3, 4
     return downbeats_from_activation(act["beats"], act["downbeats"], beats_per_bar=beats_per_bar)
 
 
-def score_transcriptions(references, estimates, window=0.05):
-    """Scores of many transcriptions, counts summed over pieces and instruments.
-
-    Parameters
-    ----------
-    references, estimates : sequence of dict
-        Per piece, ``"KD"``, ``"SD"``, ``"HH"`` -> onset times in seconds.
-    window : float
-        Tolerance window in seconds.
-
-    Returns
-    -------
-    dict
-        Instrument and ``"overall"`` -> ``{"F", "P", "R", "TP", "FP", "FN"}``
-        over all pieces (micro average, as :func:`drum_scores` per piece).
-
-    Raises
-    ------
-    ValueError
-        If the two sequences differ in length or are empty.
-    """
-    if len(references) != len(estimates) or not references:
-        raise ValueError(f"need as many estimates as references (at least one), got {len(references)} "
-                         f"and {len(estimates)}")
-    totals = {name: np.zeros(3, dtype=int) for name in DRUMS + ("overall",)}
-    for ref, est in zip(references, estimates):
-        scores = drum_scores(ref, est, window=window)
-        for name in totals:
-            totals[name] += [scores[name]["TP"], scores[name]["FP"], scores[name]["FN"]]
-    return {name: scores_from_counts(*counts) for name, counts in totals.items()}
-
-
 def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.05), window=0.05, plateau=0.01):
     """Per-instrument peak-picking thresholds that maximise the F-measure on tuning data.
 
@@ -415,7 +396,7 @@ def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.0
     references : sequence of dict
         Their reference onsets per instrument.
     candidates : array_like
-        Thresholds to try, ascending.
+        Thresholds to try, ascending (:data:`THRESHOLD_GRID` reaches lower).
     window : float
         Tolerance window in seconds.
     plateau : float
@@ -432,21 +413,58 @@ def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.0
         For activations that are not ``(n_frames, >= 3)`` with a frame rate, or
         references without an instrument.
     """
+    candidates, best = np.asarray(candidates, dtype=float), {}
     settings = {k: v for k, v in DRUM_PEAKS.items() if k != "threshold"}
-    best = {}
     for i, name in enumerate(DRUMS):
-        columns = [np.ascontiguousarray(check_activation(a, frame_rate(a), channels=True)[:, i]) for a in activations]
-        f = []
-        for c in candidates:
-            counts = np.zeros(3, dtype=int)
-            for a, column, ref in zip(activations, columns, references):
-                s = drum_scores({name: ref[name]}, {name: pick_peaks(column, frame_rate(a), threshold=float(c),
-                                                                      **settings)}, window, instruments=(name,))
-                counts += [s[name]["TP"], s[name]["FP"], s[name]["FN"]]
-            f.append(scores_from_counts(*counts)["F"])
+        columns = [(np.ascontiguousarray(check_activation(a, frame_rate(a), channels=True)[:, i]), frame_rate(a))
+                   for a in activations]
+        f = [score_transcriptions(references, [{name: pick_peaks(c, fps, threshold=float(t), **settings)}
+                                               for c, fps in columns], window, instruments=(name,))[name]["F"]
+             for t in candidates]
         good = np.flatnonzero(np.asarray(f) >= max(f) - plateau)
-        best[name] = round(float(candidates[good[len(good) // 2]]), 2)
+        best[name] = round(float(candidates[good[len(good) // 2]]), 3)
     return best
+
+
+def leave_one_song_out(activations, references, songs, candidates=THRESHOLD_GRID, window=0.05):
+    """Transcriptions of each song with thresholds tuned on the other songs only.
+
+    Cross-validation of :func:`tune_thresholds`: for each song, the
+    thresholds come from all recordings of the other songs, so each song's
+    score is that of a song the thresholds never saw. Recordings of one song
+    (e.g. its band mix and its drum track) are held out together.
+
+    Parameters
+    ----------
+    activations : sequence of Activations, each ``(n_frames, >= 3)``
+        Activations of the recordings.
+    references : sequence of dict
+        Their reference onsets per instrument.
+    songs : sequence of str
+        The song each recording belongs to; at least two songs.
+    candidates, window
+        As for :func:`tune_thresholds`.
+
+    Returns
+    -------
+    estimates : list of dict
+        Per recording, ``"KD"``, ``"SD"``, ``"HH"`` -> onset times in seconds.
+    thresholds : dict
+        Song -> the thresholds its recordings were transcribed with.
+
+    Raises
+    ------
+    ValueError
+        If the three sequences differ in length or hold fewer than two songs.
+    """
+    songs = list(songs)
+    if not len(activations) == len(references) == len(songs) or len(set(songs)) < 2:
+        raise ValueError(f"need one reference and one song name per activation, and two or more songs; got "
+                         f"{len(activations)} activations, {len(references)} references, songs {sorted(set(songs))}")
+    thresholds = {song: tune_thresholds([a for a, s in zip(activations, songs) if s != song],
+                                        [r for r, s in zip(references, songs) if s != song], candidates, window)
+                  for song in dict.fromkeys(songs)}
+    return [pick_drum_peaks(a, threshold=thresholds[s]) for a, s in zip(activations, songs)], thresholds
 
 
 def held_out_scores(model=None, network="drum_crnn", n=20, split="test", threshold=None, examples=None):
@@ -490,103 +508,3 @@ def held_out_scores(model=None, network="drum_crnn", n=20, split="test", thresho
         refs.append(e.drums)
     return {"F ±50 ms": score_transcriptions(refs, ests, 0.05)["overall"]["F"],
             "F ±20 ms": score_transcriptions(refs, ests, 0.02)["overall"]["F"], "loops": len(examples)}
-
-
-def nmf_templates(kits=None, frames=10):
-    """Spectral templates of KD, SD and HH for NMF, averaged over the one-shots of kits.
-
-    Each one-shot's log-filtered magnitude spectrum (linear magnitudes, before
-    the logarithm) is averaged over its first ``frames`` frames (100 ms), and
-    the templates of a drum are averaged over the kits' layers; each template
-    is scaled to unit sum.
-
-    Parameters
-    ----------
-    kits : sequence of str or None
-        Kits (default: the training kits).
-    frames : int
-        Frames of each one-shot to average.
-
-    Returns
-    -------
-    np.ndarray, float32, shape ``(3, n_bands)``
-        Templates of KD, SD and HH over the :data:`mirlib.features.TRANSCRIPTION` bands.
-
-    Raises
-    ------
-    ValueError
-        For an unknown kit.
-    """
-    from .data.drumkits import TRAIN_KITS, load_kit
-
-    kits = TRAIN_KITS if kits is None else kits
-    fb = _filterbank()
-    out = np.zeros((len(DRUMS), fb.shape[1]))
-    for i, drum in enumerate(DRUMS):
-        spectra = []
-        for name in kits:
-            for variant in load_kit(name).instruments[drum]:
-                for layer in variant:
-                    S = _linear_filtered(layer.audio, fb)[:frames].mean(axis=0)
-                    spectra.append(S / (S.sum() + 1e-12))
-        out[i] = np.mean(spectra, axis=0)
-    return out.astype(np.float32)
-
-
-def _filterbank():
-    from .features.spectral import log_filterbank
-
-    return log_filterbank(TRANSCRIPTION.sr, TRANSCRIPTION.frame_sizes[0], TRANSCRIPTION.bands_per_octave,
-                          TRANSCRIPTION.fmin, TRANSCRIPTION.fmax)
-
-
-def _linear_filtered(y, fb):
-    from .features.spectral import magnitude_spectrogram
-
-    return magnitude_spectrogram(y, frame_size=TRANSCRIPTION.frame_sizes[0], hop_size=TRANSCRIPTION.hop_size) @ fb
-
-
-def nmf_activation(y, sr, templates):
-    """Drum activations by non-negative matrix factorisation with fixed templates (a baseline).
-
-    The filtered magnitude spectrogram ``V`` (``(n_frames, n_bands)``) is
-    factorised as ``V ≈ G T`` with the templates ``T`` fixed
-    (:func:`sklearn.decomposition.non_negative_factorization`, Kullback-Leibler
-    divergence); the gains ``G`` say how strongly each drum sounds in each
-    frame. Their positive difference, scaled to a maximum of 1 per drum, is
-    the activation: a drum starts where its gain rises. The classic approach
-    before neural networks; see Wu et al.'s review :cite:p:`wu2018review`.
-
-    Parameters
-    ----------
-    y : np.ndarray, shape ``(n_samples,)``
-        Mono signal.
-    sr : int
-        Its sample rate in Hz (resampled to 44.1 kHz).
-    templates : np.ndarray, shape ``(3, n_bands)``
-        From :func:`nmf_templates`.
-
-    Returns
-    -------
-    mirlib.features.Activations, shape ``(n_frames, 3)``
-        KD, SD and HH at 100 fps.
-
-    Raises
-    ------
-    ValueError
-        For a bad signal or templates of the wrong shape.
-    """
-    from sklearn.decomposition import non_negative_factorization
-
-    from .features.activations import Activations
-
-    fb = _filterbank()
-    templates = np.asarray(templates, dtype=np.float64)
-    if templates.shape != (len(DRUMS), fb.shape[1]):
-        raise ValueError(f"templates must have shape (3, {fb.shape[1]}), got {templates.shape}")
-    V = _linear_filtered(TRANSCRIPTION.prepare(y, sr), fb).astype(np.float64) + 1e-9
-    G, _, _ = non_negative_factorization(V, H=templates, n_components=len(DRUMS), init="custom", update_H=False,
-                                         beta_loss="kullback-leibler", solver="mu", max_iter=200, tol=1e-4)
-    rise = np.maximum(np.diff(G, axis=0, prepend=G[:1]), 0.0)
-    rise /= rise.max(axis=0, keepdims=True) + 1e-12
-    return Activations(rise.astype(np.float32), TRANSCRIPTION.fps, labels=DRUMS)

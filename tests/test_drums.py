@@ -180,6 +180,8 @@ def test_overall_f_measure_sums_counts_over_instruments():
         evaluation.drum_scores(ref, est, window=2)
     many = drums.score_transcriptions([ref, ref], [est, ref], 0.02)
     assert many["overall"]["TP"] == 17 and many["overall"]["FN"] == 1
+    only_hh = evaluation.score_transcriptions([ref], [{"HH": est["HH"]}], instruments=("HH",))
+    assert set(only_hh) == {"HH", "overall"} and only_hh["overall"]["F"] == 1.0
 
 
 def test_peak_picking_per_instrument():
@@ -192,6 +194,63 @@ def test_peak_picking_per_instrument():
         drums.pick_drum_peaks(np.zeros((100, 2)), fps=100)
     with pytest.raises(ValueError):
         drums.pick_drum_peaks(np.full((10, 3), np.nan), fps=100)
+
+
+def test_thresholds_are_tuned_per_instrument_and_cross_validated_by_song():
+    fps, rng = 100.0, np.random.default_rng(0)
+
+    def recording(hh_peak):
+        # KD strong everywhere; HH's true hits peak at hh_peak over noise bumps of 0.3 times that
+        act, ref = np.zeros((400, 3)), {"KD": np.arange(20, 400, 40) / fps, "SD": np.array([]), "HH": []}
+        act[(ref["KD"] * fps).astype(int), 0] = 0.9
+        hits = np.arange(10, 400, 20)
+        act[hits, 2] = hh_peak
+        act[hits[:-1] + 10, 2] = 0.3 * hh_peak                      # off-beat bumps that are no hi-hats
+        ref["HH"] = hits / fps
+        return features.Activations(act + rng.uniform(0, 1e-4, act.shape), fps), ref
+
+    (loud, loud_ref), (faint, faint_ref) = recording(0.8), recording(0.02)
+    # one song's tuning suits that song: the faint song's hi-hats need a threshold under 0.02
+    assert drums.tune_thresholds([faint], [faint_ref], drums.THRESHOLD_GRID)["HH"] < 0.02
+    assert drums.tune_thresholds([loud], [loud_ref], drums.THRESHOLD_GRID)["HH"] >= 0.3
+    # leave one song out: each song is transcribed with the other song's thresholds, so the faint one misses
+    est, thresholds = drums.leave_one_song_out([loud, faint, faint], [loud_ref, faint_ref, faint_ref],
+                                               ["a", "b", "b"])
+    assert thresholds["a"] == drums.tune_thresholds([faint, faint], [faint_ref] * 2, drums.THRESHOLD_GRID)
+    assert thresholds["b"] == drums.tune_thresholds([loud], [loud_ref], drums.THRESHOLD_GRID)
+    assert len(est[1]["HH"]) == 0 and len(est[0]["HH"]) >= len(loud_ref["HH"])
+    with pytest.raises(ValueError, match="two or more songs"):
+        drums.leave_one_song_out([loud, faint], [loud_ref, faint_ref], ["a", "a"])
+    with pytest.raises(ValueError, match="one reference and one song"):
+        drums.leave_one_song_out([loud, faint], [loud_ref], ["a", "b"])
+
+
+@pytest.fixture(scope="module")
+def validation_songs():
+    from mirlib.data import mdb_drums
+
+    return mdb_drums.load_tracks(source="mix") + mdb_drums.load_tracks(source="drums")
+
+
+@pytest.mark.parametrize("network", [drums.DRUM_CRNN, drums.DRUM_JOINT], ids=lambda n: n.name)
+def test_shipped_thresholds_come_from_the_validation_songs(network, validation_songs):
+    """The registry's thresholds are those tune_thresholds finds on the four MDB Drums songs (band mix and drum
+    track) for the shipped weights; tuned on three songs, they transcribe the fourth better than 0.5 does."""
+    acts = [drums.activation(t.audio, t.sr, network) for t in validation_songs]
+    refs = [t.drums for t in validation_songs]
+    assert drums.tune_thresholds(acts, refs, drums.THRESHOLD_GRID) == network.thresholds
+    est, _ = drums.leave_one_song_out(acts, refs, [t.name for t in validation_songs])
+    at_half = [drums.pick_drum_peaks(a, threshold=0.5) for a in acts]
+    for part in (slice(0, 4), slice(4, 8)):                          # band mixes, drum tracks
+        tuned = drums.score_transcriptions(refs[part], est[part])
+        assert tuned["overall"]["F"] > drums.score_transcriptions(refs[part], at_half[part])["overall"]["F"] + 0.05
+        assert tuned["HH"]["F"] >= 0.6
+    # transcribe uses them for the shipped weights, and DRUM_PEAKS for other weights
+    song = validation_songs[4]
+    assert {k: len(v) for k, v in drums.transcribe(song.audio, song.sr, network).items()} == \
+        {k: len(v) for k, v in drums.pick_drum_peaks(acts[4], threshold=network.thresholds).items()}
+    other = drums.transcribe(song.audio, song.sr, network, model=network.cached())
+    assert {k: len(v) for k, v in other.items()} == {k: len(v) for k, v in at_half[4].items()}
 
 
 # -- networks --------------------------------------------------------------------

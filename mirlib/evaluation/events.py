@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["onset_scores", "drum_scores", "scores_from_counts", "beat_scores", "tempo_scores", "boundary_scores",
-           "check_times", "match_events"]
+__all__ = ["onset_scores", "drum_scores", "scores_from_counts", "score_transcriptions", "beat_scores", "tempo_scores",
+           "boundary_scores", "check_times", "match_events"]
 
 
 def match_events(reference, estimated, window):
@@ -187,6 +187,40 @@ def drum_scores(reference, estimated, window=0.05, instruments=("KD", "SD", "HH"
         out[name] = scores_from_counts(*counts)
     out["overall"] = scores_from_counts(*totals)
     return out
+
+
+def score_transcriptions(references, estimates, window=0.05, instruments=("KD", "SD", "HH")):
+    """Scores of many transcriptions, counts summed over pieces and instruments.
+
+    Parameters
+    ----------
+    references, estimates : sequence of dict
+        Per piece, ``"KD"``, ``"SD"``, ``"HH"`` -> onset times in seconds.
+    window : float
+        Tolerance window in seconds.
+    instruments : tuple of str
+        Instruments to score (see :func:`drum_scores`).
+
+    Returns
+    -------
+    dict
+        Instrument and ``"overall"`` -> ``{"F", "P", "R", "TP", "FP", "FN"}``
+        over all pieces (micro average, as :func:`drum_scores` per piece).
+
+    Raises
+    ------
+    ValueError
+        If the two sequences differ in length or are empty.
+    """
+    if len(references) != len(estimates) or not references:
+        raise ValueError(f"need as many estimates as references (at least one), got {len(references)} "
+                         f"and {len(estimates)}")
+    totals = {name: np.zeros(3, dtype=int) for name in instruments + ("overall",)}
+    for ref, est in zip(references, estimates):
+        scores = drum_scores(ref, est, window=window, instruments=instruments)
+        for name in totals:
+            totals[name] += [scores[name]["TP"], scores[name]["FP"], scores[name]["FN"]]
+    return {name: scores_from_counts(*counts) for name, counts in totals.items()}
 
 
 def scores_from_counts(tp, fp, fn):

@@ -51,6 +51,23 @@ def _import_keras():
 keras = _import_keras()
 
 
+def _quiet_retracing():
+    """Drop TensorFlow's "triggered tf.function retracing" warning, and only that one.
+
+    The sequence networks run on recordings of any length (padded to a
+    multiple of 256 frames, :func:`mirlib.nn.predict_sequence`), so each new
+    length traces the predict function again, as intended; TensorFlow warns
+    after five, in the middle of chapter outputs and command-line errors.
+    """
+    import logging
+
+    if os.environ["KERAS_BACKEND"] == "tensorflow":
+        logging.getLogger("tensorflow").addFilter(lambda record: "tf.function retracing" not in record.getMessage())
+
+
+_quiet_retracing()
+
+
 def backend():
     """Name of the Keras backend in use: ``"tensorflow"``, ``"jax"`` or ``"torch"``.
 

@@ -243,6 +243,9 @@ class ShippedModel:
         Its weights, for a network registered from outside mirlib
         (:func:`mirlib.models.register`); default
         ``mirlib/weights/NAME.weights.h5``.
+    thresholds : dict or None
+        Peak-picking threshold per output, tuned for the shipped weights on
+        validation recordings; None: the task's default.
     """
 
     name: str
@@ -261,6 +264,7 @@ class ShippedModel:
     held_out: HeldOut = None
     example: Callable = field(default=None, repr=False)
     weights_file: object = None
+    thresholds: dict = None
 
     @property
     def fps(self):
