@@ -641,3 +641,138 @@ DRUMS = [
 ]
 
 CATALOGUE["drums"] = DRUMS
+
+
+SSM = "def self_similarity(features):\n"
+KERNEL = "def checkerboard_kernel(size, taper):\n"
+NOVELTY = "def novelty(S, kernel):\n"
+BOUNDARIES = "def pick_boundaries(curve, fps, threshold, min_distance, edge):\n"
+BOUNDARY_F = "def boundary_f(reference, estimated, window):\n"
+SEGMENT = "def segment(features, fps):\n"
+
+
+def _ssm(standardise="(X - X.mean(axis=0)) / (X.std(axis=0) + 1e-8)",
+         unit="X / (np.linalg.norm(X, axis=1, keepdims=True) + 1e-12)", result="X @ X.T"):
+    return SSM + f"""
+    X = np.asarray(features, dtype=float)
+    X = {standardise}
+    X = {unit}
+    return {result}
+"""
+
+
+def _kernel(sign="np.sign(a)", sigma="taper * size", normalise="K / np.abs(K).sum()"):
+    return KERNEL + f"""
+    a = np.arange(-size, size + 1)
+    v = {sign} * np.exp(-0.5 * (a / ({sigma})) ** 2)
+    K = np.outer(v, v)
+    return {normalise}
+"""
+
+
+def _novelty(pad="np.pad(np.asarray(S, dtype=float), L)", block="P[i:i + 2 * L + 1, i:i + 2 * L + 1]",
+             frames="range(len(S))", rectify="np.maximum(nov, 0.0)",
+             scale="nov / nov.max() if nov.max() > 0 else nov"):
+    return NOVELTY + f"""
+    L = (len(kernel) - 1) // 2
+    P = {pad}
+    nov = np.array([np.sum({block} * kernel) for i in {frames}])
+    nov = {rectify}
+    return {scale}
+"""
+
+
+def _boundaries(window="a[n] >= a[max(0, n - w):n + w + 1].max()", plateau="(n == 0 or a[n] > a[n - 1])",
+                threshold="a[n] > threshold", scale="/ fps",
+                edges="times[(times >= edge) & (times <= len(a) / fps - edge)]"):
+    return BOUNDARIES + f"""
+    a = np.asarray(curve, dtype=float)
+    w = int(round(min_distance * fps))
+    keep = [n for n in range(len(a)) if {window} and {plateau} and {threshold}]
+    times = np.array(keep, dtype=float) {scale}
+    return {edges}
+"""
+
+
+def _boundary_f(match="mir_eval.util.match_events(ref, est, window)", result="2 * p * r / (p + r) if p + r else 0.0"):
+    return BOUNDARY_F + f"""
+    ref, est = np.asarray(reference, dtype=float), np.asarray(estimated, dtype=float)
+    if not len(est):
+        return 0.0
+    matched = len({match})
+    p, r = matched / len(est), matched / len(ref)
+    return {result}
+"""
+
+
+def _segment(size=40, threshold=0.1, min_distance=4.0):
+    return SEGMENT + f"""
+    S = self_similarity(features)
+    nov = novelty(S, checkerboard_kernel({size}, 0.5))
+    return pick_boundaries(nov, fps, threshold={threshold}, min_distance={min_distance}, edge=2.0)
+"""
+
+
+STRUCTURE = [
+    # Part 1: self-similarity matrix
+    Mistake("ssm_not_standardised", "self_similarity", _ssm(standardise="X"), "test_self_similarity"),
+    Mistake("ssm_standardised_per_frame", "self_similarity",
+            _ssm(standardise="(X - X.mean(axis=1, keepdims=True)) / (X.std(axis=1, keepdims=True) + 1e-8)"),
+            "test_self_similarity"),
+    Mistake("ssm_dot_product_not_cosine", "self_similarity", _ssm(unit="X"), "test_self_similarity"),
+    Mistake("ssm_distance_not_similarity", "self_similarity",
+            _ssm(result="np.sqrt(np.maximum(2 - 2 * X @ X.T, 0))"), "test_self_similarity"),
+    Mistake("ssm_calls_mirlib", "self_similarity", SSM + "    return structure.self_similarity(features)\n",
+            "test_self_similarity"),
+    # Part 2: checkerboard kernel
+    Mistake("kernel_no_taper", "checkerboard_kernel", _kernel(sigma="1e9"), "test_checkerboard_kernel"),
+    Mistake("kernel_signs_flipped", "checkerboard_kernel", _kernel(normalise="-K / np.abs(K).sum()"),
+            "test_checkerboard_kernel"),
+    Mistake("kernel_not_normalised", "checkerboard_kernel", _kernel(normalise="K"), "test_checkerboard_kernel"),
+    Mistake("kernel_taper_in_frames", "checkerboard_kernel", _kernel(sigma="taper"), "test_checkerboard_kernel"),
+    Mistake("kernel_centre_counted_as_future", "checkerboard_kernel", _kernel(sign="np.where(a >= 0, 1, -1)"),
+            "test_checkerboard_kernel"),
+    # Part 3: novelty
+    Mistake("novelty_not_padded", "novelty", _novelty(pad="np.asarray(S, dtype=float)",
+                                                    frames="range(len(S) - 2 * L)"), "test_novelty"),
+    Mistake("novelty_not_rectified", "novelty", _novelty(rectify="nov", scale="nov / np.abs(nov).max()"),
+            "test_novelty"),
+    Mistake("novelty_not_normalised", "novelty", _novelty(scale="nov"), "test_novelty"),
+    Mistake("novelty_block_off_by_one", "novelty", _novelty(pad="np.pad(np.asarray(S, dtype=float), L + 1)"),
+            "test_novelty"),
+    Mistake("novelty_calls_mirlib", "novelty", NOVELTY + """
+    L = (len(kernel) - 1) // 2
+    return np.asarray(structure.foote_novelty(S, L))
+""", "test_novelty"),
+    # Part 4: peak picking
+    Mistake("boundaries_in_frames", "pick_boundaries",
+            _boundaries(scale="", edges="times[(times / fps >= edge) & (times / fps <= len(a) / fps - edge)]"),
+            "test_pick_boundaries"),
+    Mistake("boundaries_local_maxima_only", "pick_boundaries",
+            _boundaries(window="a[n] >= a[max(0, n - 1):n + 2].max()"), "test_pick_boundaries"),
+    Mistake("boundaries_every_plateau_frame", "pick_boundaries", _boundaries(plateau="True"), "test_pick_boundaries"),
+    Mistake("boundaries_keep_the_edges", "pick_boundaries", _boundaries(edges="times"), "test_pick_boundaries"),
+    Mistake("boundaries_call_pick_peaks", "pick_boundaries", BOUNDARIES + """
+    from mirlib.features import pick_peaks
+    times = pick_peaks(np.asarray(curve, dtype=float), fps, threshold=threshold, pre_max=min_distance,
+                       post_max=min_distance, combine=min_distance)
+    return times[(times >= edge) & (times <= len(curve) / fps - edge)]
+""", "test_pick_boundaries"),
+    # Part 5: boundary F-measure
+    Mistake("f_window_as_full_width", "boundary_f",
+            _boundary_f(match="mir_eval.util.match_events(ref, est, window / 2)"), "test_boundary_f"),
+    Mistake("f_many_to_one", "boundary_f", _boundary_f(match="[e for e in est if np.min(np.abs(ref - e)) <= window]"),
+            "test_boundary_f"),
+    Mistake("f_arithmetic_mean", "boundary_f", _boundary_f(result="(p + r) / 2"), "test_boundary_f"),
+    Mistake("f_calls_mir_eval_detection", "boundary_f", BOUNDARY_F + """
+    ref, est = np.sort(reference), np.sort(estimated)
+    end = max(ref.max(), est.max() if len(est) else 0) + 10
+    inside = lambda t: np.c_[np.r_[0.0, t], np.r_[t, end]]
+    return mir_eval.segment.detection(inside(ref), inside(est), window, trim=True)[2] if len(est) else 0.0
+""", "test_boundary_f"),
+    # Part 6: the whole chain
+    Mistake("segment_kernel_size_in_seconds", "segment", _segment(size=8), "test_segment"),
+    Mistake("segment_no_minimum_distance", "segment", _segment(min_distance=0.2), "test_segment"),
+]
+
+CATALOGUE["structure"] = STRUCTURE
