@@ -776,3 +776,111 @@ STRUCTURE = [
 ]
 
 CATALOGUE["structure"] = STRUCTURE
+
+
+BEAT_F = "def beat_f_measure(reference, estimated, window=0.07):\n"
+TEMPO = "def estimate_tempo(activation, fps, min_bpm=60, max_bpm=200, prior=120, width=1.0):\n"
+DP = "def track_beats_dp(activation, fps, tempo, alpha=100):\n"
+TRACK = "def track(activation, fps):\n"
+
+
+def _beat_f(prepare="", match="mir_eval.util.match_events(ref, est, window)",
+            result="2 * p * r / (p + r) if p + r else 0.0"):
+    return BEAT_F + f"""
+    ref, est = np.asarray(reference, dtype=float), np.asarray(estimated, dtype=float)
+    {prepare}
+    if not len(ref) or not len(est):
+        return 0.0
+    matched = len({match})
+    p, r = matched / len(est), matched / len(ref)
+    return {result}
+"""
+
+
+def _tempo(centre="a - a.mean()", to_bpm="60 * fps / lags",
+           weight="np.exp(-0.5 * (np.log2(bpm / prior) / width) ** 2)"):
+    return TEMPO + f"""
+    a = np.asarray(activation, dtype=float)
+    a = {centre}
+    lags = np.arange(int(round(60 * fps / max_bpm)), int(round(60 * fps / min_bpm)) + 1)
+    r = np.array([np.dot(a[:len(a) - k], a[k:]) for k in lags])
+    bpm = {to_bpm}
+    weight = {weight}
+    return float(bpm[np.argmax(r * weight)])
+"""
+
+
+def _dp(penalty="alpha * np.log((t - tau) / p) ** 2", first="max(0, t - int(round(2 * p)))",
+        start="max(0, len(a) - int(round(p)))", scale="/ fps", own="a[t] + "):
+    return DP + f"""
+    a = np.asarray(activation, dtype=float)
+    p = 60 * fps / tempo
+    C, back = a.copy(), np.full(len(a), -1)
+    for t in range(len(a)):
+        hi = t - int(round(p / 2))
+        if hi < 0:
+            continue
+        tau = np.arange({first}, hi + 1)
+        candidates = C[tau] - {penalty}
+        best = int(np.argmax(candidates))
+        C[t], back[t] = {own}candidates[best], tau[best]
+    start = {start}
+    beat = start + int(np.argmax(C[start:]))
+    frames = [beat]
+    while back[frames[-1]] >= 0:
+        frames.append(back[frames[-1]])
+    return np.array(frames[::-1], dtype=float) {scale}
+"""
+
+
+BEATS = [
+    # Part 1: beat F-measure
+    Mistake("beat_f_window_as_full_width", "beat_f_measure",
+            _beat_f(match="mir_eval.util.match_events(ref, est, window / 2)"), "test_beat_f_measure"),
+    Mistake("beat_f_many_to_one", "beat_f_measure",
+            _beat_f(match="[e for e in est if np.min(np.abs(ref - e)) <= window]"), "test_beat_f_measure"),
+    Mistake("beat_f_discards_first_5_s", "beat_f_measure",
+            _beat_f(prepare="ref, est = mir_eval.beat.trim_beats(ref), mir_eval.beat.trim_beats(est)"),
+            "test_beat_f_measure"),
+    Mistake("beat_f_arithmetic_mean", "beat_f_measure", _beat_f(result="(p + r) / 2"), "test_beat_f_measure"),
+    Mistake("beat_f_calls_mir_eval", "beat_f_measure", BEAT_F + """
+    return mir_eval.beat.f_measure(np.asarray(reference), np.asarray(estimated), f_measure_threshold=window)
+""", "test_beat_f_measure"),
+    # Part 2: tempo
+    Mistake("tempo_no_prior", "estimate_tempo", _tempo(weight="np.ones_like(bpm)"), "test_estimate_tempo"),
+    Mistake("tempo_lag_without_frame_rate", "estimate_tempo", _tempo(to_bpm="60 / lags"), "test_estimate_tempo"),
+    Mistake("tempo_mean_not_removed", "estimate_tempo", _tempo(centre="a"), "test_estimate_tempo"),
+    Mistake("tempo_prior_on_linear_scale", "estimate_tempo",
+            _tempo(weight="np.exp(-0.5 * ((bpm - prior) / (width * 30)) ** 2)"), "test_estimate_tempo"),
+    Mistake("tempo_calls_librosa", "estimate_tempo", TEMPO + """
+    import librosa
+    return float(librosa.feature.tempo(onset_envelope=np.asarray(activation, dtype=float), sr=fps * 512,
+                                       hop_length=512, start_bpm=prior)[0])
+""", "test_estimate_tempo"),
+    # Part 3: dynamic programming
+    Mistake("dp_linear_penalty", "track_beats_dp", _dp(penalty="alpha * ((t - tau - p) / p) ** 2"),
+            "test_track_beats_dp"),
+    Mistake("dp_reward_not_penalty", "track_beats_dp", _dp(penalty="-alpha * np.log((t - tau) / p) ** 2"),
+            "test_track_beats_dp"),
+    Mistake("dp_forgets_the_activation", "track_beats_dp", _dp(own=""), "test_track_beats_dp"),
+    Mistake("dp_backtrace_from_the_last_frame", "track_beats_dp", _dp(start="len(a) - 1"), "test_track_beats_dp"),
+    Mistake("dp_frames_not_seconds", "track_beats_dp", _dp(scale=""), "test_track_beats_dp"),
+    Mistake("dp_calls_librosa", "track_beats_dp", DP + """
+    import librosa
+    return librosa.beat.beat_track(onset_envelope=np.asarray(activation, dtype=float), sr=fps * 512, hop_length=512,
+                                   bpm=tempo, tightness=alpha, units="time")[1]
+""", "test_track_beats_dp"),
+    # Part 4: real songs
+    Mistake("track_half_tempo", "track", TRACK + """
+    return track_beats_dp(activation, fps, estimate_tempo(activation, fps) / 2)
+""", "test_track"),
+    Mistake("track_prior_at_60_bpm", "track", TRACK + """
+    return track_beats_dp(activation, fps, estimate_tempo(activation, fps, prior=60, width=0.3))
+""", "test_track"),
+    Mistake("track_calls_madmom_dbn", "track", TRACK + """
+    from madmom.features.beats import DBNBeatTrackingProcessor
+    return DBNBeatTrackingProcessor(fps=fps)(np.asarray(activation, dtype=np.float32))
+""", "test_track"),
+]
+
+CATALOGUE["beats"] = BEATS
