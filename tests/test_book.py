@@ -601,7 +601,7 @@ def test_real_songs_chapter_measures_ours_against_madmom_and_librosa(book):
     # thresholds tuned on the other songs (cross-validated by song) help on both sources, the hi-hat most
     for source in ("band mix", "drum track"):
         half, tuned = drums_[f"{source}, threshold 0.5"], drums_[f"{source}, tuned on the other songs"]
-        assert tuned["overall"] > half["overall"] and tuned["HH"] - half["HH"] >= 0.2
+        assert tuned["overall"] > half["overall"] and tuned["HH"] - half["HH"] >= 0.15
     assert drums_["band mix, tuned on the other songs"]["SD"] == min(drums_["band mix, tuned on the other songs"]
                                                                      [k] for k in ("KD", "SD", "HH"))
     down = _table_with("book/real-songs", "joint CRNN + DBN")

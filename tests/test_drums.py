@@ -398,3 +398,22 @@ def test_train_command_reports_held_out_f(tmp_path):
     assert "held-out F ±50 ms on 2 loops from kits never heard in training" in out
     model = drums.DRUM_RNN.load(out_file)
     assert model.output_shape == (None, None, 3)
+
+
+def test_recording_chain_colours_a_loop_and_is_seeded():
+    from mirlib.data import augment
+
+    loop = render_drum_loop("rumpf_kit_z01_h2", seed=1, n_bars=2, accompaniment=False)
+    a = augment.recording_chain(loop.audio, loop.sr, np.random.default_rng(4))
+    assert a.shape == loop.audio.shape and a.dtype == np.float32 and np.abs(a).max() == pytest.approx(0.9, abs=1e-3)
+    assert np.array_equal(a, augment.recording_chain(loop.audio, loop.sr, 4))
+    assert not np.allclose(a, augment.recording_chain(loop.audio, loop.sr, 5))
+    # the EQ and the room change the spectrum, not only the level
+    spec = lambda y: np.abs(np.fft.rfft(y[:2 ** 16]))
+    assert np.corrcoef(np.log1p(spec(a)), np.log1p(spec(loop.audio)))[0, 1] < 0.999
+    with pytest.raises(ValueError, match="silent"):
+        augment.recording_chain(np.zeros(4410, dtype=np.float32), 44100)
+    # the share of recorded loops is seeded; 0 leaves every loop as rendered
+    dry, wet = drums.drum_examples("train", 6, length=4.0), drums.drum_examples("train", 6, length=4.0, recorded=1.0)
+    assert all(np.array_equal(d.targets, w.targets) and not np.array_equal(d.x, w.x) for d, w in zip(dry, wet))
+    assert all(np.array_equal(d.x, z.x) for d, z in zip(dry, drums.drum_examples("train", 6, length=4.0, recorded=0)))
