@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from notebook_flow import dependencies
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -143,6 +145,71 @@ class Course:
                     if grade.cell.cell_type == "code":
                         out[(nb.name + ".ipynb", grade.name)] = (grade.score, grade.max_score)
         return out
+
+
+def cell_dependencies(assignment, mistakes=()):
+    """(notebook, cell id) -> the (notebook, cell id)s whose change can change its result.
+
+    Read statically from the solution notebooks (:mod:`notebook_flow`), with every
+    catalogued version of each solution cell; cells of different notebooks run in
+    different kernels and never depend on each other. Cells without a grade id are
+    named ``cell-N`` by position.
+    """
+    out = {}
+    for path in sorted((ROOT / "solutions" / assignment).glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        cells = []
+        for i, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+            cell_id = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cell-{i}"
+            versions = [solution_source(cell.source)] + [m.source for m in mistakes if m.cell == cell_id]
+            cells.append((cell_id, versions))
+        for cell_id, deps in dependencies(cells).items():
+            out[(path.name, cell_id)] = {(path.name, d) for d in deps}
+    return out
+
+
+def mistake_batches(assignment, mistakes):
+    """Catalogued mistakes grouped into submissions where none can reach another's test cell.
+
+    A mistake may join a batch when its cell differs from every member's, its test
+    cell depends on no member's cell, and no member's test cell depends on its cell
+    (:func:`cell_dependencies`). Filled first-fit in catalogue order, so the batches
+    are the same on every run.
+
+    Returns
+    -------
+    list of (str, list of Mistake)
+        Student id of each batch submission (``batch01``, ...) and its mistakes.
+
+    Raises
+    ------
+    ValueError
+        If a mistake names a cell that no notebook of the assignment has.
+    """
+    deps = cell_dependencies(assignment, mistakes)
+    where = {}
+    for nb_name, cell_id in deps:
+        where.setdefault(cell_id, []).append(nb_name)
+    for m in mistakes:
+        for cell_id in (m.cell, m.loses):
+            if len(where.get(cell_id, [])) != 1:
+                raise ValueError(f"{assignment}: mistake {m.name}: no single notebook has cell {cell_id}")
+
+    def key(cell_id):
+        return where[cell_id][0], cell_id
+
+    def clash(a, b):
+        return key(a.cell) == key(b.cell) or key(a.cell) in deps[key(b.loses)] or key(b.cell) in deps[key(a.loses)]
+
+    batches = []
+    for m in mistakes:
+        for batch in batches:
+            if not any(clash(m, other) for other in batch):
+                batch.append(m)
+                break
+        else:
+            batches.append([m])
+    return [(f"batch{i + 1:02d}", batch) for i, batch in enumerate(batches)]
 
 
 def secret_lines(assignment, hidden_only=False):
