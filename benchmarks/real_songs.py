@@ -37,6 +37,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tracks", nargs="+", default=list(mdb_drums.VALIDATION_TRACKS))
     args = parser.parse_args()
+    if len(args.tracks) < 2:
+        parser.error("--tracks: name two or more tracks (drum thresholds are tuned on the other songs)")
     warnings.simplefilter("ignore")
     pd.set_option("display.width", 160)
     onset_methods = {"our CNN": onsets.detect_onsets, "madmom CNN": references.madmom_onsets,
@@ -67,21 +69,13 @@ def _drum_table(tracks):
     """KD/SD/HH at ±50 ms per network: at 0.5, with the shipped thresholds (tuned on the validation songs, so
     optimistic on them) and with thresholds tuned on the other songs (leave one song out: the fair figure)."""
     recordings = mdb_drums.load_tracks(tracks, "mix") + mdb_drums.load_tracks(tracks, "drums")
-    refs = [t.drums for t in recordings]
-    parts = {"band mix": slice(0, len(tracks)), "drum track": slice(len(tracks), None)}
-    table = {}
+    refs, songs = [t.drums for t in recordings], [t.name for t in recordings]
+    sources = ["band mix"] * len(tracks) + ["drum track"] * len(tracks)
     for network in ("drum_crnn", "drum_joint"):
         acts = [drums.activation(t.audio, t.sr, network) for t in recordings]
-        shipped = drums.NETWORKS[network].thresholds
-        ways = {"0.5": [drums.pick_drum_peaks(a, threshold=0.5) for a in acts],
-                "shipped": [drums.pick_drum_peaks(a, threshold=shipped) for a in acts]}
-        if len(tracks) > 1:
-            ways["other songs"] = drums.leave_one_song_out(acts, refs, [t.name for t in recordings])[0]
-        for how, est in ways.items():
-            for source, part in parts.items():
-                found = evaluation.score_transcriptions(refs[part], est[part])
-                table[(network, how, source)] = {f"{k} F": v["F"] for k, v in found.items()}
-    print(f"Drums KD/SD/HH ±50 ms (counts summed) by thresholds:\n{pd.DataFrame(table).T.round(3)}\n")
+        table = drums.threshold_table(acts, refs, songs, sources, thresholds=drums.NETWORKS[network].thresholds)
+        print(f"Drums ({network}) KD/SD/HH ±50 ms (counts summed) by thresholds:\n{table.round(3)}\n")
+
 
 if __name__ == "__main__":
     main()

@@ -40,7 +40,7 @@ from .synth.drums import KIT_SPLITS, drum_loops
 __all__ = ["DRUM_CRNN", "DRUM_CNN", "DRUM_RNN", "DRUM_JOINT", "NETWORKS", "DRUM_PEAKS", "DrumExample",
            "drum_examples", "train_on_drum_loops", "activation", "pick_drum_peaks", "transcribe",
            "downbeats_from_activation", "track_downbeats", "drum_scores", "score_transcriptions", "tune_thresholds",
-           "leave_one_song_out", "THRESHOLD_GRID",
+           "leave_one_song_out", "threshold_table", "THRESHOLD_GRID",
            "held_out_scores", "nmf_templates", "nmf_activation"]
 
 #: Peak picking of each instrument's activation: the sigmoid's midpoint 0.5 for every
@@ -476,6 +476,53 @@ def leave_one_song_out(activations, references, songs, candidates=THRESHOLD_GRID
                                         [r for r, s in zip(references, songs) if s != song], candidates, window)
                   for song in dict.fromkeys(songs)}
     return [pick_drum_peaks(a, threshold=thresholds[s]) for a, s in zip(activations, songs)], thresholds
+
+
+def threshold_table(activations, references, songs, sources, thresholds=None, window=0.05):
+    """F-measures of drum transcriptions by how their thresholds were chosen.
+
+    Each source's recordings are transcribed at 0.5, with the given
+    ``thresholds`` if any, and with thresholds tuned on the other songs
+    (:func:`leave_one_song_out`, the fair figure for songs used in tuning).
+
+    Parameters
+    ----------
+    activations, references, songs
+        As for :func:`leave_one_song_out`.
+    sources : sequence of str
+        What each recording is, e.g. ``"band mix"`` or ``"drum track"``.
+    thresholds : float or dict, optional
+        Further thresholds to compare, e.g. a registry entry's ``thresholds``.
+    window : float
+        Tolerance window in seconds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``"{source}, {how}"``; columns ``"KD"``, ``"SD"``,
+        ``"HH"`` and ``"overall"`` (F-measure, counts summed over the
+        source's recordings).
+
+    Raises
+    ------
+    ValueError
+        If the sequences differ in length or hold fewer than two songs.
+    """
+    import pandas as pd
+
+    if len(sources) != len(activations):
+        raise ValueError(f"need one source per activation; got {len(sources)} sources, {len(activations)} activations")
+    ways = {"threshold 0.5": [pick_drum_peaks(a, threshold=0.5) for a in activations]}
+    if thresholds is not None:
+        ways["shipped thresholds"] = [pick_drum_peaks(a, threshold=thresholds) for a in activations]
+    ways["tuned on the other songs"] = leave_one_song_out(activations, references, songs, window=window)[0]
+    rows = {}
+    for source in dict.fromkeys(sources):
+        mine = [i for i, s in enumerate(sources) if s == source]
+        for how, estimates in ways.items():
+            found = score_transcriptions([references[i] for i in mine], [estimates[i] for i in mine], window)
+            rows[f"{source}, {how}"] = {k: found[k]["F"] for k in ("KD", "SD", "HH", "overall")}
+    return pd.DataFrame(rows).T
 
 
 def held_out_scores(model=None, network="drum_crnn", n=20, split="test", threshold=None, examples=None):

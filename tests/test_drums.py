@@ -223,6 +223,12 @@ def test_thresholds_are_tuned_per_instrument_and_cross_validated_by_song():
         drums.leave_one_song_out([loud, faint], [loud_ref, faint_ref], ["a", "a"])
     with pytest.raises(ValueError, match="one reference and one song"):
         drums.leave_one_song_out([loud, faint], [loud_ref], ["a", "b"])
+    table = drums.threshold_table([loud, faint, faint], [loud_ref, faint_ref, faint_ref], ["a", "b", "b"],
+                                  ["loud", "faint", "faint"], thresholds={"KD": 0.5, "SD": 0.5, "HH": 0.01})
+    assert table.loc["faint, tuned on the other songs", "HH"] == 0 < table.loc["faint, shipped thresholds", "HH"]
+    assert table.loc["loud, threshold 0.5", "HH"] == 1
+    with pytest.raises(ValueError, match="one source per activation"):
+        drums.threshold_table([loud, faint], [loud_ref, faint_ref], ["a", "b"], ["loud"])
 
 
 @pytest.fixture(scope="module")
@@ -239,12 +245,18 @@ def test_shipped_thresholds_come_from_the_validation_songs(network, validation_s
     acts = [drums.activation(t.audio, t.sr, network) for t in validation_songs]
     refs = [t.drums for t in validation_songs]
     assert drums.tune_thresholds(acts, refs, drums.THRESHOLD_GRID) == network.thresholds
-    est, _ = drums.leave_one_song_out(acts, refs, [t.name for t in validation_songs])
+    table = drums.threshold_table(acts, refs, [t.name for t in validation_songs],
+                                  ["band mix"] * 4 + ["drum track"] * 4, thresholds=network.thresholds)
+    assert list(table.columns) == ["KD", "SD", "HH", "overall"] and len(table) == 6
     at_half = [drums.pick_drum_peaks(a, threshold=0.5) for a in acts]
-    for part in (slice(0, 4), slice(4, 8)):                          # band mixes, drum tracks
-        tuned = drums.score_transcriptions(refs[part], est[part])
-        assert tuned["overall"]["F"] > drums.score_transcriptions(refs[part], at_half[part])["overall"]["F"] + 0.05
-        assert tuned["HH"]["F"] >= 0.6
+    assert table.loc["drum track, threshold 0.5", "overall"] == \
+        drums.score_transcriptions(refs[4:], at_half[4:])["overall"]["F"]
+    for source in ("band mix", "drum track"):
+        tuned = table.loc[f"{source}, tuned on the other songs"]
+        assert tuned["overall"] > table.loc[f"{source}, threshold 0.5", "overall"] + 0.05
+        assert tuned["HH"] >= 0.6
+        # tuned on all four songs, so at least as good on them as tuned on the other three
+        assert table.loc[f"{source}, shipped thresholds", "overall"] >= tuned["overall"] - 0.01
     # transcribe uses them for the shipped weights, and DRUM_PEAKS for other weights
     song = validation_songs[4]
     assert {k: len(v) for k, v in drums.transcribe(song.audio, song.sr, network).items()} == \
