@@ -860,3 +860,120 @@ BEATS = [
 ]
 
 CATALOGUE["beats"] = BEATS
+
+
+# -- bass: the bass transcription's input, targets, augmentation, decision and scores --------
+
+CQT = 'def semitone_cqt(y, sr):\n    import librosa\n'
+TARGETS = "def frame_targets(beats, pitches, n_frames, fps):\n"
+BEAT_PITCH = "def beat_pitches(activation, beats, fps):\n"
+TRANSPOSE = "def transpose(features, targets, shift):\n"
+ACC = "def accuracies(reference, estimated):\n"
+
+
+def _cqt(fmin='librosa.note_to_hz("C1")', hop=1024, per_octave=12, out="np.log10(1 + 10 * C.T)"):
+    return CQT + f"""    C = np.abs(librosa.cqt(y, sr=sr, hop_length={hop}, fmin={fmin}, n_bins=84, bins_per_octave={per_octave}))
+    return {out}
+"""
+
+
+def _targets(last="np.median(np.diff(beats))", value="pitch - bass.PITCHES[0]", before="-1"):
+    return TARGETS + f"""    beats = np.asarray(beats, dtype=float)
+    edges = np.append(beats, beats[-1] + {last})
+    times = np.arange(n_frames) / fps
+    target = np.full(n_frames, -1)
+    target[times < beats[0]] = {before}
+    for k, pitch in enumerate(pitches):
+        target[(times >= edges[k]) & (times < edges[k + 1])] = {value}
+    return target
+"""
+
+
+def _beat_pitches(score="np.log(np.maximum(A, 1e-7))[frames].sum(axis=0)", out="bass.PITCHES[best]"):
+    return BEAT_PITCH + f"""    A = np.asarray(activation, dtype=float)
+    beats = np.asarray(beats, dtype=float)
+    edges = np.append(beats, beats[-1] + np.median(np.diff(beats)))
+    times = np.arange(len(A)) / fps
+    out = []
+    for start, end in zip(edges[:-1], edges[1:]):
+        frames = (times >= start) & (times < end)
+        best = int(np.argmax({score}))
+        out.append({out})
+    return np.array(out)
+"""
+
+
+def _transpose(fill="""    if shift >= 0:
+        shifted[:, shift:] = F[:, :F.shape[1] - shift]
+    else:
+        shifted[:, :shift] = F[:, -shift:]
+""", moved="np.where(t >= 0, t + shift, -1)", drop="moved[(moved < 0) | (moved >= len(bass.PITCHES))] = -1"):
+    return TRANSPOSE + f"""    F = np.asarray(features, dtype=float)
+    shifted = np.zeros_like(F)
+{fill}    t = np.asarray(targets)
+    moved = {moved}
+    {drop}
+    return shifted, moved
+"""
+
+
+def _accuracies(found="est >= 0", chroma="est % 12 == ref % 12", share="np.mean"):
+    return ACC + f"""    ref, est = np.asarray(reference), np.asarray(estimated)
+    found = {found}
+    return float({share}(found & (est == ref))), float({share}(found & ({chroma})))
+"""
+
+
+BASS = [
+    # Part 1: the semitone CQT
+    Mistake("cqt_from_c2", "semitone_cqt", _cqt(fmin='librosa.note_to_hz("C2")'), "test_semitone_cqt"),
+    Mistake("cqt_frequency_first", "semitone_cqt", _cqt(out="np.log10(1 + 10 * C)"), "test_semitone_cqt"),
+    Mistake("cqt_quarter_tones", "semitone_cqt", _cqt(per_octave=24), "test_semitone_cqt"),
+    Mistake("cqt_power", "semitone_cqt", _cqt(out="np.log10(1 + 10 * C.T ** 2)"), "test_semitone_cqt"),
+    Mistake("cqt_hop_512", "semitone_cqt", _cqt(hop=512), "test_semitone_cqt"),
+    Mistake("cqt_calls_mirlib", "semitone_cqt", CQT + "    return features.BASS(y, sr)\n", "test_semitone_cqt"),
+    # Part 2: frame-wise targets
+    Mistake("targets_are_midi_pitches", "frame_targets", _targets(value="pitch"), "test_frame_targets"),
+    Mistake("targets_first_pitch_before_first_beat", "frame_targets",
+            _targets(before="pitches[0] - bass.PITCHES[0]"), "test_frame_targets"),
+    Mistake("targets_last_beat_lasts_the_mean_beat", "frame_targets", _targets(last="np.mean(np.diff(beats))"),
+            "test_frame_targets"),
+    Mistake("targets_last_beat_to_the_end", "frame_targets", _targets(last="n_frames / fps"), "test_frame_targets"),
+    Mistake("targets_call_mirlib", "frame_targets", TARGETS + """    from types import SimpleNamespace
+    return bass.frame_targets(SimpleNamespace(beats=np.asarray(beats, dtype=float), pitches=pitches), n_frames, fps)
+""", "test_frame_targets"),
+    # Part 3: one pitch per beat
+    Mistake("beat_sums_probabilities", "beat_pitches", _beat_pitches(score="A[frames].sum(axis=0)"),
+            "test_beat_pitches"),
+    Mistake("beat_takes_the_largest_probability", "beat_pitches", _beat_pitches(score="A[frames].max(axis=0)"),
+            "test_beat_pitches"),
+    Mistake("beat_returns_indices", "beat_pitches", _beat_pitches(out="best"), "test_beat_pitches"),
+    Mistake("beat_majority_of_frames", "beat_pitches",
+            _beat_pitches(score="np.bincount(A[frames].argmax(axis=1), minlength=A.shape[1])"), "test_beat_pitches"),
+    Mistake("beat_calls_mirlib", "beat_pitches", BEAT_PITCH + """    return bass.beat_pitches(activation, beats, fps=fps)
+""", "test_beat_pitches"),
+    # Part 4: transposition
+    Mistake("transpose_wraps_around", "transpose", _transpose(fill="    shifted = np.roll(F, shift, axis=1)\n"),
+            "test_transpose"),
+    Mistake("transpose_leaves_targets", "transpose", _transpose(moved="t.copy()"), "test_transpose"),
+    Mistake("transpose_clips_targets", "transpose",
+            _transpose(drop="moved = np.where(t >= 0, np.clip(moved, 0, len(bass.PITCHES) - 1), -1)"),
+            "test_transpose"),
+    Mistake("transpose_moves_missing_targets", "transpose", _transpose(moved="t + shift"), "test_transpose"),
+    Mistake("transpose_calls_mirlib", "transpose", TRANSPOSE + """    return bass.transpose(features, targets, shift)
+""", "test_transpose"),
+    # Part 5: accuracies
+    Mistake("chroma_keeps_the_octave", "accuracies", _accuracies(chroma="est == ref"), "test_accuracies"),
+    Mistake("chroma_counts_misses", "accuracies", _accuracies(found="np.ones(len(est), bool)"), "test_accuracies"),
+    Mistake("accuracy_over_found_beats_only", "accuracies",
+            _accuracies(share="(lambda hits: hits.sum() / max(1, (est >= 0).sum()))"), "test_accuracies"),
+    Mistake("accuracies_call_mir_eval", "accuracies", ACC + """    import mir_eval
+    ref = mir_eval.melody.hz2cents(440.0 * 2 ** ((np.asarray(reference, dtype=float) - 69) / 12))
+    est = mir_eval.melody.hz2cents(440.0 * 2 ** ((np.asarray(estimated, dtype=float) - 69) / 12))
+    voiced = np.ones(len(ref))
+    return (float(mir_eval.melody.raw_pitch_accuracy(voiced, ref, voiced, est)),
+            float(mir_eval.melody.raw_chroma_accuracy(voiced, ref, voiced, est)))
+""", "test_accuracies"),
+]
+
+CATALOGUE["bass"] = BASS
