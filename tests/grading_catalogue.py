@@ -977,3 +977,115 @@ BASS = [
 ]
 
 CATALOGUE["bass"] = BASS
+
+
+# -- music-speech: excerpts, file decisions, leave one recording out, calibration ------------
+
+EXCERPTS = "def cut_excerpts(S, n_frames, hop):\n"
+FILE_P = "def file_probabilities(p_music, recording):\n"
+DECIDE = '''
+
+def decide(p):
+    return "music" if p >= 0.5 else "speech"
+'''
+LORO = "def leave_one_recording_out(X, y, recording):\n"
+ECE = "def expected_calibration_error(y_true, p, n_bins=10):\n"
+
+
+def _excerpts(pad="np.concatenate([S, np.zeros((n_frames - len(S), S.shape[1]), dtype=S.dtype)])",
+              stop="len(S) - n_frames + 1"):
+    return EXCERPTS + f"""    S = np.asarray(S, dtype=np.float32)
+    if len(S) < n_frames:
+        S = {pad}
+    starts = range(0, {stop}, hop)
+    return np.stack([S[s:s + n_frames] for s in starts])
+"""
+
+
+def _file_p(score="float(p_music[recording == name].mean())", decide=DECIDE):
+    return FILE_P + f"""    p_music, recording = np.asarray(p_music, dtype=float), np.asarray(recording)
+    return {{name: {score} for name in np.unique(recording)}}
+""" + decide
+
+
+def _loro(split="""    for name in np.unique(recording):
+        test = recording == name
+        model = make_model().fit(X[~test], y[~test])
+        p[test] = model.predict_proba(X[test])[:, 1]
+"""):
+    return LORO + f"""    recording = np.asarray(recording)
+    p = np.zeros(len(y))
+{split}    return p
+"""
+
+
+def _ece(which="np.clip(np.ceil(p * n_bins).astype(int) - 1, 0, n_bins - 1)", weight="inside.mean()",
+         gap="abs(p[inside].mean() - y_true[inside].mean())"):
+    return ECE + f"""    y_true, p = np.asarray(y_true, dtype=float), np.asarray(p, dtype=float)
+    which = {which}
+    ece = 0.0
+    for b in range(n_bins):
+        inside = which == b
+        if inside.any():
+            ece += {weight} * {gap}
+    return float(ece)
+"""
+
+
+MUSIC_SPEECH = [
+    # Part 1: excerpts
+    Mistake("excerpts_miss_the_last", "cut_excerpts", _excerpts(stop="len(S) - n_frames"), "test_cut_excerpts"),
+    Mistake("excerpts_pad_at_the_start", "cut_excerpts",
+            _excerpts(pad="np.concatenate([np.zeros((n_frames - len(S), S.shape[1]), dtype=S.dtype), S])"),
+            "test_cut_excerpts"),
+    Mistake("excerpts_keep_a_padded_partial_one", "cut_excerpts", EXCERPTS + """    S = np.asarray(S, dtype=np.float32)
+    n = max(1, int(np.ceil((len(S) - n_frames) / hop)) + 1)
+    S = np.concatenate([S, np.zeros(((n - 1) * hop + n_frames - len(S) + n_frames, S.shape[1]), dtype=S.dtype)])
+    return np.stack([S[k * hop:k * hop + n_frames] for k in range(n)])
+""", "test_cut_excerpts"),
+    Mistake("excerpts_no_padding", "cut_excerpts", _excerpts(pad="S"), "test_cut_excerpts"),
+    Mistake("excerpts_call_mirlib", "cut_excerpts", EXCERPTS + "    return features.excerpts(S, n_frames, hop)\n",
+            "test_cut_excerpts"),
+    # Part 2: file decisions
+    Mistake("file_median", "file_probabilities", _file_p(score="float(np.median(p_music[recording == name]))"),
+            "test_file_probabilities"),
+    Mistake("file_vote_of_excerpts", "file_probabilities",
+            _file_p(score="float(np.mean(p_music[recording == name] >= 0.5))"), "test_file_probabilities"),
+    Mistake("file_mean_of_everything", "file_probabilities", _file_p(score="float(p_music.mean())"),
+            "test_file_probabilities"),
+    Mistake("decide_strictly_above_half", "file_probabilities",
+            _file_p(decide=DECIDE.replace("p >= 0.5", "p > 0.5")), "test_file_probabilities"),
+    # Part 3: leave one recording out
+    Mistake("loro_trains_on_everything", "leave_one_recording_out", _loro(split="""    model = make_model().fit(X, y)
+    for name in np.unique(recording):
+        test = recording == name
+        p[test] = model.predict_proba(X[test])[:, 1]
+"""), "test_leave_one_recording_out"),
+    Mistake("loro_folds_of_excerpts", "leave_one_recording_out", _loro(split="""    folds = np.arange(len(y)) % 3
+    for k in range(3):
+        test = folds == k
+        p[test] = make_model().fit(X[~test], y[~test]).predict_proba(X[test])[:, 1]
+"""), "test_leave_one_recording_out"),
+    Mistake("loro_probability_of_speech", "leave_one_recording_out", _loro(split="""    for name in np.unique(recording):
+        test = recording == name
+        p[test] = make_model().fit(X[~test], y[~test]).predict_proba(X[test])[:, 0]
+"""), "test_leave_one_recording_out"),
+    Mistake("loro_calls_sklearn", "leave_one_recording_out", LORO + """    from sklearn.model_selection import LeaveOneGroupOut, cross_val_predict
+    return cross_val_predict(make_model(), X, y, groups=recording, cv=LeaveOneGroupOut(), method="predict_proba")[:, 1]
+""", "test_leave_one_recording_out"),
+    # Part 4: calibration
+    Mistake("ece_bins_not_weighted", "expected_calibration_error", _ece(weight="(1 / len(np.unique(which)))"),
+            "test_expected_calibration_error"),
+    Mistake("ece_bins_closed_on_the_left", "expected_calibration_error",
+            _ece(which="np.clip(np.floor(p * n_bins).astype(int), 0, n_bins - 1)"), "test_expected_calibration_error"),
+    Mistake("ece_of_the_predicted_class", "expected_calibration_error", ECE + """    y_true, p = np.asarray(y_true, dtype=float), np.asarray(p, dtype=float)
+    confidence, correct = np.maximum(p, 1 - p), ((p >= 0.5) == (y_true == 1)).astype(float)
+    which = np.clip(np.ceil(confidence * n_bins).astype(int) - 1, 0, n_bins - 1)
+    return float(sum((which == b).mean() * abs(confidence[which == b].mean() - correct[which == b].mean())
+                     for b in range(n_bins) if (which == b).any()))
+""", "test_expected_calibration_error"),
+    Mistake("ece_calls_mirlib", "expected_calibration_error", ECE + """    return evaluation.calibration(y_true, p, n_bins)[1]
+""", "test_expected_calibration_error"),
+]
+
+CATALOGUE["music-speech"] = MUSIC_SPEECH

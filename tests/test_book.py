@@ -656,7 +656,7 @@ def test_factual_slips_stay_fixed(book):
     for chapter, exercise in {"audio-basics": "audio-basics", "dl-basics": "dl-basics", "genre-cnn": "cnn",
                               "tags-transfer": "cnn", "onsets": "rnn", "similarity": "siamese",
                               "drums": "drums", "structure": "structure", "beats": "beats",
-                              "bass": "bass"}.items():
+                              "bass": "bass", "music-speech": "music-speech"}.items():
         assert f"exercises/{exercise}/" in text(f"book/{chapter}"), f"{chapter} does not point to its exercise"
     speech = text("book/music-speech")
     for claim in ("hours of speech from many speakers", "recorded radio", "the MIREX data had neither"):
