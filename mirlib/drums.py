@@ -211,13 +211,14 @@ def train_on_drum_loops(network, n_train=240, epochs=25, seed=0, length=8.0, bat
                                verbose=verbose)
 
 
-def _drum_network(*, build, outputs, n_band_songs=0, sampled_hihat=0.0, recorded=0.0, **fields):
-    """A drum network of Vogl et al. (2017): its shared input, recipe and held-out report."""
+def _drum_network(*, build, outputs, recipe=None, **fields):
+    """A drum network of Vogl et al. (2017): its shared input, recipe (``recipe`` changes the shared one's
+    keywords of :func:`train_on_drum_loops`) and held-out report."""
     return nn.ShippedModel(
         task="drums", paper="vogl2017drum", features=TRANSCRIPTION, inputs="flat", outputs=tuple(outputs),
         build=build, normalization_axis=-1, input_shape=(None, 2 * TRANSCRIPTION.n_bands), trainer=train_on_drum_loops,
-        recipe=dict(n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3,
-                    n_band_songs=n_band_songs, sampled_hihat=sampled_hihat, recorded=recorded),
+        recipe={**dict(n_train=240, epochs=25, seed=0, length=8.0, batch_size=8, learning_rate=2e-3, n_band_songs=0,
+                       sampled_hihat=0.0, recorded=0.0), **(recipe or {})},
         held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "F ±50 ms",
                             "{n} loops from kits never heard in training", n=20, also=("F ±20 ms",)),
         **fields)
@@ -228,7 +229,7 @@ _NB = TRANSCRIPTION.n_bands
 DRUM_CRNN = _drum_network(
     name="drum_crnn", description="drum CRNN (Vogl et al. 2017): KD, SD, HH on log-filtered spectrogram, 100 fps",
     build=lambda norm: nn.drum_crnn(_NB, n_outputs=3, normalization=norm), outputs=DRUMS, aliases=("drums",),
-    recorded=0.7, thresholds={"KD": 0.4, "SD": 0.6, "HH": 0.015})
+    recipe=dict(recorded=0.7), thresholds={"KD": 0.4, "SD": 0.6, "HH": 0.015})
 #: The CNN of Vogl et al.'s comparison (no recurrent layers).
 DRUM_CNN = _drum_network(
     name="drum_cnn", description="drum CNN (Vogl et al. 2017 comparison): KD, SD, HH, 100 fps",
@@ -426,9 +427,10 @@ def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.0
     """
     candidates, best = np.asarray(candidates, dtype=float), {}
     settings = {k: v for k, v in DRUM_PEAKS.items() if k != "threshold"}
+    rates = [frame_rate(a) for a in activations]
     for i, name in enumerate(DRUMS):
-        columns = [(np.ascontiguousarray(check_activation(a, frame_rate(a), channels=True)[:, i]), frame_rate(a))
-                   for a in activations]
+        columns = [(np.ascontiguousarray(check_activation(a, fps, channels=True)[:, i]), fps)
+                   for a, fps in zip(activations, rates)]
         f = [score_transcriptions(references, [{name: pick_peaks(c, fps, threshold=float(t), **settings)}
                                                for c, fps in columns], window, instruments=(name,))[name]["F"]
              for t in candidates]
