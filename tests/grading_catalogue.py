@@ -1089,3 +1089,88 @@ MUSIC_SPEECH = [
 ]
 
 CATALOGUE["music-speech"] = MUSIC_SPEECH
+
+
+# -- moods: multi-label targets, sigmoid head, ROC-AUC per mood, fine-tuning ------------------
+
+MULTI_HOT = "def multi_hot(mood_lists):\n"
+MOOD_MODEL = "def mood_model(base, n_moods, learning_rate):\n"
+AUC_MOOD = "def roc_auc_per_mood(Y_true, Y_score):\n"
+FINE_TUNE = "def fine_tune(base, X, Y):\n"
+
+
+def _mood_model(activation="sigmoid", loss="binary_crossentropy"):
+    return MOOD_MODEL + f"""    outputs = keras.layers.Dense(n_moods, activation="{activation}", name="moods")(base.output)
+    model = keras.Model(base.input, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="{loss}")
+    return model
+"""
+
+
+def _fine_tune(freeze="base.trainable = False", unfreeze="base.trainable = True",
+               recompile='model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")'):
+    return FINE_TUNE + f"""    keras.utils.set_random_seed(0)
+    {freeze}
+    model = mood_model(base, Y.shape[1], 1e-2)
+    model.fit(X, Y, epochs=15, batch_size=16, verbose=0)
+    {unfreeze}
+    {recompile}
+    model.fit(X, Y, epochs=10, batch_size=16, verbose=0)
+    return model
+"""
+
+
+MOODS = [
+    # Part 1: multi-label targets
+    Mistake("multi_hot_first_mood_only", "multi_hot", MULTI_HOT + """    Y = np.zeros((len(mood_lists), len(moods.MOODS)), dtype=int)
+    for i, names in enumerate(mood_lists):
+        if names:
+            Y[i, moods.MOODS.index(names[0])] = 1
+    return Y
+""", "test_multi_hot"),
+    Mistake("multi_hot_alphabetical_columns", "multi_hot", MULTI_HOT + """    order = sorted(moods.MOODS)
+    Y = np.zeros((len(mood_lists), len(order)), dtype=int)
+    for i, names in enumerate(mood_lists):
+        for name in names:
+            if name not in order:
+                raise ValueError(f"unknown mood {name!r}")
+            Y[i, order.index(name)] = 1
+    return Y
+""", "test_multi_hot"),
+    Mistake("multi_hot_ignores_unknown_moods", "multi_hot", MULTI_HOT + """    Y = np.zeros((len(mood_lists), len(moods.MOODS)), dtype=int)
+    for i, names in enumerate(mood_lists):
+        for name in names:
+            if name in moods.MOODS:
+                Y[i, moods.MOODS.index(name)] = 1
+    return Y
+""", "test_multi_hot"),
+    Mistake("multi_hot_calls_sklearn", "multi_hot", MULTI_HOT + """    from sklearn.preprocessing import MultiLabelBinarizer
+    return MultiLabelBinarizer(classes=list(moods.MOODS)).fit_transform(mood_lists)
+""", "test_multi_hot"),
+    # Part 2: sigmoid head, binary cross-entropy
+    Mistake("head_softmax", "mood_model", _mood_model(activation="softmax"), "test_mood_model"),
+    Mistake("head_categorical_cross_entropy", "mood_model", _mood_model(loss="categorical_crossentropy"),
+            "test_mood_model"),
+    Mistake("head_mean_squared_error", "mood_model", _mood_model(loss="mse"), "test_mood_model"),
+    # Part 3: ROC-AUC per mood
+    Mistake("auc_ties_count_nothing", "roc_auc_per_mood", AUC_MOOD + """    Y_true, Y_score = np.asarray(Y_true), np.asarray(Y_score, dtype=float)
+    return np.array([np.mean(Y_score[Y_true[:, j] == 1, j][:, None] > Y_score[Y_true[:, j] == 0, j][None, :])
+                     for j in range(Y_true.shape[1])])
+""", "test_roc_auc_per_mood"),
+    Mistake("auc_of_all_moods_together", "roc_auc_per_mood", AUC_MOOD + """    y, s = np.asarray(Y_true).ravel(), np.asarray(Y_score, dtype=float).ravel()
+    diff = s[y == 1][:, None] - s[y == 0][None, :]
+    return np.full(np.asarray(Y_true).shape[1], np.mean((diff > 0) + 0.5 * (diff == 0)))
+""", "test_roc_auc_per_mood"),
+    Mistake("auc_calls_sklearn", "roc_auc_per_mood", AUC_MOOD + """    from sklearn.metrics import roc_auc_score
+    return np.array([roc_auc_score(Y_true[:, j], Y_score[:, j]) for j in range(Y_true.shape[1])])
+""", "test_roc_auc_per_mood"),
+    # Part 4: fine-tuning
+    Mistake("tune_never_frozen", "fine_tune", _fine_tune(freeze="pass"), "test_fine_tune"),
+    Mistake("tune_never_unfrozen", "fine_tune", _fine_tune(unfreeze="pass"), "test_fine_tune"),
+    Mistake("tune_without_compiling_again", "fine_tune", _fine_tune(recompile="pass"), "test_fine_tune"),
+    Mistake("tune_at_the_same_rate", "fine_tune",
+            _fine_tune(recompile='model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="binary_crossentropy")'),
+            "test_fine_tune"),
+]
+
+CATALOGUE["moods"] = MOODS

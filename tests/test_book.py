@@ -658,6 +658,7 @@ def test_factual_slips_stay_fixed(book):
                               "drums": "drums", "structure": "structure", "beats": "beats",
                               "bass": "bass", "music-speech": "music-speech"}.items():
         assert f"exercises/{exercise}/" in text(f"book/{chapter}"), f"{chapter} does not point to its exercise"
+    assert "exercises/moods/" in text("book/tags-transfer"), "tags-transfer does not point to the moods exercise"
     speech = text("book/music-speech")
     for claim in ("hours of speech from many speakers", "recorded radio", "the MIREX data had neither"):
         assert claim not in speech, claim

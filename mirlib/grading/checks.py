@@ -99,7 +99,7 @@ def check_array(actual, expected, name, rtol=1e-4, atol=1e-5, hints=(), axes=("n
     mask = np.abs(expected) > 1e-6
     if np.any(mask):
         ratio = actual[mask] / expected[mask]
-        if np.allclose(ratio, ratio[0], rtol=1e-3) and not np.isclose(ratio[0], 1.0):
+        if np.allclose(ratio, ratio[0], rtol=1e-3) and not np.isclose(ratio[0], 1.0) and ratio[0] != 0:
             raise AssertionError(f"{name} is off by a constant factor of {ratio[0]:.4g}")
     worst = np.unravel_index(np.argmax(np.abs(actual - expected)), expected.shape)
     raise AssertionError(f"{name} has the right shape {expected.shape} but wrong values "
