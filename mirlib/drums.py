@@ -503,12 +503,18 @@ def threshold_table(activations, references, songs, sources, thresholds=None, wi
     pandas.DataFrame
         One row per ``"{source}, {how}"``; columns ``"KD"``, ``"SD"``,
         ``"HH"`` and ``"overall"`` (F-measure, counts summed over the
-        source's recordings).
+        source's recordings). ``attrs["thresholds"]`` holds, per song, the
+        thresholds tuned on the other songs.
 
     Raises
     ------
     ValueError
         If the sequences differ in length or hold fewer than two songs.
+
+    References
+    ----------
+    Vogl, Dorfer, Widmer & Knees (2017). Drum transcription via joint beat and
+    drum modeling using convolutional recurrent neural networks. ISMIR.
     """
     import pandas as pd
 
@@ -517,14 +523,16 @@ def threshold_table(activations, references, songs, sources, thresholds=None, wi
     ways = {"threshold 0.5": [pick_drum_peaks(a, threshold=0.5) for a in activations]}
     if thresholds is not None:
         ways["shipped thresholds"] = [pick_drum_peaks(a, threshold=thresholds) for a in activations]
-    ways["tuned on the other songs"] = leave_one_song_out(activations, references, songs, window=window)[0]
+    ways["tuned on the other songs"], tuned = leave_one_song_out(activations, references, songs, window=window)
     rows = {}
     for source in dict.fromkeys(sources):
         mine = [i for i, s in enumerate(sources) if s == source]
         for how, estimates in ways.items():
             found = score_transcriptions([references[i] for i in mine], [estimates[i] for i in mine], window)
             rows[f"{source}, {how}"] = {k: found[k]["F"] for k in ("KD", "SD", "HH", "overall")}
-    return pd.DataFrame(rows).T
+    table = pd.DataFrame(rows).T
+    table.attrs["thresholds"] = tuned
+    return table
 
 
 def held_out_scores(model=None, network="drum_crnn", n=20, split="test", threshold=None, examples=None):

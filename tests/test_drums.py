@@ -227,6 +227,7 @@ def test_thresholds_are_tuned_per_instrument_and_cross_validated_by_song():
                                   ["loud", "faint", "faint"], thresholds={"KD": 0.5, "SD": 0.5, "HH": 0.01})
     assert table.loc["faint, tuned on the other songs", "HH"] == 0 < table.loc["faint, shipped thresholds", "HH"]
     assert table.loc["loud, threshold 0.5", "HH"] == 1
+    assert table.attrs["thresholds"] == thresholds
     with pytest.raises(ValueError, match="one source per activation"):
         drums.threshold_table([loud, faint], [loud_ref, faint_ref], ["a", "b"], ["loud"])
 
