@@ -184,6 +184,47 @@ def test_activation_cache_can_be_cleared_resized_and_switched_off():
     assert isinstance(features.remembered, features.ActivationCache)
 
 
+def test_activation_cache_on_disk_is_shared_between_processes(tmp_path, monkeypatch):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return features.Activations(np.arange(6.0).reshape(3, 2) / 10, fps=50, labels=("beat", "downbeat"))
+
+    y = np.linspace(-1, 1, 100, dtype=np.float32)
+    first = features.ActivationCache(directory=tmp_path)
+    made = first(("net", "digest1"), y, compute)
+    # another process (a fresh cache on the same folder) reads it instead of computing
+    monkeypatch.setenv("MIRLIB_CACHE_DIR", str(tmp_path))
+    again = features.ActivationCache()(("net", "digest1"), y, compute)
+    assert len(calls) == 1 and again.fps == 50 and again.labels == ("beat", "downbeat")
+    np.testing.assert_array_equal(again, made)
+    # other weights (another key) or another signal are computed
+    features.ActivationCache()(("net", "digest2"), y, compute)
+    features.ActivationCache()(("net", "digest1"), y[::-1].copy(), compute)
+    assert len(calls) == 3 and len(list(tmp_path.glob("*.npz"))) == 3
+    # off means off on disk too
+    with first.disabled():
+        first(("net", "digest1"), y, compute)
+    assert len(calls) == 4
+    # a damaged file is named, computed again and rewritten
+    for f in tmp_path.glob("*.npz"):
+        f.write_bytes(b"not npz")
+    with pytest.warns(UserWarning, match="unreadable"):
+        features.ActivationCache()(("net", "digest1"), y, compute)
+    assert len(calls) == 5
+    features.ActivationCache()(("net", "digest1"), y, compute)
+    assert len(calls) == 5
+    # a folder that cannot be written is named; the activations still come back
+    blocked = tmp_path / "file"
+    blocked.write_text("a file, not a folder")
+    with pytest.warns(UserWarning, match="not writable"):
+        got = features.ActivationCache(directory=blocked / "cache")(("net", "digest1"), y, compute)
+    np.testing.assert_array_equal(got, made)
+    monkeypatch.delenv("MIRLIB_CACHE_DIR")
+    assert features.ActivationCache().directory is None
+
+
 def test_tempo_prior_weighs_tempi_around_its_centre():
     w = features.tempo_prior([55.0, 110.0, 220.0])
     assert w[1] == 1.0 and w[0] == pytest.approx(w[2]) and w[0] < 0.2

@@ -14,6 +14,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import tempfile
+import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -184,11 +187,22 @@ class ActivationCache:
     changing it changes nobody else's. It is on by default because the book's
     chapters rely on it for speed; :data:`remembered` is the one instance.
 
+    With a ``directory``, activations are also kept on disk (one ``.npz``
+    file each), so that other processes find them: the kernels of a grading
+    run (``mirlib grade`` gives every submission the reference run's), or a
+    book build and a lecturer's notebook on the same machine. The key holds
+    what computes them (a network's weights digest), so new weights never
+    read old activations.
+
     Parameters
     ----------
     size : int
-        How many activations to keep; 0 turns the cache off (every call
-        computes). Default: the environment variable ``MIRLIB_CACHE_SIZE``, else 64.
+        How many activations to keep in memory; 0 turns the cache off (every
+        call computes, on disk nothing is read or written). Default: the
+        environment variable ``MIRLIB_CACHE_SIZE``, else 64.
+    directory : str or Path, optional
+        Folder for the activations on disk. Default: the environment variable
+        ``MIRLIB_CACHE_DIR``; unset, nothing is kept on disk.
 
     Examples
     --------
@@ -207,9 +221,11 @@ class ActivationCache:
     0
     """
 
-    def __init__(self, size=None):
+    def __init__(self, size=None, directory=None):
         self._entries = {}
         self.size = int(os.environ.get("MIRLIB_CACHE_SIZE", 64)) if size is None else size
+        directory = os.environ.get("MIRLIB_CACHE_DIR") or None if directory is None else directory
+        self.directory = None if directory is None else Path(directory)
 
     @property
     def size(self):
@@ -264,11 +280,41 @@ class ActivationCache:
         digest = hashlib.sha1(np.ascontiguousarray(signal, dtype=np.float32).tobytes()).hexdigest()
         full = (key, np.shape(signal), digest)
         if full not in self._entries:
-            act = compute()
+            path = None if self.directory is None else self.directory / f"{hashlib.sha1(repr(full).encode()).hexdigest()}.npz"
+            act = _read_activations(path) if path is not None and path.exists() else None
+            if act is None:
+                act = compute()
+                if path is not None:
+                    _write_activations(path, act)
             while len(self._entries) >= self._size:
                 self._entries.pop(next(iter(self._entries)))
             self._entries[full] = act
         return self._entries[full].copy()
+
+
+def _read_activations(path):
+    """Activations from a cache file, or None (with a warning) if it cannot be read."""
+    try:
+        with np.load(path) as f:
+            labels = tuple(str(x) for x in f["labels"]) or None
+            return Activations(f["values"], fps=float(f["fps"]), labels=labels)
+    except Exception as err:   # a truncated or foreign file: computed again and rewritten
+        warnings.warn(f"activation cache file {path} is unreadable ({err}); computing again", stacklevel=3)
+        return None
+
+
+def _write_activations(path, act):
+    """Write a cache file atomically; a folder that cannot be written is warned about, not fatal."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, values=np.asarray(act), fps=np.float64(act.fps),
+                     labels=np.array(getattr(act, "labels", None) or (), dtype=str))
+        os.replace(tmp, path)
+    except OSError as err:
+        warnings.warn(f"cannot keep activations in {path.parent} ({err}); MIRLIB_CACHE_DIR is not writable",
+                      stacklevel=3)
 
 
 #: The activation cache of every shipped network and of madmom's references

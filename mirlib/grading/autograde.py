@@ -334,8 +334,9 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
             return dict(common, root=str(root), student=student, assignment=assignment, uid=uid), reasons, notes
 
         # the reference solution runs first: it checks the grading environment, and the
-        # caches it leaves (numba's compiled librosa functions, matplotlib's font list)
-        # spare every submission compiling them again
+        # caches it leaves (numba's compiled librosa functions, matplotlib's font list,
+        # activations of the shipped networks and madmom's: mirlib.features.remembered)
+        # spare every submission computing them again
         pool = WorkerPool(jobs, scratch / "workers.log")    # all start now, while the reference runs
         common["warm"] = _seed_caches(scratch / "warm")
         job, _, _ = job_for(REFERENCE, None)
@@ -359,7 +360,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
                 + (". The kernels have no network: is the course data cached (LIBROSA_DATA_DIR, MIRLIB_DATA_DIR)?"
                    if any(e["ename"] in OFFLINE_ERRORS for e in raw.get("errors", [])) else ""))
         warm = scratch / "warm"
-        for name in ("numba", "matplotlib"):
+        for name in ("numba", "matplotlib", "mirlib"):
             if (scratch / "jobs" / REFERENCE / "runtime" / name).is_dir():
                 shutil.copytree(scratch / "jobs" / REFERENCE / "runtime" / name, warm / name, dirs_exist_ok=True)
         common["warm"] = str(warm) if warm.exists() else None

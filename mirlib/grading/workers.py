@@ -34,8 +34,9 @@ def _grade_job(job):
     runtime = root / "runtime"
     runtime.mkdir(exist_ok=True)
     if job.get("warm"):
-        # numba's compiled librosa functions and matplotlib's font list, from the grading
-        # environment and the reference run: without them every submission builds them again
+        # numba's compiled librosa functions, matplotlib's font list and the shipped networks'
+        # and madmom's activations, from the grading environment and the reference run:
+        # without them every submission builds them again
         shutil.copytree(job["warm"], runtime, dirs_exist_ok=True)
     cfg = copy.deepcopy(job["config"]) if job["config"] is not None else Config()
     cfg.merge(Config({
@@ -52,7 +53,7 @@ def _grade_job(job):
                     "kernel_manager_class": "mirlib.grading.sandbox.SandboxKernelManager"},
     }))
     env = dict(job["kernel_env"], HOME=str(runtime), MPLCONFIGDIR=str(runtime / "matplotlib"),
-               NUMBA_CACHE_DIR=str(runtime / "numba"),
+               NUMBA_CACHE_DIR=str(runtime / "numba"), MIRLIB_CACHE_DIR=str(runtime / "mirlib"),
                MIRLIB_GRADING_MARKERS=str(runtime), NBGRADER_EXECUTION="autograde",
                MIRLIB_GRADING_OUTPUT_MB=str(job["limits"]["output"]))
     box = Sandbox(workdir=str(root / "autograded"), runtime=str(runtime), hidden=tuple(job["hidden"]),

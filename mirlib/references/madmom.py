@@ -83,9 +83,11 @@ def madmom_beat_activation(y, sr):
         For an empty, NaN or multi-channel signal or a bad sample rate.
     """
     y = RHYTHM.prepare(y, sr)
+    # imported even when the activation is remembered (on disk, say), so that madmom is
+    # loaded, with its shim, after this call whether or not it computed anything
+    madmom = import_madmom()
 
     def compute():
-        madmom = import_madmom()
         return Activations(madmom.features.beats.RNNBeatProcessor()(_madmom_signal(y)), MADMOM_FPS)
 
     return remembered(("madmom RNNBeatProcessor", sr), y, compute)
