@@ -114,11 +114,14 @@ class Course:
                 for name in self.notebooks}
 
     def autograde(self):
-        """Grade every submission with `mirlib grade` (two jobs, sandboxed); returns its results."""
+        """Grade every submission with `mirlib grade` (two jobs, sandboxed); returns its results.
+
+        `mirlib grade` grades the reference solution first and stops with a
+        GradingError unless it gets full marks (``check_reference``).
+        """
         from mirlib.grading.autograde import grade
 
-        self.results = {r.student: r for r in grade(self.assignment, course=self.root, jobs=2, progress=False,
-                                                    check_reference=False)}
+        self.results = {r.student: r for r in grade(self.assignment, course=self.root, jobs=2, progress=False)}
         return self.results
 
     def feedback(self, student):

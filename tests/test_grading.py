@@ -1,10 +1,11 @@
 """Grading tests: nbgrader end to end for every assignment in solutions/.
 
 For each assignment, in a temporary course folder: generate the student
-version, submit the reference solution, the blank student version and the
-catalogued mistakes, autograde, export. Then check that the solution gets
-full marks, the blank version zero, every mistake loses points on its part,
-and that the committed exercises/ is what nbgrader generates now.
+version, submit the blank student version and the catalogued mistakes,
+autograde, export. `mirlib grade` grades the reference solution first, in
+the same sandbox, and stops unless it gets full marks. Then check that the
+blank version gets zero, every mistake loses points on its part, and that
+the committed exercises/ is what nbgrader generates now.
 
 Mistakes that cannot reach each other's test cells are graded in one
 submission (``nbgrading.mistake_batches``, read statically from the
@@ -41,7 +42,6 @@ def graded(tmp_path_factory):
             course = Course(tmp_path_factory.mktemp(assignment), assignment)
             course.generate()
             reference = course.reference_answers()
-            course.submit("solution", reference)
             course.submit("blank", {})
             for batch, mistakes in BATCHES[assignment]:
                 answers = {name: dict(cells) for name, cells in reference.items()}
@@ -50,7 +50,7 @@ def graded(tmp_path_factory):
                     assert len(owner) == 1, f"{mistake.name}: no single notebook has solution cell {mistake.cell}"
                     answers[owner[0]][mistake.cell] = mistake.source
                 course.submit(batch, answers)
-            course.autograde()
+            course.autograde()      # a GradingError unless the reference solution gets full marks
             course.grades = course.export()
             _courses[assignment] = course
         return _courses[assignment]
@@ -90,14 +90,6 @@ def test_exercises_are_what_nbgrader_generates(graded, assignment):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_reference_solution_gets_full_marks(graded, assignment):
-    scores = graded(assignment).scores("solution")
-    assert scores, "no graded cells found"
-    lost = {cell: s for cell, s in scores.items() if s[0] != s[1]}
-    assert not lost, f"reference solution lost points (score, max): {lost}"
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_blank_student_version_gets_zero(graded, assignment):
     scores = graded(assignment).scores("blank")
     assert scores and all(s[0] == 0 for s in scores.values()), f"blank version scored: {scores}"
@@ -128,7 +120,7 @@ def test_batched_mistakes_leave_the_parts_they_cannot_reach_whole(graded, assign
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_submission_is_graded_without_flags(graded, assignment):
-    # mirlib grade: the solution, the blank version and every catalogued mistake run
+    # mirlib grade: the blank version and every catalogued mistake run
     # inside their limits and are scored, none flagged (a flag would mean an exercise
     # that needs more time or memory than the course's limits)
     results = graded(assignment).results
@@ -141,7 +133,8 @@ def test_feedback_shows_no_hidden_test(graded, assignment):
     course = graded(assignment)
     hidden = secret_lines(assignment, hidden_only=True)
     assert hidden
-    for student in ("solution", "blank"):
+    # the blank version's feedback shows every test failing; the batches' show failing and passing tests
+    for student in ("blank", BATCHES[assignment][0][0]):
         pages = course.feedback(student)
         assert pages, f"no feedback for {student}"
         for name, html in pages.items():
@@ -153,10 +146,11 @@ def test_feedback_shows_no_hidden_test(graded, assignment):
 def test_export_has_a_row_per_submission(graded, assignment):
     course = graded(assignment)
     rows = {r["student_id"]: r for r in course.grades if r["assignment"] == assignment}
-    expected = {"solution", "blank"} | {batch for batch, _ in BATCHES[assignment]}
+    expected = {"blank"} | {batch for batch, _ in BATCHES[assignment]}
     assert set(rows) == expected
-    assert float(rows["solution"]["score"]) == float(rows["solution"]["max_score"]) > 0
-    assert float(rows["blank"]["score"]) == 0
+    assert float(rows["blank"]["score"]) == 0 < float(rows["blank"]["max_score"])
+    for batch, _ in BATCHES[assignment]:
+        assert float(rows[batch]["score"]) < float(rows[batch]["max_score"]), f"{batch}: {rows[batch]}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
