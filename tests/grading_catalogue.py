@@ -427,10 +427,9 @@ CONTRASTIVE_OK = CONTRASTIVE + '''    same = ops.cast(same, "float32")
 
 
 def _triplet(d_pos="ops.sqrt(ops.sum(ops.square(anchor - ops.cast(positive, 'float32')), axis=-1))",
-             d_neg="ops.sqrt(ops.sum(ops.square(anchor - ops.cast(negative, 'float32')), axis=-1))",
              loss="ops.relu(d_pos - d_neg + margin)"):
     return TRIPLET + f"""    d_pos = {d_pos}
-    d_neg = {d_neg}
+    d_neg = ops.sqrt(ops.sum(ops.square(anchor - ops.cast(negative, 'float32')), axis=-1))
     return {loss}
 """
 
@@ -448,9 +447,9 @@ SAMPLER = '''def sample_triplets(labels, allowed, n, rng):
 '''
 
 
-def _sampler(anchor="rng.choice(allowed)", same="allowed[(labels[allowed] == labels[a]) & (allowed != a)]",
+def _sampler(same="allowed[(labels[allowed] == labels[a]) & (allowed != a)]",
              other="allowed[labels[allowed] != labels[a]]"):
-    return SAMPLER + f"""        a = {anchor}
+    return SAMPLER + f"""        a = rng.choice(allowed)
         same = {same}
         other = {other}
         out[i] = a, rng.choice(same), rng.choice(other)
@@ -567,7 +566,7 @@ def _targets(frames="np.round(np.asarray(onsets[name], dtype=float) * fps).astyp
 """
 
 
-def _dpeaks(column="A[:, i]", threshold="thresholds[name]", scale="/ fps"):
+def _dpeaks(column="A[:, i]", threshold="thresholds[name]"):
     return DPEAKS + f"""
     A = np.asarray(activations, dtype=float)
     out = {{}}
@@ -575,18 +574,19 @@ def _dpeaks(column="A[:, i]", threshold="thresholds[name]", scale="/ fps"):
         a = {column}
         left = np.concatenate([[-np.inf], a[:-1]])
         right = np.concatenate([a[1:], [-np.inf]])
-        out[name] = np.flatnonzero((a >= left) & (a > right) & (a > {threshold})) {scale}
+        out[name] = np.flatnonzero((a >= left) & (a > right) & (a > {threshold})) / fps
     return out
 """
 
 
-def _crnn(rnn="keras.layers.Bidirectional(keras.layers.GRU(16, return_sequences=True))", out="sigmoid",
-          pool="(1, 3)", reshape="8 * (n_bands // 3)"):
+def _crnn(rnn="keras.layers.Bidirectional(keras.layers.GRU(16, return_sequences=True))",
+          out="sigmoid",
+          pool="(1, 3)"):
     return CRNN + f"""
     inputs = keras.Input((None, n_bands, 2))
     x = keras.layers.Conv2D(8, (3, 3), padding="same", activation="relu")(inputs)
     x = keras.layers.MaxPooling2D({pool})(x)
-    x = keras.layers.Reshape((-1, {reshape}))(x)
+    x = keras.layers.Reshape((-1, 8 * (n_bands // 3)))(x)
     x = {rnn}(x)
     outputs = keras.layers.Dense(3, activation="{out}")(x)
     return keras.Model(inputs, outputs)
@@ -651,65 +651,65 @@ BOUNDARY_F = "def boundary_f(reference, estimated, window):\n"
 SEGMENT = "def segment(features, fps):\n"
 
 
-def _ssm(standardise="(X - X.mean(axis=0)) / (X.std(axis=0) + 1e-8)",
-         unit="X / (np.linalg.norm(X, axis=1, keepdims=True) + 1e-12)", result="X @ X.T"):
+def _ssm(standardise="(X - X.mean(axis=0)) / (X.std(axis=0) + 1e-8)"):
     return SSM + f"""
     X = np.asarray(features, dtype=float)
     X = {standardise}
-    X = {unit}
-    return {result}
+    X = X / (np.linalg.norm(X, axis=1, keepdims=True) + 1e-12)
+    return X @ X.T
 """
 
 
-def _kernel(sign="np.sign(a)", sigma="taper * size", normalise="K / np.abs(K).sum()"):
+def _kernel(sigma="taper * size", normalise="K / np.abs(K).sum()"):
     return KERNEL + f"""
     a = np.arange(-size, size + 1)
-    v = {sign} * np.exp(-0.5 * (a / ({sigma})) ** 2)
+    v = np.sign(a) * np.exp(-0.5 * (a / ({sigma})) ** 2)
     K = np.outer(v, v)
     return {normalise}
 """
 
 
-def _novelty(pad="np.pad(np.asarray(S, dtype=float), L)", block="P[i:i + 2 * L + 1, i:i + 2 * L + 1]",
-             frames="range(len(S))", rectify="np.maximum(nov, 0.0)",
+def _novelty(pad="np.pad(np.asarray(S, dtype=float), L)",
+             frames="range(len(S))",
+             rectify="np.maximum(nov, 0.0)",
              scale="nov / nov.max() if nov.max() > 0 else nov"):
     return NOVELTY + f"""
     L = (len(kernel) - 1) // 2
     P = {pad}
-    nov = np.array([np.sum({block} * kernel) for i in {frames}])
+    nov = np.array([np.sum(P[i:i + 2 * L + 1, i:i + 2 * L + 1] * kernel) for i in {frames}])
     nov = {rectify}
     return {scale}
 """
 
 
-def _boundaries(window="a[n] >= a[max(0, n - w):n + w + 1].max()", plateau="(n == 0 or a[n] > a[n - 1])",
-                threshold="a[n] > threshold", scale="/ fps",
+def _boundaries(window="a[n] >= a[max(0, n - w):n + w + 1].max()",
+                scale="/ fps",
                 edges="times[(times >= edge) & (times <= len(a) / fps - edge)]"):
     return BOUNDARIES + f"""
     a = np.asarray(curve, dtype=float)
     w = int(round(min_distance * fps))
-    keep = [n for n in range(len(a)) if {window} and {plateau} and {threshold}]
+    keep = [n for n in range(len(a)) if {window} and (n == 0 or a[n] > a[n - 1]) and a[n] > threshold]
     times = np.array(keep, dtype=float) {scale}
     return {edges}
 """
 
 
-def _boundary_f(match="mir_eval.util.match_events(ref, est, window)", result="2 * p * r / (p + r) if p + r else 0.0"):
+def _boundary_f(match="mir_eval.util.match_events(ref, est, window)"):
     return BOUNDARY_F + f"""
     ref, est = np.asarray(reference, dtype=float), np.asarray(estimated, dtype=float)
     if not len(est):
         return 0.0
     matched = len({match})
     p, r = matched / len(est), matched / len(ref)
-    return {result}
+    return 2 * p * r / (p + r) if p + r else 0.0
 """
 
 
-def _segment(size=40, threshold=0.1, min_distance=4.0):
+def _segment(size=40):
     return SEGMENT + f"""
     S = self_similarity(features)
     nov = novelty(S, checkerboard_kernel({size}, 0.5))
-    return pick_boundaries(nov, fps, threshold={threshold}, min_distance={min_distance}, edge=2.0)
+    return pick_boundaries(nov, fps, threshold=0.1, min_distance=4.0, edge=2.0)
 """
 
 
@@ -771,8 +771,7 @@ DP = "def track_beats_dp(activation, fps, tempo, alpha=100):\n"
 TRACK = "def track(activation, fps):\n"
 
 
-def _beat_f(prepare="", match="mir_eval.util.match_events(ref, est, window)",
-            result="2 * p * r / (p + r) if p + r else 0.0"):
+def _beat_f(prepare="", match="mir_eval.util.match_events(ref, est, window)"):
     return BEAT_F + f"""
     ref, est = np.asarray(reference, dtype=float), np.asarray(estimated, dtype=float)
     {prepare}
@@ -780,25 +779,25 @@ def _beat_f(prepare="", match="mir_eval.util.match_events(ref, est, window)",
         return 0.0
     matched = len({match})
     p, r = matched / len(est), matched / len(ref)
-    return {result}
+    return 2 * p * r / (p + r) if p + r else 0.0
 """
 
 
-def _tempo(centre="a - a.mean()", to_bpm="60 * fps / lags",
+def _tempo(centre="a - a.mean()",
            weight="np.exp(-0.5 * (np.log2(bpm / prior) / width) ** 2)"):
     return TEMPO + f"""
     a = np.asarray(activation, dtype=float)
     a = {centre}
     lags = np.arange(int(round(60 * fps / max_bpm)), int(round(60 * fps / min_bpm)) + 1)
     r = np.array([np.dot(a[:len(a) - k], a[k:]) for k in lags])
-    bpm = {to_bpm}
+    bpm = 60 * fps / lags
     weight = {weight}
     return float(bpm[np.argmax(r * weight)])
 """
 
 
-def _dp(penalty="alpha * np.log((t - tau) / p) ** 2", first="max(0, t - int(round(2 * p)))",
-        start="max(0, len(a) - int(round(p)))", scale="/ fps", own="a[t] + "):
+def _dp(penalty="alpha * np.log((t - tau) / p) ** 2",
+        start="max(0, len(a) - int(round(p)))"):
     return DP + f"""
     a = np.asarray(activation, dtype=float)
     p = 60 * fps / tempo
@@ -807,16 +806,16 @@ def _dp(penalty="alpha * np.log((t - tau) / p) ** 2", first="max(0, t - int(roun
         hi = t - int(round(p / 2))
         if hi < 0:
             continue
-        tau = np.arange({first}, hi + 1)
+        tau = np.arange(max(0, t - int(round(2 * p))), hi + 1)
         candidates = C[tau] - {penalty}
         best = int(np.argmax(candidates))
-        C[t], back[t] = {own}candidates[best], tau[best]
+        C[t], back[t] = a[t] + candidates[best], tau[best]
     start = {start}
     beat = start + int(np.argmax(C[start:]))
     frames = [beat]
     while back[frames[-1]] >= 0:
         frames.append(back[frames[-1]])
-    return np.array(frames[::-1], dtype=float) {scale}
+    return np.array(frames[::-1], dtype=float) / fps
 """
 
 
@@ -1019,15 +1018,15 @@ def _loro(split="""    for name in np.unique(recording):
 """
 
 
-def _ece(which="np.clip(np.ceil(p * n_bins).astype(int) - 1, 0, n_bins - 1)", weight="inside.mean()",
-         gap="abs(p[inside].mean() - y_true[inside].mean())"):
+def _ece(which="np.clip(np.ceil(p * n_bins).astype(int) - 1, 0, n_bins - 1)",
+         weight="inside.mean()"):
     return ECE + f"""    y_true, p = np.asarray(y_true, dtype=float), np.asarray(p, dtype=float)
     which = {which}
     ece = 0.0
     for b in range(n_bins):
         inside = which == b
         if inside.any():
-            ece += {weight} * {gap}
+            ece += {weight} * abs(p[inside].mean() - y_true[inside].mean())
     return float(ece)
 """
 
