@@ -30,9 +30,14 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 @pytest.fixture(scope="session")
 def book():
-    """Build the book with warnings as errors; returns the build log."""
+    """Build the book with warnings as errors; returns the build log.
+
+    The limit only stops a build that hangs: it is not the book's time budget (15 min cold),
+    which benchmarks/book_build.py measures. A build takes about 19 min here beside the
+    other tests on 2 cores, and a CI machine has run the suite 2.4 times slower than that.
+    """
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
     return log
