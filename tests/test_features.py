@@ -202,7 +202,7 @@ def test_activation_cache_on_disk_is_shared_between_processes(tmp_path, monkeypa
     # other weights (another key) or another signal are computed
     features.ActivationCache()(("net", "digest2"), y, compute)
     features.ActivationCache()(("net", "digest1"), y[::-1].copy(), compute)
-    assert len(calls) == 3 and len(list(tmp_path.glob("*.npz"))) == 3
+    assert len(calls) == 3 and len(list(tmp_path.glob("*.npz"))) == 3 and not list(tmp_path.glob("*.tmp"))
     # off means off on disk too
     with first.disabled():
         first(("net", "digest1"), y, compute)
@@ -218,7 +218,7 @@ def test_activation_cache_on_disk_is_shared_between_processes(tmp_path, monkeypa
     # a folder that cannot be written is named; the activations still come back
     blocked = tmp_path / "file"
     blocked.write_text("a file, not a folder")
-    with pytest.warns(UserWarning, match="not writable"):
+    with pytest.warns(UserWarning, match="cache folder is not writable"):
         got = features.ActivationCache(directory=blocked / "cache")(("net", "digest1"), y, compute)
     np.testing.assert_array_equal(got, made)
     monkeypatch.delenv("MIRLIB_CACHE_DIR")

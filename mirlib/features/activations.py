@@ -280,7 +280,9 @@ class ActivationCache:
         digest = hashlib.sha1(np.ascontiguousarray(signal, dtype=np.float32).tobytes()).hexdigest()
         full = (key, np.shape(signal), digest)
         if full not in self._entries:
-            path = None if self.directory is None else self.directory / f"{hashlib.sha1(repr(full).encode()).hexdigest()}.npz"
+            path = None
+            if self.directory is not None:
+                path = self.directory / f"{hashlib.sha1(repr(full).encode()).hexdigest()}.npz"
             act = _read_activations(path) if path is not None and path.exists() else None
             if act is None:
                 act = compute()
@@ -305,6 +307,7 @@ def _read_activations(path):
 
 def _write_activations(path, act):
     """Write a cache file atomically; a folder that cannot be written is warned about, not fatal."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -313,7 +316,10 @@ def _write_activations(path, act):
                      labels=np.array(getattr(act, "labels", None) or (), dtype=str))
         os.replace(tmp, path)
     except OSError as err:
-        warnings.warn(f"cannot keep activations in {path.parent} ({err}); MIRLIB_CACHE_DIR is not writable",
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        warnings.warn(f"cannot keep activations in {path.parent} ({err}): the cache folder is not writable",
                       stacklevel=3)
 
 
