@@ -1,5 +1,6 @@
 """Band songs (mirlib.synth.band): sampled instruments through FluidSynth, drums on recorded kits, real effects."""
 
+import subprocess
 import sys
 
 import numpy as np
@@ -164,3 +165,30 @@ def test_sampled_hi_hat_is_labelled_hh_and_off_by_default():
     frames = np.round(sampled.drums["HH"] * 100).astype(int)
     frames = frames[frames + 2 < len(high)]
     assert np.median(high[frames + 1]) > np.median(high)
+
+
+_RENDER = '''
+import ctypes, ctypes.util, hashlib, sys
+if sys.argv[1] != "fresh":      # what a Jupyter kernel does before any cell runs: the C library's rand() is used
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    libc.srand(12345)
+    [libc.rand() for _ in range(10)]
+if sys.argv[1] == "unseeded":
+    from mirlib.synth import fluid
+    fluid._DITHER_SEEDED.append(True)
+from mirlib.synth import band
+print(hashlib.sha1(band.render_band_song(3, n_bars=2, parts=("piano",)).audio.tobytes()).hexdigest())
+'''
+
+
+def test_renders_do_not_depend_on_what_the_process_did_before():
+    """FluidSynth draws its dither table from the C library's rand() when the first synthesizer is made: a process
+    that used rand() before renders the same samples as a fresh one, because mirlib seeds it first; without that
+    seed it would not (the book's chapters, run in Jupyter kernels, and `mirlib train` would disagree)."""
+    out = {}
+    for case in ("fresh", "used", "unseeded"):
+        proc = subprocess.run([sys.executable, "-c", _RENDER, case], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        out[case] = proc.stdout.strip().splitlines()[-1]
+    assert out["fresh"] == out["used"]
+    assert out["unseeded"] != out["fresh"]
