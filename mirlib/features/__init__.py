@@ -29,14 +29,15 @@ from .activations import Activations, ActivationCache, check_activation, frame_r
 from .postprocessing import (BEAT_PEAKS, BPM_RANGE, TEMPO_PRIOR, beats_from_activation, downbeats_from_activation,
                              pick_peaks, tempo_from_activation, tempo_octave, tempo_prior)
 from .constantq import log_cqt
-from .settings import BASS, CLASSIFICATION, RHYTHM, STRUCTURE, TRANSCRIPTION, FeatureSettings, add_positive_difference
+from .settings import (BASS, CLASSIFICATION, RHYTHM, STRUCTURE, TRANSCRIPTION, VOCALS, FeatureSettings,
+                       add_positive_difference)
 from .summary import band_statistics, mfcc_statistics, standardize
 from .spectral import (Standardizer, excerpts, fps, frame, frame_times, log_compress, log_filtered_spectrogram,
                        log_filterbank, log_mel_spectrogram, magnitude_spectrogram, mel_filterbank)
 
 __all__ = ["fps", "frame_times", "frame", "magnitude_spectrogram", "mel_filterbank", "log_compress",
            "log_mel_spectrogram", "log_filterbank", "log_filtered_spectrogram", "log_cqt", "excerpts", "Standardizer",
-           "FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "BASS", "add_positive_difference", "Activations",
+           "FeatureSettings", "RHYTHM", "CLASSIFICATION", "VOCALS", "TRANSCRIPTION", "STRUCTURE", "BASS", "add_positive_difference", "Activations",
            "check_activation", "frame_rate", "remembered", "ActivationCache", "pick_peaks", "beats_from_activation",
            "downbeats_from_activation", "tempo_from_activation", "tempo_octave", "tempo_prior", "TEMPO_PRIOR", "BEAT_PEAKS",
            "BPM_RANGE", "band_statistics", "mfcc_statistics", "standardize"]

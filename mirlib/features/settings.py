@@ -18,7 +18,8 @@ from ..audio import check_signal
 from .constantq import log_cqt
 from .spectral import log_filtered_spectrogram, log_mel_spectrogram
 
-__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "TRANSCRIPTION", "STRUCTURE", "BASS", "add_positive_difference"]
+__all__ = ["FeatureSettings", "RHYTHM", "CLASSIFICATION", "VOCALS", "TRANSCRIPTION", "STRUCTURE", "BASS",
+           "add_positive_difference"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ class FeatureSettings:
         ``n_bands`` bins, ``bands_per_octave`` to the octave from ``fmin``.
         Its window lengths follow from the Q factor, so ``frame_sizes`` must
         be empty.
+    floor : float or None
+        Raise every value more than ``floor`` below the recording's maximum to
+        that floor (in log10 units: 3.0 is 60 dB of magnitude); None keeps all.
+        A gain moves the floor with everything else.
 
     Examples
     --------
@@ -76,6 +81,7 @@ class FeatureSettings:
     resample: bool = True
     bands_per_octave: int = 0
     constant_q: bool = False
+    floor: float | None = None
 
     @property
     def fps(self):
@@ -160,7 +166,8 @@ class FeatureSettings:
             specs = [log_mel_spectrogram(y, self.sr, frame_size=n, hop_size=self.hop_size, n_mels=self.n_bands,
                                          fmin=self.fmin, fmax=self.fmax, mul=self.log_mul, add=self.log_add)
                      for n in self.frame_sizes]
-        return specs[0] if len(specs) == 1 else np.stack(specs, axis=-1)
+        S = specs[0] if len(specs) == 1 else np.stack(specs, axis=-1)
+        return S if self.floor is None else np.maximum(S, S.max() - np.float32(self.floor))
 
 
 #: The rhythm networks' input (onsets, beats): log-mel spectrograms of frame
@@ -176,6 +183,18 @@ RHYTHM = FeatureSettings("rhythm", sr=44100, frame_sizes=(1024, 2048, 4096), hop
 #: :cite:p:`schindler2018tutorial`. Other sample rates are refused.
 CLASSIFICATION = FeatureSettings("classification", sr=22050, frame_sizes=(1024,), hop_size=512, n_bands=40,
                                  fmin=27.5, fmax=None, log_mul=1000.0, resample=False)
+
+#: The singing-voice detectors' input: frame size 1024 and hop 512 samples at
+#: 22.05 kHz (43 fps), 80 mel bands from 27.5 Hz to 8 kHz (where the voice's
+#: partials and formants lie, as in :cite:p:`schlueter2015exploring`), and
+#: ``log10(x + 1e-8)``, a logarithm without compression, so that a gain change
+#: of the recording shifts every value by the same amount (``log10`` of the
+#: gain), as level-invariant detection needs :cite:p:`schlueter2018zeromean`;
+#: values more than 60 dB below the recording's loudest are raised to that
+#: floor, so that the faint noise of a room or a microphone (which the
+#: uncompressed logarithm shows as clearly as any note) is no cue.
+VOCALS = FeatureSettings("vocals", sr=22050, frame_sizes=(1024,), hop_size=512, n_bands=80, fmin=27.5, fmax=8000.0,
+                         log_mul=1.0, log_add=1e-8, resample=False, floor=3.0)
 
 #: The drum transcription networks' input: a log-filtered spectrogram (frame
 #: size 2048 at 44.1 kHz, hop 441 samples = 100 fps, 12 bands per octave from

@@ -9,9 +9,11 @@ Submodules
 backend
     The Keras import with the default backend.
 layers
-    :func:`normalization`, the one input normaliser; :class:`CenterExcerpts`.
+    :func:`normalization`, the one input normaliser; :class:`CenterExcerpts`;
+    :class:`ZeroMean`, the constraint of level-invariant filters.
 classifiers
-    MLP, music/speech CNN, genre CNNs with filter shapes, parallel CNN, transfer.
+    MLP, music/speech CNN, singing voice CNN, genre CNNs with filter shapes,
+    parallel CNN, transfer.
 event_detectors
     Sequence models with an activation per frame: onset CNN, onset (B)LSTM,
     beat BLSTM, drum CRNN, CNN and RNN.
@@ -27,17 +29,17 @@ shipped
 """
 
 from .backend import DEFAULT_BACKEND, backend, devices, keras
-from .classifiers import FILTER_SHAPES, genre_cnn, mlp, music_speech_cnn, parallel_cnn, transfer
+from .classifiers import FILTER_SHAPES, genre_cnn, mlp, music_speech_cnn, parallel_cnn, transfer, vocal_cnn
 from .event_detectors import beat_blstm, boundary_cnn, drum_cnn, drum_crnn, drum_rnn, onset_cnn, onset_rnn
 from .metric_learning import (TripletLoss, contrastive_loss, embedding_cnn, euclidean_distance, train_triplets, triplet_loss,
                               triplet_network)
-from .layers import CenterExcerpts, center_excerpts, check_inputs, normalization
+from .layers import CenterExcerpts, ZeroMean, center_excerpts, check_inputs, normalization
 from .shipped import TRAINING_OPTIONS, WEIGHTS_DIR, HeldOut, ShippedModel, resolve, save_weights, weights_path
 from .training import (History, balanced_class_weight, count_params, loss_for, pad_sequences, predict,
                        predict_sequence, read_tensorboard, tensorboard_callback, train)
 
 __all__ = ["keras", "backend", "devices", "DEFAULT_BACKEND", "normalization", "CenterExcerpts", "center_excerpts",
-           "check_inputs", "mlp", "music_speech_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer",
+           "check_inputs", "ZeroMean", "mlp", "music_speech_cnn", "vocal_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer",
            "onset_cnn", "onset_rnn", "beat_blstm", "boundary_cnn", "drum_crnn", "drum_cnn", "drum_rnn", "train", "History", "loss_for", "balanced_class_weight",
            "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",
            "read_tensorboard", "euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "embedding_cnn",

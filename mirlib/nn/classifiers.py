@@ -8,11 +8,11 @@ the paper it follows and the input and output shapes, time first:
 from __future__ import annotations
 
 from .backend import keras
-from .layers import CenterExcerpts
+from .layers import CenterExcerpts, ZeroMean
 
 layers = keras.layers
 
-__all__ = ["mlp", "music_speech_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer"]
+__all__ = ["mlp", "music_speech_cnn", "vocal_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer"]
 
 
 def mlp(n_features, n_classes, hidden=(64, 32), activation="relu", dropout=0.0, l2=0.0, normalization=None):
@@ -129,6 +129,61 @@ def music_speech_cnn(n_frames=80, n_bands=40, filters=15, kernel_size=(8, 12), p
     x = layers.Dropout(dropout)(x)
     out = layers.Dense(1, activation="sigmoid", name="output")(x)
     return keras.Model(inp, out, name="music_speech_cnn")
+
+
+def vocal_cnn(n_frames=80, n_bands=80, zero_mean=True, filters=(16, 32), dense_units=64, dropout=0.5,
+              normalization=None):
+    """Singing voice detector: a small CNN on log-mel excerpts, optionally level-invariant.
+
+    Two 3 × 3 convolutions with 3 × 3 max-pooling, a fully connected layer and
+    a sigmoid output: the probability that a voice sounds in the excerpt, a
+    small version of the detector of Schlüter & Grill :cite:p:`schlueter2015exploring`.
+    With ``zero_mean`` the first layer's filters are kept at zero mean
+    (:class:`ZeroMean`) and see only real input (no padding): on
+    uncompressed log magnitudes (:data:`mirlib.features.VOCALS`) the output
+    then does not depend on the recording's level :cite:p:`schlueter2018zeromean`.
+    The input normalisation must then be one mean and one scale for all
+    bands (``axis=None``), which keeps a constant offset constant.
+
+    Parameters
+    ----------
+    n_frames, n_bands : int
+        Excerpt size (time first).
+    zero_mean : bool
+        Zero-mean filters in the first layer.
+    filters : tuple of int
+        Filters of the two convolutional layers.
+    dense_units : int
+        Units of the fully connected layer.
+    dropout : float
+        Dropout rate before the output.
+    normalization : keras.layers.Normalization or None
+        Input normalisation adapted to the training excerpts.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_bands)``, output ``(batch, 1)``: probability of voice.
+
+    Examples
+    --------
+    >>> model = vocal_cnn()
+    >>> model.input_shape, model.output_shape
+    ((None, 80, 80), (None, 1))
+    """
+    inp = keras.Input((n_frames, n_bands), name="log_mel")
+    x = normalization(inp) if normalization is not None else inp
+    x = layers.Reshape((n_frames, n_bands, 1))(x)
+    x = layers.Conv2D(filters[0], (3, 3), padding="valid", activation="relu", name="conv1",
+                      kernel_constraint=ZeroMean() if zero_mean else None)(x)
+    x = layers.MaxPooling2D((3, 3), name="pool1")(x)
+    x = layers.Conv2D(filters[1], (3, 3), activation="relu", name="conv2")(x)
+    x = layers.MaxPooling2D((3, 3), name="pool2")(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(dense_units, activation="relu", name="dense")(x)
+    x = layers.Dropout(dropout)(x)
+    out = layers.Dense(1, activation="sigmoid", name="output")(x)
+    return keras.Model(inp, out, name="vocal_cnn_zero_mean" if zero_mean else "vocal_cnn_plain")
 
 
 #: Filter shapes ``(frames, bands)`` compared in the genre chapter, with the

@@ -15,7 +15,7 @@ from .backend import keras
 
 layers = keras.layers
 
-__all__ = ["normalization", "CenterExcerpts", "center_excerpts", "check_inputs"]
+__all__ = ["normalization", "CenterExcerpts", "center_excerpts", "check_inputs", "ZeroMean"]
 
 
 def check_inputs(X, name="X"):
@@ -126,3 +126,31 @@ def center_excerpts(X):
     """
     X = np.asarray(X, dtype=np.float32)
     return X - X.mean(axis=(1, 2), keepdims=True)
+
+
+@keras.saving.register_keras_serializable(package="mirlib")
+class ZeroMean(keras.constraints.Constraint):
+    """Keep every convolution filter at zero mean: level-invariant features.
+
+    A gain change ``g`` adds ``log10(g)`` to every value of a log spectrogram
+    (without compression, :data:`mirlib.features.VOCALS`). A filter whose
+    weights sum to zero answers a constant with zero, so its response (and
+    everything the network computes from it) does not change with the gain,
+    and that holds locally: a slow fade changes it hardly at all. Schlüter &
+    Lehner made a singing voice detector level-invariant this way
+    :cite:p:`schlueter2018zeromean`. Keras applies a constraint after every
+    update; the first convolution must use ``padding="valid"``, as zeros
+    padded at the edges are no constant offset.
+
+    Examples
+    --------
+    >>> w = ZeroMean()(keras.ops.convert_to_tensor(np.arange(8.0).reshape(2, 2, 1, 2)))
+    >>> np.asarray(keras.ops.sum(w, axis=(0, 1, 2))).round(6).tolist()
+    [0.0, 0.0]
+    """
+
+    def __call__(self, w):
+        return w - keras.ops.mean(w, axis=tuple(range(len(w.shape) - 1)), keepdims=True)
+
+    def get_config(self):
+        return {}
