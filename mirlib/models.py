@@ -37,7 +37,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from . import bass, beats, drums, musicspeech, onsets, similarity, structure
+from . import bass, beats, drums, musicspeech, onsets, similarity, structure, vocals
 
 __all__ = ["MODELS", "get", "load", "train", "register", "reproduction", "REPRODUCTION_TOLERANCE",
            "DRIFT_TOLERANCE", "table"]
@@ -45,7 +45,8 @@ __all__ = ["MODELS", "get", "load", "train", "register", "reproduction", "REPROD
 #: Shipped networks by name.
 MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN,
                               similarity.STYLE_EMBEDDING, drums.DRUM_CRNN, drums.DRUM_CNN, drums.DRUM_RNN,
-                              drums.DRUM_JOINT, structure.BOUNDARY_CNN, bass.BASS_DNN, bass.BASS_DNN_M1)}
+                              drums.DRUM_JOINT, structure.BOUNDARY_CNN, bass.BASS_DNN, bass.BASS_DNN_M1,
+                              vocals.VOCAL_CNN, vocals.VOCAL_CNN_PLAIN)}
 
 
 def register(model):

@@ -18,7 +18,7 @@ LAYERS = [
     {"data"},
     {"synth", "viz"},
     {"nn", "references", "loopnets"},
-    {"onsets", "beats", "musicspeech", "literature", "similarity", "drums", "structure", "bass"},
+    {"onsets", "beats", "musicspeech", "literature", "similarity", "drums", "structure", "bass", "vocals"},
     {"models"},
     {"cli"},
 ]
@@ -90,7 +90,7 @@ def test_every_module_imports_on_its_own():
     assert proc.stdout.strip() == "ok", proc.stderr[-3000:]
 
 
-TASKS = ["onsets", "beats", "drums", "structure", "bass", "musicspeech", "similarity"]
+TASKS = ["onsets", "beats", "drums", "structure", "bass", "musicspeech", "similarity", "vocals"]
 
 
 @pytest.mark.parametrize("task", TASKS)

@@ -12,6 +12,8 @@
     mirlib downbeats AUDIO...         beats: time in seconds and position in
                                       the bar (1 = downbeat), tab-separated
     mirlib music-speech AUDIO...      path, "music" or "speech", and P(music), tab-separated
+    mirlib vocals AUDIO...            path, "vocal" or "instrumental", and the
+                                      share of excerpts with a voice, tab-separated
     mirlib similar QUERY COLLECTION... [-k K]
                                       the K files of COLLECTION (files or folders,
                                       searched recursively) nearest to QUERY:
@@ -31,8 +33,8 @@
                                       first: is there a GPU on this hub?
 
 With one file the values are printed alone; with several, every line starts
-with the file's path and a tab (like ``grep``); ``music-speech`` always prints
-the path. ``--madmom`` uses madmom's
+with the file's path and a tab (like ``grep``); ``music-speech`` and ``vocals``
+always print the path. ``--madmom`` uses madmom's
 pretrained models instead of the book's. A file that is missing or cannot be
 read gives a one-line error on stderr and exit status 1, after the other files
 have been processed.

@@ -7,8 +7,8 @@ from typing import Callable
 
 import numpy as np
 
-from .. import beats, drums, models, musicspeech, onsets, structure
-from ..features.settings import CLASSIFICATION, RHYTHM
+from .. import beats, drums, models, musicspeech, onsets, structure, vocals
+from ..features.settings import CLASSIFICATION, RHYTHM, VOCALS
 from ..nn import TRAINING_OPTIONS
 from ..references import madmom_beats, madmom_onsets, madmom_tempo
 
@@ -96,6 +96,12 @@ def music_speech_lines(y, sr, args, path, model):
     return [f"{label}\t{p_music:.3f}"]
 
 
+def vocal_lines(y, sr, args, path, model):
+    """``mirlib vocals``: ``"vocal"`` or ``"instrumental"`` and the share of excerpts with a voice, tab-separated."""
+    label, share = vocals.classify(y, sr, model=model)
+    return [f"{label}\t{share:.3f}"]
+
+
 _MADMOM = (("--madmom",), dict(action="store_true", help="use madmom's pretrained models for comparison"))
 _WEIGHTS = (("--weights",), dict(default=None, help="weights file (default: the model shipped with mirlib)"))
 
@@ -123,6 +129,13 @@ ANALYSES = {
         "With the CNN of the chapter 'Music or speech?'. Prints the path, 'music' or 'speech' and the "
         "probability of music, tab-separated, one line per file.", music_speech_lines, sr=CLASSIFICATION.sr,
         options=(_WEIGHTS,), always_path=True, load=lambda args: musicspeech.load_model(args.weights)),
+    "vocals": Analysis(
+        "classify each file as instrumental or vocal",
+        "With the level-invariant CNN of the chapter 'Instrumental or vocal?' (zero-mean convolutions, Schlüter & "
+        "Lehner 2018). Prints the path, 'vocal' or 'instrumental' and the share of 1.9-s excerpts in which it "
+        "hears a voice (vocal from 0.2 on), tab-separated, one line per file.", vocal_lines, sr=VOCALS.sr,
+        options=(_WEIGHTS,), always_path=True,
+        load=lambda args: vocals.VOCAL_CNN.load(args.weights) if args.weights else vocals.VOCAL_CNN.cached()),
     "boundaries": Analysis(
         "print the times in seconds where sections (intro, verse, chorus, ...) start, one per line",
         "Found by the boundary CNN of the chapter 'Structure boundaries' (Ullrich et al. 2014). " + _EACH,

@@ -11,9 +11,12 @@ training
     Training curves.
 moods
     The mood demo: musical cues in, moods out.
+vocals
+    The singing voice demo: a recording softer or louder, where each detector
+    hears a voice.
 """
 
-from . import display, moods, widgets
+from . import display, moods, vocals, widgets
 from .training import plot_history
 
-__all__ = ["display", "widgets", "moods", "plot_history"]
+__all__ = ["display", "widgets", "moods", "vocals", "plot_history"]
