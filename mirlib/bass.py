@@ -40,7 +40,7 @@ from .synth.basslines import BASS_RANGE, bass_lines, render_bass_line
 __all__ = ["BASS", "BASS_RANGE", "PITCHES", "N_PITCHES", "CONTEXT", "N_INPUTS", "TRAIN_FIRST_SEED",
            "TEST_FIRST_SEED", "bass_input", "frame_targets", "transpose", "beat_pitches", "salience_pitches",
            "yin_pitches", "train_on_lines", "BASS_DNN", "BASS_DNN_M1", "pitch_activation", "transcribe", "compare",
-           "held_out_scores", "METHODS"]
+           "held_out_scores", "METHODS", "chain_scores"]
 
 #: MIDI pitches the network tells apart: the bass range of :mod:`mirlib.synth.basslines`, E1 to G3.
 PITCHES = np.arange(BASS_RANGE[0], BASS_RANGE[1] + 1)
@@ -538,3 +538,52 @@ def held_out_scores(model=None, network="bass_dnn", n=24, sounds="standard"):
     table = compare(bass_lines(n, TEST_FIRST_SEED, sounds=sounds),
                     methods={"dnn": lambda y, sr, beats: transcribe(y, sr, beats, network=network, model=model)})
     return {k: float(table.loc["dnn", k]) for k in ("accuracy", "chroma accuracy")}
+
+
+def chain_scores(lines, network="bass_dnn", model=None):
+    """The whole chain on audio alone: beats from :func:`mirlib.beats.track_beats`, then a pitch per beat.
+
+    Each piece is transcribed twice by the bass network, on its annotated
+    beats and on the beats the book's beat tracker finds in the mix; the
+    second transcription is carried over to the annotated beats
+    (:func:`mirlib.evaluation.pitches_at_beats`) and scored there.
+
+    Parameters
+    ----------
+    lines : list of mirlib.synth.basslines.BassLine
+        Annotated pieces (held out from training).
+    network : mirlib.nn.ShippedModel or str
+        :data:`BASS_DNN` (default) or :data:`BASS_DNN_M1`, or its name.
+    model : keras.Model or None
+        Other weights of ``network``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``"annotated beats"`` and ``"tracked beats"``; columns
+        ``accuracy`` and ``chroma accuracy`` (means over pieces) and ``beat F``
+        (the tracker's F-measure at ±70 ms; 1 for the annotation).
+
+    Raises
+    ------
+    ValueError
+        If ``lines`` is empty.
+    """
+    import pandas as pd
+
+    from .beats import track_beats
+    from .evaluation import beat_pitch_scores, beat_scores, pitches_at_beats
+
+    if not lines:
+        raise ValueError("chain_scores needs at least one bass line")
+    rows = {"annotated beats": [], "tracked beats": []}
+    for line in lines:
+        activation = pitch_activation(line.audio, line.sr, network=network, model=model)
+        annotated = beat_pitch_scores(line.pitches, beat_pitches(activation, line.beats))
+        rows["annotated beats"].append({**annotated, "beat F": 1.0})
+        tracked = track_beats(line.audio, line.sr)
+        found = pitches_at_beats(line.beats, tracked, beat_pitches(activation, tracked)) if len(tracked) else \
+            np.full(len(line.beats), -1)
+        rows["tracked beats"].append({**beat_pitch_scores(line.pitches, found),
+                                      "beat F": beat_scores(line.beats, tracked)["F"]})
+    return pd.DataFrame({name: pd.DataFrame(r).mean() for name, r in rows.items()}).T

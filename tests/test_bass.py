@@ -166,3 +166,32 @@ def test_bass_weights_load_under_the_registry_names():
     assert models.get("bass") is bass.BASS_DNN and models.get("bass_dnn_m1") is bass.BASS_DNN_M1
     assert models.load("bass_dnn").output_shape == (None, bass.N_PITCHES)
     assert set(BASS_STYLES) == {"walking", "two-feel", "pedal"}
+
+
+def test_the_whole_chain_scores_tracked_beats_at_the_annotated_ones():
+    """Beats from the tracker, then pitches: scored at the annotated beats, never better than the annotation."""
+    from mirlib.synth import basslines
+
+    lines = basslines.bass_lines(3, bass.TEST_FIRST_SEED)
+    table = bass.chain_scores(lines)
+    assert list(table.index) == ["annotated beats", "tracked beats"]
+    assert table.loc["annotated beats", "beat F"] == 1.0 and 0 < table.loc["tracked beats", "beat F"] <= 1
+    assert table.loc["tracked beats", "accuracy"] <= table.loc["annotated beats", "accuracy"] + 0.02
+    assert table.loc["annotated beats", "accuracy"] > 0.8
+    with pytest.raises(ValueError, match="at least one"):
+        bass.chain_scores([])
+
+
+def test_pitches_carry_over_from_other_beats():
+    ref = np.array([1.0, 1.5, 2.0, 2.5, 3.0])
+    # the same beats, a little late: each annotated beat takes its own pitch
+    assert evaluation.pitches_at_beats(ref, ref + 0.03, [40, 41, 42, 43, 44]).tolist() == [40, 41, 42, 43, 44]
+    # half the tempo: every second annotated beat takes the pitch of the beat before it
+    assert evaluation.pitches_at_beats(ref, ref[::2], [40, 42, 44]).tolist() == [40, 40, 42, 42, 44]
+    # beats between the annotated ones (off-beat tracking): the pitch of the note sounding
+    assert evaluation.pitches_at_beats(ref, ref[:-1] + 0.25, [40, 41, 42, 43]).tolist() == [-1, 40, 41, 42, 43]
+    assert evaluation.pitches_at_beats(ref, [], []).tolist() == [-1] * 5
+    with pytest.raises(ValueError, match="one pitch per beat"):
+        evaluation.pitches_at_beats(ref, [1.0, 2.0], [40])
+    with pytest.raises(ValueError, match="increasing"):
+        evaluation.pitches_at_beats(ref, [2.0, 1.0], [40, 41])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["beat_pitch_scores"]
+__all__ = ["beat_pitch_scores", "pitches_at_beats"]
 
 
 def beat_pitch_scores(reference, estimated):
@@ -57,3 +57,59 @@ def beat_pitch_scores(reference, estimated):
     ones = np.ones(len(ref))
     return {"accuracy": float(mir_eval.melody.raw_pitch_accuracy(ones, ref_c, voiced.astype(float), est_c)),
             "chroma accuracy": float(mir_eval.melody.raw_chroma_accuracy(ones, ref_c, voiced.astype(float), est_c))}
+
+
+def pitches_at_beats(reference_beats, beats, pitches, window=0.07):
+    """Carry a beat-wise transcription on other beats (e.g. tracked ones) over to the annotated beats.
+
+    Each annotated beat takes the pitch of the nearest estimated beat within
+    ``window`` seconds; an annotated beat with none that near takes the pitch
+    of the estimated beat before it (whose note is sounding), and one before
+    the first estimated beat gets none (-1, counted as wrong). So a tracker at
+    half the tempo gives every second annotated beat the pitch of the beat
+    before it, as a listener would hear it.
+
+    Parameters
+    ----------
+    reference_beats : array_like, shape ``(n_reference,)``
+        Annotated beat times in seconds.
+    beats : array_like, shape ``(n_beats,)``
+        Increasing beat times in seconds of the transcription.
+    pitches : array_like of int, shape ``(n_beats,)``
+        MIDI pitch per beat of ``beats``.
+    window : float
+        Tolerance in seconds (the beat F-measure's ±70 ms).
+
+    Returns
+    -------
+    np.ndarray of int, shape ``(n_reference,)``
+
+    Raises
+    ------
+    ValueError
+        If ``beats`` and ``pitches`` differ in length or ``beats`` is not increasing.
+
+    Examples
+    --------
+    >>> pitches_at_beats([1.0, 1.5, 2.0, 2.5], [1.02, 2.0], [40, 43]).tolist()
+    [40, 40, 43, 43]
+    >>> pitches_at_beats([0.5, 1.0], [0.9], [40]).tolist()
+    [-1, 40]
+    """
+    reference_beats = np.asarray(reference_beats, dtype=float)
+    beats, pitches = np.asarray(beats, dtype=float), np.asarray(pitches, dtype=int)
+    if beats.shape != pitches.shape or beats.ndim != 1:
+        raise ValueError(f"need one pitch per beat, got {len(pitches)} pitches for {len(beats)} beats")
+    if len(beats) == 0:
+        return np.full(len(reference_beats), -1, dtype=int)
+    if np.any(np.diff(beats) <= 0):
+        raise ValueError("beat times must be increasing")
+    nearest = np.clip(np.searchsorted(beats, reference_beats), 1, len(beats) - 1) if len(beats) > 1 else \
+        np.zeros(len(reference_beats), dtype=int)
+    if len(beats) > 1:
+        nearest = np.where(np.abs(beats[nearest - 1] - reference_beats) <= np.abs(beats[nearest] - reference_beats),
+                           nearest - 1, nearest)
+    before = np.searchsorted(beats, reference_beats, side="right") - 1
+    index = np.where(np.abs(beats[nearest] - reference_beats) <= window, nearest, before)
+    return np.where(index >= 0, pitches[np.maximum(index, 0)], -1)
+
