@@ -109,6 +109,16 @@ def test_shipped_detector_finds_voices_an_untrained_one_does_not(held_out):
     assert untrained["ROC-AUC"] < 0.65 and trained["ROC-AUC"] > untrained["ROC-AUC"] + 0.15, untrained
 
 
+def test_held_out_table_breaks_accuracy_down_by_kind_of_voice(held_out):
+    table = vocals.held_out_table(held_out)
+    assert list(table.columns) == ["accuracy, zero-mean", "accuracy, plain"]
+    kinds = {f"voiced: {k}" for k in set(held_out.source[held_out.y == 1])}
+    assert set(table.index) == {"instrumental excerpts", "all excerpts", "ROC-AUC"} | kinds
+    scores = vocals.held_out_scores(network="vocal_cnn", data=held_out)
+    assert table.loc["all excerpts", "accuracy, zero-mean"] == pytest.approx(scores["accuracy"])
+    assert table.loc["ROC-AUC", "accuracy, zero-mean"] == pytest.approx(scores["ROC-AUC"])
+
+
 def test_shipped_zero_mean_detector_ignores_gain_and_plain_does_not(held_out):
     table = vocals.gain_table(held_out, gains_db=(-30, 0, 6))
     zero, plain = table["mean P(voice) vocal_cnn"], table["mean P(voice) vocal_cnn_plain"]

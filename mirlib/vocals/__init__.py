@@ -54,7 +54,7 @@ from .mixtures import (EXCERPT_HOP, FLOOR_DB, N_FRAMES, N_TEST_SONGS, RECIPE, SR
 
 __all__ = ["SR", "N_FRAMES", "EXCERPT_HOP", "VOCAL_SHARE", "RECIPE", "N_TEST_SONGS", "TRAIN_RECORDINGS", "FLOOR_DB",
            "VOCAL_CNN", "VOCAL_CNN_PLAIN", "Mixtures", "voice_signals", "accompaniment", "log_mel", "mix_voice",
-           "vocal_dataset", "train_on_mixtures", "held_out_scores", "detect", "classify", "real_recordings",
+           "vocal_dataset", "train_on_mixtures", "held_out_scores", "held_out_table", "detect", "classify", "real_recordings",
            "real_recording_table", "gain_table"]
 
 #: A recording is "vocal" when at least this share of its excerpts has P(voice) >= 0.5.
@@ -114,6 +114,40 @@ def held_out_scores(model=None, network="vocal_cnn", n=None, data=None):
     p = nn.predict(model, data.X)[:, 0]
     return {"accuracy": float(np.mean((p >= 0.5) == data.y)), "ROC-AUC": float(roc_auc_score(data.y, p)),
             "n": len(data)}
+
+
+def held_out_table(data, networks=None):
+    """Accuracy per kind of excerpt, and ROC-AUC, of each detector on held-out mixtures.
+
+    Parameters
+    ----------
+    data : Mixtures
+        Held-out excerpts (:func:`vocal_dataset` with ``split="test"``).
+    networks : dict or None
+        Column label -> network (ShippedModel or name); default both shipped
+        detectors, labelled ``"zero-mean"`` and ``"plain"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``"instrumental excerpts"``, ``"voiced: KIND"`` per kind of voice,
+        ``"all excerpts"`` (accuracy at P = 0.5) and ``"ROC-AUC"``; one column
+        ``"accuracy, LABEL"`` per network.
+    """
+    import pandas as pd
+    from sklearn.metrics import roc_auc_score
+
+    networks = {"zero-mean": VOCAL_CNN, "plain": VOCAL_CNN_PLAIN} if networks is None else networks
+    table = {}
+    for label, network in networks.items():
+        p = nn.predict(nn.resolve(network, VOCAL_CNN, VOCAL_CNN_PLAIN).cached(), data.X)[:, 0]
+        right = (p >= 0.5) == data.y
+        rows = {"instrumental excerpts": right[data.y == 0].mean()}
+        rows |= {f"voiced: {kind}": right[(data.y == 1) & (data.source == kind)].mean()
+                 for kind in sorted(set(data.source[data.y == 1]))}
+        rows |= {"all excerpts": right.mean(), "ROC-AUC": roc_auc_score(data.y, p)}
+        table[f"accuracy, {label}"] = rows
+    return pd.DataFrame(table)
 
 
 def detect(y, sr, network="vocal_cnn", model=None):
