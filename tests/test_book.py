@@ -580,7 +580,15 @@ def test_bass_chapter_measures_the_networks_against_the_baselines(book):
     assert f"gets {plus_o:.2f} of the beats right, {relation} the salience baseline's {salience_o:.2f}" in text
     soup = page("book/bass")
     assert len(soup.select("audio")) >= 5 and len(soup.select("div.cell_output img")) >= 3
-    assert "Where it falls short" in text and "does not implement those rounds" in text
+    assert "Where it falls short" in text and "Why there are no semi-supervised rounds" in text
+    # the whole chain from audio: beats from the tracker cost something, and the page says how much
+    chain = _table_with("book/bass", "tracked beats")
+    annotated, tracked = chain["annotated beats"], chain["tracked beats"]
+    assert annotated["accuracy"] == pytest.approx(plus["accuracy"], abs=0.006) and annotated["beat F"] == 1.0
+    assert 0.5 < tracked["beat F"] < 1.0 and tracked["accuracy"] <= annotated["accuracy"]
+    assert (f"gets {tracked['accuracy']:.3f} of the annotated beats right, against {annotated['accuracy']:.3f} with "
+            f"the annotation") in text
+    assert f"costs {annotated['accuracy'] - tracked['accuracy']:.3f}" in text
 
 
 def test_real_songs_chapter_measures_ours_against_madmom_and_librosa(book):
