@@ -19,7 +19,8 @@ name                   task             paper
 
 Each entry is a :class:`mirlib.nn.ShippedModel` defined by its task module
 (:mod:`mirlib.onsets`, :mod:`mirlib.beats`, :mod:`mirlib.musicspeech`,
-:mod:`mirlib.similarity`, :mod:`mirlib.drums`, :mod:`mirlib.structure`, :mod:`mirlib.bass`):
+:mod:`mirlib.similarity`, :mod:`mirlib.drums`, :mod:`mirlib.structure`, :mod:`mirlib.bass`,
+:mod:`mirlib.vocals`):
 its feature settings, builder, training recipe and weights file
 (``mirlib/weights/NAME.weights.h5``). ``mirlib train NAME`` runs the recipe,
 which reproduces the shipped weights on the default backend.
@@ -27,7 +28,7 @@ which reproduces the shipped weights on the default backend.
 Examples
 --------
 >>> sorted(MODELS)
-['bass_dnn', 'bass_dnn_m1', 'beat_blstm', 'boundary_cnn', 'drum_cnn', 'drum_crnn', 'drum_joint', 'drum_rnn', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding']
+['bass_dnn', 'bass_dnn_m1', 'beat_blstm', 'boundary_cnn', 'drum_cnn', 'drum_crnn', 'drum_joint', 'drum_rnn', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding', 'vocal_cnn', 'vocal_cnn_plain']
 >>> get("beats").name, get("beats").fps
 ('beat_blstm', 100.0)
 """

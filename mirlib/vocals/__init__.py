@@ -307,7 +307,7 @@ def gain_table(data, gains_db=(-30, -20, -10, 0, 6), networks=("vocal_cnn", "voc
 
 
 def _example():
-    from .data.recordings import example
+    from ..data.recordings import example
 
     return _audio.load(example("fishin"), sr=SR, duration=60.0)
 
