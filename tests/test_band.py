@@ -175,7 +175,7 @@ if sys.argv[1] != "fresh":      # what a Jupyter kernel does before any cell run
     [libc.rand() for _ in range(10)]
 if sys.argv[1] == "unseeded":
     from mirlib.synth import fluid
-    fluid._DITHER_SEEDED.append(True)
+    fluid.SEED_DITHER = False
 from mirlib.synth import band
 print(hashlib.sha1(band.render_band_song(3, n_bars=2, parts=("piano",)).audio.tobytes()).hexdigest())
 '''

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..data.debian import DebianData, package_dir
 
-__all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "FluidSynthMissing", "soundfont_path", "synthesizer"]
+__all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "SEED_DITHER", "FluidSynthMissing", "soundfont_path", "synthesizer"]
 
 #: MuseScore General Lite (General MIDI SoundFont, MIT licence), as Debian packages it.
 SOUNDFONT = DebianData(
@@ -113,6 +113,10 @@ def synthesizer(sr=44100):
     return synth, sfid
 
 
+#: Seed the C library's ``rand()`` as a fresh process has it (``srand(1)``) before the process's
+#: first synthesizer (see :func:`synthesizer`). Set it to False before the first render to keep
+#: the process's own ``rand()`` state (renders then depend on what the process did before).
+SEED_DITHER = True
 _DITHER_SEEDED = []
 
 
@@ -122,7 +126,7 @@ def _seed_dither():
     # and every rendered song would differ in its last bits from the same seed's render elsewhere, enough
     # to move a network's held-out figure. Seeding rand() as a fresh process has it (srand(1)), once
     # and before the first synthesizer, makes renders the same in a kernel, a script and `mirlib train`.
-    if _DITHER_SEEDED:
+    if _DITHER_SEEDED or not SEED_DITHER:
         return
     import ctypes
     import ctypes.util

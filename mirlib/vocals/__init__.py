@@ -106,14 +106,17 @@ def held_out_scores(model=None, network="vocal_cnn", n=None, data=None):
     dict
         ``"accuracy"``, ``"ROC-AUC"``, ``"n"`` (excerpts).
     """
-    from sklearn.metrics import roc_auc_score
-
     network = nn.resolve(network, VOCAL_CNN, VOCAL_CNN_PLAIN)
     model = network.cached() if model is None else model
     data = vocal_dataset("test", n_songs=n) if data is None else data
-    p = nn.predict(model, data.X)[:, 0]
-    return {"accuracy": float(np.mean((p >= 0.5) == data.y)), "ROC-AUC": float(roc_auc_score(data.y, p)),
-            "n": len(data)}
+    return {**_scores(data.y, nn.predict(model, data.X)[:, 0]), "n": len(data)}
+
+
+def _scores(truth, p):
+    # accuracy at P = 0.5 and ROC-AUC of voice probabilities p against 0/1 labels
+    from sklearn.metrics import roc_auc_score
+
+    return {"accuracy": float(np.mean((p >= 0.5) == truth)), "ROC-AUC": float(roc_auc_score(truth, p))}
 
 
 def held_out_table(data, networks=None):
@@ -135,7 +138,6 @@ def held_out_table(data, networks=None):
         ``"accuracy, LABEL"`` per network.
     """
     import pandas as pd
-    from sklearn.metrics import roc_auc_score
 
     networks = {"zero-mean": VOCAL_CNN, "plain": VOCAL_CNN_PLAIN} if networks is None else networks
     table = {}
@@ -145,7 +147,8 @@ def held_out_table(data, networks=None):
         rows = {"instrumental excerpts": right[data.y == 0].mean()}
         rows |= {f"voiced: {kind}": right[(data.y == 1) & (data.source == kind)].mean()
                  for kind in sorted(set(data.source[data.y == 1]))}
-        rows |= {"all excerpts": right.mean(), "ROC-AUC": roc_auc_score(data.y, p)}
+        scores = _scores(data.y, p)
+        rows |= {"all excerpts": scores["accuracy"], "ROC-AUC": scores["ROC-AUC"]}
         table[f"accuracy, {label}"] = rows
     return pd.DataFrame(table)
 
@@ -177,15 +180,20 @@ def detect(y, sr, network="vocal_cnn", model=None):
         For an empty, silent or non-finite signal, another sample rate, or a
         recording shorter than one excerpt (1.86 s).
     """
-    _audio.check_signal(y, sr, name="signal", allow_silence=False)
     model = nn.resolve(network, VOCAL_CNN, VOCAL_CNN_PLAIN).cached() if model is None else model
+    p = nn.predict(model, _recording_excerpts(y, sr))[:, 0]
+    times = (np.arange(len(p)) * EXCERPT_HOP + N_FRAMES / 2) / VOCALS.fps
+    return times, p
+
+
+def _recording_excerpts(y, sr):
+    # the log-mel excerpts a detector classifies, after the checks detect documents
+    _audio.check_signal(y, sr, name="signal", allow_silence=False)
     S = log_mel(y, sr)
     if len(S) < N_FRAMES:
         raise ValueError(f"the recording is {len(y) / sr:.2f} s long; singing voice detection needs at least one "
                          f"excerpt of {N_FRAMES / VOCALS.fps:.2f} s")
-    p = nn.predict(model, excerpts(S, N_FRAMES, EXCERPT_HOP))[:, 0]
-    times = (np.arange(len(p)) * EXCERPT_HOP + N_FRAMES / 2) / VOCALS.fps
-    return times, p
+    return excerpts(S, N_FRAMES, EXCERPT_HOP)
 
 
 def classify(y, sr, network="vocal_cnn", model=None):
@@ -209,7 +217,11 @@ def classify(y, sr, network="vocal_cnn", model=None):
         As :func:`detect`.
     """
     share = float(np.mean(detect(y, sr, network, model)[1] >= 0.5))
-    return ("vocal" if share >= VOCAL_SHARE else "instrumental"), share
+    return _label(share), share
+
+
+def _label(share):
+    return "vocal" if share >= VOCAL_SHARE else "instrumental"
 
 
 def real_recordings():
@@ -262,10 +274,12 @@ def real_recording_table(networks=("vocal_cnn", "vocal_cnn_plain"), recordings=N
     rows = []
     for name, vocal, source, y in recordings:
         row = {"recording": name, "source": source, "truth": "vocal" if vocal else "instrumental"}
+        X = _recording_excerpts(y, SR)     # one log-mel for every network
         for network in networks:
             net = nn.resolve(network, VOCAL_CNN, VOCAL_CNN_PLAIN)
-            label, share = classify(y, SR, net)
-            row[f"share {net.name}"], row[f"label {net.name}"] = round(share, 3), label
+            share = float(np.mean(nn.predict(net.cached(), X)[:, 0] >= 0.5))
+            row[f"share {net.name}"] = round(share, 3)
+            row[f"label {net.name}"] = _label(share)
         rows.append(row)
     return pd.DataFrame(rows)
 

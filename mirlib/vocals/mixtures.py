@@ -8,7 +8,6 @@ into labelled log-mel excerpts (:func:`log_mel`, :func:`vocal_dataset`).
 
 from __future__ import annotations
 
-import functools
 import itertools
 
 import numpy as np
@@ -97,11 +96,6 @@ def voice_signals(split="train", n_melodies=None):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     if n_melodies is None:
         n_melodies = RECIPE["n_melodies"] if split == "train" else RECIPE["n_melodies"] // 2
-    return _voices(split, int(n_melodies))
-
-
-@functools.lru_cache(maxsize=4)
-def _voices(split, n_melodies):
     from ..data import fsdd, speech
     from ..data.recordings import example
 
@@ -310,7 +304,7 @@ def _real_windows(length=8.0):
     return out
 
 
-def vocal_dataset(split="train", n_songs=None, mixes=None, seed=None, n_melodies=None, real=True):
+def vocal_dataset(split="train", n_songs=None, mixes=None, seed=None, n_melodies=None, real=True, voices=None):
     """Excerpts of generated mixtures: accompaniment alone and with recorded voices.
 
     Each accompaniment (:func:`accompaniment`) is used once without voice and
@@ -335,6 +329,9 @@ def vocal_dataset(split="train", n_songs=None, mixes=None, seed=None, n_melodies
     real : bool
         For the training split, also use 8-s windows of :data:`TRAIN_RECORDINGS`
         as accompaniment (their song number is negative).
+    voices : tuple or None
+        The split's voices, as :func:`voice_signals` returns them, when the
+        caller has them already (default: rendered and loaded here).
 
     Returns
     -------
@@ -355,7 +352,7 @@ def vocal_dataset(split="train", n_songs=None, mixes=None, seed=None, n_melodies
     if n_songs < 1:
         raise ValueError(f"n_songs must be at least 1, got {n_songs}")
     mixes = RECIPE["mixes"] if mixes is None else mixes
-    voices = voice_signals(split, n_melodies)
+    voices = voice_signals(split, n_melodies) if voices is None else voices
     by_kind = {}
     for kind, signal in voices:
         by_kind.setdefault(kind, []).append(signal)
