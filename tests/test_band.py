@@ -192,3 +192,23 @@ def test_renders_do_not_depend_on_what_the_process_did_before():
         out[case] = proc.stdout.strip().splitlines()[-1]
     assert out["fresh"] == out["used"]
     assert out["unseeded"] != out["fresh"]
+
+
+def test_render_parts_plays_each_program_through_either_soundfont_at_the_band_tuning():
+    """Both SoundFonts play a bass note at its pitch plus the tuning (a pitch bend); bad arguments raise."""
+    import librosa
+
+    from mirlib.synth import fluid
+
+    for soundfont in fluid.SOUNDFONTS:
+        stems = fluid.render_parts({"bass": (33, [(40, 0.1, 0.9, 0.8)]), "kit": ("drums", [(36, 0.1, 0.3, 0.9)])},
+                                   1.0, sr=22050, soundfont=soundfont, tuning=0.3)
+        assert set(stems) == {"bass", "kit"} and all(len(y) == 22050 for y in stems.values())
+        f0 = librosa.yin(stems["bass"][2205:15000], fmin=30, fmax=500, sr=22050, frame_length=4096)
+        assert abs(np.median(librosa.hz_to_midi(f0)) - 40.3) < 0.1
+    with pytest.raises(ValueError, match="SoundFont"):
+        fluid.render_parts({}, 1.0, soundfont="gm.sf2")
+    with pytest.raises(ValueError, match="tuning"):
+        fluid.render_parts({}, 1.0, tuning=3.0)
+    with pytest.raises(ValueError, match="duration"):
+        fluid.render_parts({}, 0.0)

@@ -10,6 +10,7 @@ packages=(
   hydrogen-drumkits                  # the drum chapter's recorded kits
   pocketsphinx-testdata              # the music/speech chapter's other-source speech
   libfluidsynth3 musescore-general-soundfont-small   # band songs (mirlib.synth.band)
+  timgm6mb-soundfont                 # the held-out SoundFont (mirlib.synth.fluid)
 )
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null

@@ -60,15 +60,17 @@ if [ ! -f /usr/share/pocketsphinx/test/data/cards/001.wav ] && command -v apt-ge
 fi
 
 # New band-song training audio (mirlib.synth.band) plays a General MIDI SoundFont through
-# FluidSynth (Debian libfluidsynth3 and musescore-general-soundfont-small, 34 MB); without the
-# SoundFont mirlib downloads the same package on first use. Reading the book and running the
-# shipped models need neither.
-if { ! ldconfig -p 2>/dev/null | grep -q libfluidsynth || [ ! -f /usr/share/sounds/sf3/MuseScore_General_Lite.sf3 ]; } \
+# FluidSynth (Debian libfluidsynth3 and musescore-general-soundfont-small, 34 MB); the bass and
+# structure chapters test on a second one that no network trains on (timgm6mb-soundfont, 5 MB).
+# Without the SoundFonts mirlib downloads the same packages on first use. Reading the book and
+# running the shipped models need neither.
+if { ! ldconfig -p 2>/dev/null | grep -q libfluidsynth || [ ! -f /usr/share/sounds/sf3/MuseScore_General_Lite.sf3 ] \
+     || [ ! -f /usr/share/sounds/sf2/TimGM6mb.sf2 ]; } \
    && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libfluidsynth3 \
-     musescore-general-soundfont-small >/dev/null 2>&1 \
+     musescore-general-soundfont-small timgm6mb-soundfont >/dev/null 2>&1 \
    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libfluidsynth3 musescore-general-soundfont-small >/dev/null; }) \
+        libfluidsynth3 musescore-general-soundfont-small timgm6mb-soundfont >/dev/null; }) \
     || echo "tools/install.sh: could not install FluidSynth; rendering new band songs for training will say what to install" >&2
 fi
 

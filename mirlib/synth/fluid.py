@@ -1,10 +1,16 @@
-"""FluidSynth and the General MIDI SoundFont: the sampled instruments of the band songs.
+"""FluidSynth and the General MIDI SoundFonts: the sampled instruments of the band songs.
 
 :func:`synthesizer` makes a FluidSynth synthesizer with MuseScore General Lite
 (Debian package ``musescore-general-soundfont-small``, MIT licence) loaded
 through pyfluidsynth, the binding pretty_midi uses; :func:`soundfont_path`
 finds or downloads the SoundFont. Rendering is deterministic: the same notes
 give the same samples in every process.
+
+A second General MIDI SoundFont, TimGM6mb (:data:`HELD_OUT_SOUNDFONT`, Debian
+``timgm6mb-soundfont``, GPL-2), has other recordings of the same kinds of
+instruments. No network trains on it: it is the book's test of sounds a
+network never heard. :data:`SOUNDFONTS` names both; :func:`render_parts`
+plays several parts, each with its General MIDI program, through either.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ import numpy as np
 
 from ..data.debian import DebianData, package_dir
 
-__all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "SEED_DITHER", "FluidSynthMissing", "soundfont_path", "synthesizer"]
+__all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "HELD_OUT_SOUNDFONT", "HELD_OUT_SOUNDFONT_CREDIT", "SOUNDFONTS",
+           "SEED_DITHER", "FluidSynthMissing", "soundfont_path", "synthesizer", "render_parts"]
 
 #: MuseScore General Lite (General MIDI SoundFont, MIT licence), as Debian packages it.
 SOUNDFONT = DebianData(
@@ -23,9 +30,21 @@ SOUNDFONT = DebianData(
     sha256="65f9c1cb658c49e8713d2c95238d5d26868f520341f74a4fe26248a8f763c739",
     folder="usr/share/sounds/sf3", marker="MuseScore_General_Lite.sf3", env="MIRLIB_SOUNDFONT_DIR")
 
+#: TimGM6mb (General MIDI SoundFont by Tim Brechbill, GPL-2), as Debian packages it: held out from all training.
+HELD_OUT_SOUNDFONT = DebianData(
+    package="timgm6mb-soundfont",
+    url="https://deb.debian.org/debian/pool/main/t/timgm6mb-soundfont/timgm6mb-soundfont_1.3-5_all.deb",
+    sha256="034abdfb296d9353433513dad5dbdcab46425ee6008fc02fe7039b46e75edc54",
+    folder="usr/share/sounds/sf2", marker="TimGM6mb.sf2", env="MIRLIB_HELD_OUT_SOUNDFONT_DIR")
+
+#: The SoundFonts by name: ``"musescore"`` trains, ``"timgm6mb"`` is held out.
+SOUNDFONTS = {"musescore": SOUNDFONT, "timgm6mb": HELD_OUT_SOUNDFONT}
+
 #: Credit line of the SoundFont, for players and figures of band songs.
 SOUNDFONT_CREDIT = ("MuseScore General Lite SoundFont by S. Christian Collins, after Frank Wen's Fluid R3 "
                     "(MIT; parts public domain or CC0), as packaged by Debian")
+#: Credit line of the held-out SoundFont.
+HELD_OUT_SOUNDFONT_CREDIT = "TimGM6mb SoundFont by Tim Brechbill and David Bolton (GPL-2), as packaged by Debian"
 
 _INSTALL = ("rendering band songs needs the FluidSynth library: on Debian/Ubuntu `sudo apt-get install "
             "libfluidsynth3` (tools/install.sh does it as root), on macOS `brew install fluid-synth`; "
@@ -36,19 +55,22 @@ class FluidSynthMissing(RuntimeError):
     """FluidSynth (the library or its Python binding) is not installed."""
 
 
-def soundfont_path(download=True):
-    """Path of the General MIDI SoundFont, downloading Debian's package if needed.
+def soundfont_path(download=True, soundfont=SOUNDFONT):
+    """Path of a General MIDI SoundFont, downloading Debian's package if needed.
 
     Parameters
     ----------
     download : bool
-        Download and unpack :data:`SOUNDFONT` (34 MB) when no copy is found
+        Download and unpack the package (34 MB for :data:`SOUNDFONT`, 5 MB for
+        :data:`HELD_OUT_SOUNDFONT`) when no copy is found
         (:func:`mirlib.data.debian.package_dir`).
+    soundfont : mirlib.data.debian.DebianData
+        :data:`SOUNDFONT` (default) or :data:`HELD_OUT_SOUNDFONT`.
 
     Returns
     -------
     pathlib.Path
-        ``MuseScore_General_Lite.sf3``.
+        ``MuseScore_General_Lite.sf3`` or ``TimGM6mb.sf2``.
 
     Raises
     ------
@@ -58,11 +80,11 @@ def soundfont_path(download=True):
     ValueError
         If the download does not match its sha256 checksum.
     """
-    return package_dir(SOUNDFONT, download) / SOUNDFONT.marker
+    return package_dir(soundfont, download) / soundfont.marker
 
 
-def synthesizer(sr=44100):
-    """A new FluidSynth synthesizer with the SoundFont loaded.
+def synthesizer(sr=44100, soundfont=SOUNDFONT):
+    """A new FluidSynth synthesizer with a SoundFont loaded.
 
     FluidSynth's own reverb and chorus are off: the mix adds effects
     (:func:`render_band_song`), so that they are drawn from the seed. Before
@@ -79,6 +101,8 @@ def synthesizer(sr=44100):
     ----------
     sr : int
         Sample rate in Hz.
+    soundfont : mirlib.data.debian.DebianData
+        :data:`SOUNDFONT` (default) or :data:`HELD_OUT_SOUNDFONT`.
 
     Returns
     -------
@@ -102,7 +126,7 @@ def synthesizer(sr=44100):
             import fluidsynth
     except (ImportError, OSError) as err:
         raise FluidSynthMissing(f"{_INSTALL} ({err})") from err
-    path = soundfont_path()
+    path = soundfont_path(soundfont=soundfont)
     _seed_dither()
     # samples are loaded (and the SoundFont's Vorbis decoded) only for the presets a song selects
     synth = fluidsynth.Synth(gain=0.5, samplerate=float(sr), **{"synth.reverb.active": 0, "synth.chorus.active": 0,
@@ -141,15 +165,18 @@ def _seed_dither():
 _BLOCK = 48000   # FluidSynth renders blocks of 64 samples; its dither table repeats every 48000
 
 
-def _play(synth, program, notes, duration, sr, is_drum=False):
-    # render notes (pitch, start, end, velocity in [0, 1]) with one General MIDI program. As
-    # pretty_midi's Instrument.fluidsynth, but the synthesizer always starts on a block boundary
-    # from silence, so that the same notes give the same samples whatever was played before.
+def _play(synth, program, notes, duration, sr, is_drum=False, tuning=0.0):
+    # render notes (pitch, start, end, velocity in [0, 1]) with one General MIDI program, detuned by
+    # `tuning` semitones (pitch bend, within ±2). As pretty_midi's Instrument.fluidsynth, but the
+    # synthesizer always starts on a block boundary from silence, so that the same notes give the
+    # same samples whatever was played before.
     synth, sfid = synth
     channel, bank = (9, 128) if is_drum else (0, 0)
     synth.system_reset()
     if synth.program_select(channel, sfid, bank, int(program)) == -1:
         synth.program_select(channel, sfid, bank, 0)
+    if tuning:
+        synth.pitch_bend(channel, int(np.clip(round(tuning / 2.0 * 8192), -8192, 8191)))
     events = []
     for pitch, start, end, velocity in notes:
         if end > start >= 0:
@@ -172,3 +199,53 @@ def _play(synth, program, notes, duration, sr, is_drum=False):
     if now % _BLOCK:
         synth.get_samples(_BLOCK - now % _BLOCK)
     return out[:n]
+
+
+def render_parts(parts, duration, sr=22050, soundfont="musescore", tuning=0.0):
+    """Play several parts, each with its General MIDI program, through a SoundFont.
+
+    Parameters
+    ----------
+    parts : dict
+        Part name -> ``(program, notes)``; ``notes`` are ``(MIDI pitch, start,
+        end, velocity)`` with times in seconds and velocity in [0, 1]. Program
+        ``"drums"`` plays the General MIDI drum kit (channel 10; pitches are
+        drum keys, e.g. 36 kick drum, 38 snare drum, 51 ride cymbal).
+    duration : float
+        Length of every stem in seconds.
+    sr : int
+        Sample rate in Hz.
+    soundfont : str
+        A name of :data:`SOUNDFONTS`: ``"musescore"`` (training) or
+        ``"timgm6mb"`` (held out).
+    tuning : float
+        Detuning of every pitched part in semitones (within ±2), as a band
+        tuned away from A = 440 Hz.
+
+    Returns
+    -------
+    dict
+        Part name -> ``np.ndarray`` float32 of shape ``(n_samples,)``, dry
+        (no reverb or chorus).
+
+    Raises
+    ------
+    ValueError
+        For an unknown SoundFont name, a tuning beyond ±2 semitones or a
+        duration that is not positive.
+    FluidSynthMissing
+        Without FluidSynth; the message says what to install.
+    """
+    if soundfont not in SOUNDFONTS:
+        raise ValueError(f"unknown SoundFont {soundfont!r}; choose one of {sorted(SOUNDFONTS)}")
+    if not abs(tuning) <= 2.0:
+        raise ValueError(f"tuning must be within ±2 semitones, got {tuning}")
+    if not duration > 0:
+        raise ValueError(f"duration must be positive, got {duration}")
+    synth = synthesizer(sr, SOUNDFONTS[soundfont])
+    try:
+        return {name: _play(synth, 0 if program == "drums" else program, notes, duration, sr,
+                            is_drum=program == "drums", tuning=0.0 if program == "drums" else tuning)
+                for name, (program, notes) in parts.items()}
+    finally:
+        synth[0].delete()
