@@ -28,6 +28,16 @@ bass's register. ``sounds="alternative"`` plays everything with the other
 instrument sounds of :data:`mirlib.synth.SOUNDS` (drum-machine drums, hollow
 odd-harmonic tones), to measure a model on sounds it never heard.
 
+``sounds="musescore"`` and ``sounds="timgm6mb"`` play the same notes on sampled
+instruments through a General MIDI SoundFont (:mod:`mirlib.synth.fluid`): a
+bass drawn from acoustic, fingered, picked, fretless, slap and synth basses, a
+comping piano, electric piano, vibraphone, organ or guitar, a soloing
+saxophone, trumpet, trombone, clarinet, flute or guitar, and the SoundFont's
+drum kit (:data:`SAMPLED_PROGRAMS`), each part through its own EQ,
+compression and room (the band songs' effects, :mod:`mirlib.synth.band`), at
+levels drawn from the seed. The band's tuning is a pitch bend. TimGM6mb has
+other recordings of the same kinds of instruments and no network trains on it.
+
 The beat-wise pitch of a beat is the MIDI pitch of the bass note that
 sounds at the beat (:attr:`BassLine.pitches`); all lie in :data:`BASS_RANGE`.
 Everything is seeded: the same seed gives the same audio and annotations.
@@ -47,10 +57,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .fluid import SOUNDFONTS
 from .loops import SOUNDS, _add, _envelope, _midi_hz, _tone
 
-__all__ = ["BASS_RANGE", "BASS_STYLES", "PROGRESSIONS", "BassLine", "render_bass_line", "bass_lines",
-           "synthesize_bass"]
+__all__ = ["BASS_RANGE", "BASS_STYLES", "PROGRESSIONS", "SOUND_SETS", "SAMPLED_PROGRAMS", "BassLine",
+           "render_bass_line", "bass_lines", "synthesize_bass"]
 
 #: Lowest and highest bass pitch (MIDI, inclusive): E1 (41.2 Hz), the lowest string of a
 #: double bass, to G3 (196 Hz).
@@ -70,6 +81,14 @@ PROGRESSIONS = {
     "minor ii-V-i": [[(2, "m7b5")], [(7, "7")], [(0, "m7")], [(0, "m7")]],
 }
 _SEED_SALT = 31337
+#: Sound sets of :func:`render_bass_line`: the two synthesised families of :data:`mirlib.synth.SOUNDS`
+#: and the two General MIDI SoundFonts of :data:`mirlib.synth.fluid.SOUNDFONTS` (``"timgm6mb"`` is held out).
+SOUND_SETS = ("standard", "alternative", "musescore", "timgm6mb")
+#: General MIDI programs a SoundFont piece draws its instruments from: acoustic, fingered, picked, fretless,
+#: slap and synth basses; pianos, electric pianos, vibraphone, organs and guitars to comp; saxophones,
+#: trumpet, trombone, clarinet, flute, vibraphone, guitar and a synth lead to solo.
+SAMPLED_PROGRAMS = {"bass": (32, 33, 34, 35, 36, 37, 38, 39), "piano": (0, 1, 2, 4, 5, 11, 16, 17, 24, 26, 27),
+                    "solo": (64, 65, 66, 56, 57, 71, 73, 11, 26, 81)}
 
 
 @dataclass
@@ -272,8 +291,10 @@ def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None
         progression's length, at least 8 bars.
     tempo_range : tuple of float
         Range of tempi in bpm, drawn uniformly.
-    sounds : {"standard", "alternative"}
-        Instrument sounds (:data:`mirlib.synth.SOUNDS`).
+    sounds : {"standard", "alternative", "musescore", "timgm6mb"}
+        Instrument sounds (:data:`SOUND_SETS`): the synthesised families of
+        :data:`mirlib.synth.SOUNDS`, or sampled instruments of a SoundFont
+        (rendering needs FluidSynth).
     solo : bool or None
         Whether a solo line plays; None draws it (probability 0.5).
 
@@ -287,13 +308,15 @@ def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None
         For an unknown style, progression or sound set, a tempo range that is
         not positive and increasing, fewer than 1 bar, or a sample rate below
         8000 Hz.
+    mirlib.synth.fluid.FluidSynthMissing
+        For a SoundFont sound set without FluidSynth.
     """
     if style is not None and style not in BASS_STYLES:
         raise ValueError(f"unknown bass-line style {style!r}; choose one of {sorted(BASS_STYLES)}")
     if progression is not None and progression not in PROGRESSIONS:
         raise ValueError(f"unknown progression {progression!r}; choose one of {sorted(PROGRESSIONS)}")
-    if sounds not in SOUNDS:
-        raise ValueError(f"unknown sound set {sounds!r}; choose one of {sorted(SOUNDS)}")
+    if sounds not in SOUND_SETS:
+        raise ValueError(f"unknown sound set {sounds!r}; choose one of {list(SOUND_SETS)}")
     lo, hi = (float(t) for t in tempo_range)
     if not 0 < lo <= hi:
         raise ValueError(f"tempo_range must be increasing positive bpm, got {tempo_range}")
@@ -314,8 +337,10 @@ def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None
     bars = PROGRESSIONS[progression]
     n_bars = max(8, len(bars)) if n_bars is None else int(n_bars)
     bars = [bars[i % len(bars)] for i in range(n_bars)]
-    sound = SOUNDS[sounds]
+    sampled = sounds in SOUNDFONTS        # played through a SoundFont: notes are collected, then rendered
+    sound = SOUNDS["standard" if sampled else sounds]
     odd = sound["odd_harmonics"]
+    events = {"bass": [], "drums": [], "piano": [], "solo": []}   # (pitch, start, end, velocity in [0, 1])
 
     beat = 60.0 / tempo
     lead_in = 0.1
@@ -351,24 +376,38 @@ def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None
     for position, beats_long, p in notes:
         start = at(position) if position else lead_in
         dur = beat * beats_long * articulation * float(rng.uniform(0.9, 1.0))
-        tone = _bass_tone(hz(p), dur, sr, fundamental, brightness, decay, odd)
-        _add(bass, tone / (np.max(np.abs(tone)) + 1e-12), start, sr, bass_gain * float(rng.uniform(0.8, 1.0)))
+        level = float(rng.uniform(0.8, 1.0))
+        if sampled:
+            events["bass"].append((p, start, start + dur, 0.75 * level))
+        else:
+            tone = _bass_tone(hz(p), dur, sr, fundamental, brightness, decay, odd)
+            _add(bass, tone / (np.max(np.abs(tone)) + 1e-12), start, sr, bass_gain * level)
         note_rows.append((start, start + dur, p))
 
     # drums: ride, hi-hat on 2 and 4, feathered kick drum on every beat, the odd snare comp
-    make_kick, make_snare, make_hat = sound["drums"]
-    kick, snare, ride, hat = make_kick(sr, rng), make_snare(sr, rng), make_hat(sr, rng), make_hat(sr, rng)
-    ride = ride * _envelope(len(ride), sr, 0.08)
+    if sampled:     # General MIDI drum keys: kick, snare, ride, pedal hi-hat
+        kick, snare, ride, hat = 36, 38, 51, 44
+    else:
+        make_kick, make_snare, make_hat = sound["drums"]
+        kick, snare, ride, hat = make_kick(sr, rng), make_snare(sr, rng), make_hat(sr, rng), make_hat(sr, rng)
+        ride = ride * _envelope(len(ride), sr, 0.08)
     drum_gain = float(rng.uniform(0.4, 1.0))
     feather = float(rng.uniform(0.1, 0.45))
+
+    def drum(sound_, t, gain):
+        if sampled:
+            events["drums"].append((sound_, t, t + 0.3, min(1.0, 0.25 + gain)))
+        else:
+            _add(band, sound_, t, sr, gain)
+
     for b in range(n_beats):
-        _add(band, kick, at(b), sr, drum_gain * feather)
-        _add(band, ride, at(b), sr, drum_gain * 0.35)
+        drum(kick, at(b), drum_gain * feather)
+        drum(ride, at(b), drum_gain * 0.35)
         if b % 2 == 1:
-            _add(band, ride, at(b + 0.5), sr, drum_gain * 0.25)
-            _add(band, hat, at(b), sr, drum_gain * 0.2)
+            drum(ride, at(b + 0.5), drum_gain * 0.25)
+            drum(hat, at(b), drum_gain * 0.2)
         if rng.random() < 0.12:
-            _add(band, snare, at(b + float(rng.choice([0.0, 0.5]))), sr, drum_gain * 0.3)
+            drum(snare, at(b + float(rng.choice([0.0, 0.5]))), drum_gain * 0.3)
 
     # piano: shell voicings (root, third, seventh or third, seventh, ninth) around middle C, in some pieces
     # with the root doubled in the left hand, down in the bass's register
@@ -390,9 +429,13 @@ def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None
                 if len(bar) == 2 and not 2 * c <= hit < 2 * c + 2:
                     continue
                 t = at(4 * i + hit)
+                level = float(rng.uniform(0.8, 1.0))
+                if sampled:
+                    events["piano"] += [(p, t, t + 0.6 * beat * 1.5, 0.6 * level) for p in voicing]
+                    continue
                 tone = sum(_tone(hz(p), 0.8, sr, 0.35, n_harmonics=4, brightness=0.45 * sound["brightness"],
                                  odd_only=odd) for p in voicing)
-                _add(band, tone, t, sr, piano_gain / len(voicing) * float(rng.uniform(0.8, 1.0)))
+                _add(band, tone, t, sr, piano_gain / len(voicing) * level)
 
     # a solo: swung eighth notes from the chord's scale, two octaves above the bass
     if solo:
@@ -407,10 +450,17 @@ def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None
                 tones = [(key + r + iv) % 12 for iv in (0, 2, third, fifth, seventh)]
                 choices = [p for p in range(pitch - 4, pitch + 5) if p % 12 in tones and 62 <= p <= 84]
                 pitch = int(rng.choice(choices)) if choices else pitch
+                t = at(4 * i + e / 2)
+                if sampled:
+                    events["solo"].append((pitch, t, t + 0.45 * beat, 0.7))
+                    continue
                 tone = _tone(hz(pitch), 0.3, sr, 0.2, n_harmonics=5, brightness=0.6 * sound["brightness"],
                              odd_only=not odd)
-                _add(band, tone, at(4 * i + e / 2), sr, solo_gain)
+                _add(band, tone, t, sr, solo_gain)
 
+    programs = {}
+    if sampled:
+        bass, band, programs = _sampled_mix(events, sounds, tuning, len(bass) / sr, sr, seed)
     mix = bass + band
     scale = 0.9 / (np.max(np.abs(mix)) + 1e-12)
     return BassLine(audio=(mix * scale).astype(np.float32), bass=(bass * scale).astype(np.float32), sr=sr,
@@ -419,7 +469,31 @@ def render_bass_line(seed=0, sr=22050, style=None, progression=None, n_bars=None
                     params={"seed": seed, "key": _NAMES[key], "progression": progression, "solo": solo,
                             "sounds": sounds, "tuning": tuning, "fundamental": fundamental,
                             "brightness": brightness, "articulation": articulation, "left_hand": left_hand,
-                            "bass_gain": bass_gain, "drum_gain": drum_gain, "piano_gain": piano_gain})
+                            "bass_gain": bass_gain, "drum_gain": drum_gain, "piano_gain": piano_gain,
+                            "programs": programs})
+
+
+def _sampled_mix(events, soundfont, tuning, duration, sr, seed):
+    # play the collected notes through a SoundFont: instruments, levels and effects drawn from the seed
+    from .band import _effects, _rms
+    from .fluid import render_parts
+
+    rng = np.random.default_rng([seed, _SEED_SALT, 1])
+    programs = {part: int(rng.choice(choices)) for part, choices in SAMPLED_PROGRAMS.items()}
+    stems = render_parts({part: ("drums" if part == "drums" else programs[part], notes)
+                          for part, notes in events.items() if notes}, duration, sr, soundfont, tuning)
+    # levels against the piano (dB), then each part's EQ, compression and room (the bass stays dry of reverb)
+    levels = {"bass": rng.uniform(-6.0, 4.0), "drums": rng.uniform(-10.0, 0.0), "piano": 0.0,
+              "solo": rng.uniform(-6.0, 2.0)}
+    out = {}
+    for part, stem in stems.items():
+        effect = {"piano": "piano", "solo": "lead", "bass": "bass", "drums": "drums"}[part]
+        y = _effects(effect, rng, sr)((0.5 * stem / (np.max(np.abs(stem)) + 1e-12))[None], sr)[0]
+        out[part] = y.astype(np.float64) * 10 ** (levels[part] / 20) / _rms(y)
+    bass = out.pop("bass")
+    band = sum(out.values())
+    programs["drums"] = "drums"
+    return bass, band, programs
 
 
 def bass_lines(n, first_seed=0, sounds="standard", sr=22050):
@@ -432,7 +506,8 @@ def bass_lines(n, first_seed=0, sounds="standard", sr=22050):
     first_seed : int
         Seed of the first; the book trains on seeds from 0 and tests on
         seeds from 50000.
-    sounds : {"standard", "alternative"}
+    sounds : {"standard", "alternative", "musescore", "timgm6mb"}
+        As in :func:`render_bass_line`.
     sr : int
 
     Returns

@@ -32,20 +32,17 @@ import dataclasses
 
 import numpy as np
 
-from . import nn
-from .audio import check_signal
-from .features.settings import BASS
-from .synth.basslines import BASS_RANGE, bass_lines, render_bass_line
+from .. import nn
+from ..audio import check_signal
+from ..features.settings import BASS
+from ..synth.basslines import BASS_RANGE, bass_lines, render_bass_line
+from .baselines import N_PITCHES, PITCHES, _beat_frames, _check_beats, salience_pitches, yin_pitches
 
 __all__ = ["BASS", "BASS_RANGE", "PITCHES", "N_PITCHES", "CONTEXT", "N_INPUTS", "TRAIN_FIRST_SEED",
-           "TEST_FIRST_SEED", "bass_input", "frame_targets", "transpose", "beat_pitches", "salience_pitches",
+           "TEST_FIRST_SEED", "SAMPLED_FIRST_SEED", "bass_input", "frame_targets", "transpose", "beat_pitches", "salience_pitches",
            "yin_pitches", "train_on_lines", "BASS_DNN", "BASS_DNN_M1", "pitch_activation", "transcribe", "compare",
            "held_out_scores", "METHODS", "chain_scores"]
 
-#: MIDI pitches the network tells apart: the bass range of :mod:`mirlib.synth.basslines`, E1 to G3.
-PITCHES = np.arange(BASS_RANGE[0], BASS_RANGE[1] + 1)
-#: Number of bass pitches (network outputs).
-N_PITCHES = len(PITCHES)
 #: Frames of context on each side of the frame the network classifies (±140 ms at 21.5 fps).
 CONTEXT = 3
 #: Values per network input: ``2 * CONTEXT + 1`` CQT frames.
@@ -53,8 +50,8 @@ N_INPUTS = (2 * CONTEXT + 1) * BASS.n_bands
 #: Training pieces have seeds from here; held-out test pieces from :data:`TEST_FIRST_SEED`.
 TRAIN_FIRST_SEED = 0
 TEST_FIRST_SEED = 50000
-# MIDI pitch of the lowest CQT bin (C1 = 24), from the feature settings
-_BIN0 = int(round(69 + 12 * np.log2(BASS.fmin / 440.0)))
+#: Training pieces played through the training SoundFont (``sounds="musescore"``) have seeds from here.
+SAMPLED_FIRST_SEED = 1000
 
 
 def bass_input(features, context=CONTEXT):
@@ -194,7 +191,7 @@ def beat_pitches(activation, beats, fps=None):
     >>> beat_pitches(act, [0.0, 0.5], fps=20).tolist()
     [40, 28]
     """
-    from .features.activations import frame_rate
+    from ..features.activations import frame_rate
 
     fps = frame_rate(activation, fps)
     A = np.asarray(activation, dtype=np.float64)
@@ -204,108 +201,6 @@ def beat_pitches(activation, beats, fps=None):
     logp = np.log(np.maximum(A, 1e-7))
     return np.array([PITCHES[int(np.argmax(logp[frames].sum(axis=0)))]
                      for frames in _beat_frames(len(A), beats, fps)], dtype=int)
-
-
-def _beat_frames(n_frames, beats, fps):
-    """For each beat, the indices of the frames centred between it and the next beat (the last lasting a
-    median beat); a beat shorter than a frame gets its nearest frame."""
-    period = float(np.median(np.diff(beats))) if len(beats) > 1 else 0.5
-    edges = np.append(beats, beats[-1] + period)
-    times = np.arange(n_frames) / fps
-    for start, end in zip(edges[:-1], edges[1:]):
-        inside = np.flatnonzero((times >= start) & (times < end))
-        yield inside if len(inside) else np.array([min(n_frames - 1, int(round(start * fps)))])
-
-
-def _check_beats(beats):
-    beats = np.asarray(beats, dtype=float)
-    if beats.ndim != 1 or len(beats) == 0 or not np.all(np.isfinite(beats)):
-        raise ValueError("need at least one finite beat time")
-    if np.any(np.diff(beats) <= 0):
-        raise ValueError("beat times must increase")
-    return beats
-
-
-def salience_pitches(y, sr, beats, n_harmonics=4, weight=0.8):
-    """Classical baseline: the strongest pitch of a harmonic-summation salience, per beat.
-
-    For every pitch of the bass range, the CQT magnitudes (linear, averaged
-    over the beat) at its first ``n_harmonics`` harmonics are summed with
-    weights ``weight ** (h - 1)``, as in the salience functions of classic
-    bass and melody transcription (Ryynänen & Klapuri, Salamon & Gómez, the
-    baselines of :cite:p:`abesser2017deep`); the most salient pitch is the
-    bass note.
-
-    Parameters
-    ----------
-    y : np.ndarray, shape ``(n_samples,)``
-        Mono signal.
-    sr : int
-        Its sample rate in Hz.
-    beats : array_like, shape ``(n_beats,)``
-        Beat times in seconds.
-    n_harmonics : int
-        Harmonics summed.
-    weight : float
-        Weight decay per harmonic.
-
-    Returns
-    -------
-    np.ndarray of int, shape ``(n_beats,)``
-        MIDI pitch per beat, within :data:`PITCHES`.
-
-    Raises
-    ------
-    ValueError
-        For a bad or silent signal, or no or unordered beats.
-    """
-    beats = _check_beats(beats)
-    check_signal(y, sr, allow_silence=False)
-    C = 10.0 ** BASS(y, sr) - 1.0          # undo the log compression: linear magnitudes
-    per_beat = np.array([C[frames].mean(axis=0) for frames in _beat_frames(len(C), beats, BASS.fps)])
-    offsets = [int(round(12 * np.log2(h))) for h in range(1, n_harmonics + 1)]
-    lowest = PITCHES - _BIN0
-    salience = sum(weight ** h * per_beat[:, lowest + off] for h, off in enumerate(offsets))
-    return PITCHES[np.argmax(salience, axis=1)]
-
-
-def yin_pitches(y, sr, beats, cutoff=250.0):
-    """Classical baseline: YIN on the low-passed mix, the median pitch per beat.
-
-    The mix is low-passed (4th-order Butterworth at ``cutoff`` Hz) to keep
-    mostly the bass, then YIN (:func:`librosa.yin`, de Cheveigné & Kawahara)
-    estimates a fundamental frequency per frame in the bass range; the median
-    over a beat's frames, rounded to the nearest semitone, is the bass note.
-
-    Parameters
-    ----------
-    y : np.ndarray, shape ``(n_samples,)``
-    sr : int
-    beats : array_like, shape ``(n_beats,)``
-    cutoff : float
-        Low-pass cutoff in Hz.
-
-    Returns
-    -------
-    np.ndarray of int, shape ``(n_beats,)``
-        MIDI pitch per beat, clipped to :data:`PITCHES`.
-
-    Raises
-    ------
-    ValueError
-        For a bad or silent signal, or no or unordered beats.
-    """
-    import librosa
-    from scipy.signal import butter, sosfiltfilt
-
-    beats = _check_beats(beats)
-    y = BASS.prepare(check_signal(y, sr, allow_silence=False), sr)
-    low = sosfiltfilt(butter(4, cutoff, fs=BASS.sr, output="sos"), y)
-    f0 = librosa.yin(low, fmin=librosa.midi_to_hz(PITCHES[0] - 1), fmax=librosa.midi_to_hz(PITCHES[-1] + 1),
-                     sr=BASS.sr, frame_length=4096, hop_length=BASS.hop_size)
-    midi = librosa.hz_to_midi(f0)
-    per_beat = np.array([np.median(midi[frames]) for frames in _beat_frames(len(midi), beats, BASS.fps)])
-    return np.clip(np.round(per_beat), PITCHES[0], PITCHES[-1]).astype(int)
 
 
 def _lines_xy(lines, shifts):
@@ -321,24 +216,28 @@ def _lines_xy(lines, shifts):
     return np.concatenate(xs), np.concatenate(ys)
 
 
-def train_on_lines(network, n_train=40, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256,
+def train_on_lines(network, n_train=40, n_sampled=0, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256,
                    learning_rate=1e-3, examples=None, log_dir=None, verbose=0):
     """Train the bass network on generated bass lines (its recipe).
 
-    Renders ``n_train`` pieces (seeds from :data:`TRAIN_FIRST_SEED`,
-    :func:`mirlib.synth.basslines.bass_lines`), computes their CQT frames with
-    context (:func:`bass_input`) and frame-wise pitch targets
+    Renders ``n_train`` pieces with synthesised sounds (seeds from
+    :data:`TRAIN_FIRST_SEED`) and ``n_sampled`` through the training SoundFont
+    (``"musescore"``, seeds from :data:`SAMPLED_FIRST_SEED`), computes CQT
+    frames with context (:func:`bass_input`) and frame-wise pitch targets
     (:func:`frame_targets`), and with ``augment`` adds every piece transposed
-    by ``±1 .. ±max_shift`` semitones (:func:`transpose`). Frames are
-    shuffled and the cross-entropy of the softmax over pitches is minimised.
+    by ``±1 .. ±max_shift`` semitones (:func:`transpose`). The cross-entropy
+    of the softmax over pitches is minimised on shuffled frames. The
+    ``"timgm6mb"`` and ``"alternative"`` sounds are never used.
 
     Parameters
     ----------
     network : mirlib.nn.ShippedModel
         :data:`BASS_DNN` or :data:`BASS_DNN_M1`.
     n_train : int
-        Number of training pieces (40 pieces of about 14 s: about as many bass
-        lines as the 41 of Abeßer et al.'s training set).
+        Number of pieces with synthesised sounds (40 pieces of about 14 s:
+        about as many bass lines as the 41 of Abeßer et al.'s training set).
+    n_sampled : int
+        Number of pieces through the training SoundFont (needs FluidSynth).
     epochs, batch_size, learning_rate, seed
         As in :func:`mirlib.nn.train`.
     augment : bool
@@ -359,7 +258,10 @@ def train_on_lines(network, n_train=40, epochs=30, augment=True, max_shift=3, se
     """
     if examples is None:
         shifts = [0] + ([s for k in range(1, max_shift + 1) for s in (k, -k)] if augment else [])
-        examples = _lines_xy(bass_lines(n_train, TRAIN_FIRST_SEED), shifts)
+        lines = bass_lines(n_train, TRAIN_FIRST_SEED)
+        if n_sampled:
+            lines += bass_lines(n_sampled, SAMPLED_FIRST_SEED, sounds="musescore")
+        examples = _lines_xy(lines, shifts)
     X, y = examples
     return nn.train(lambda: network.untrained(X), X, y, epochs=epochs, batch_size=batch_size,
                     learning_rate=learning_rate, seed=seed, log_dir=log_dir, verbose=verbose)
@@ -384,11 +286,13 @@ BASS_DNN = nn.ShippedModel(
     description=_DESCRIPTION + ", trained with transposed copies (M1+)",
     features=BASS, inputs=bass_input, outputs=tuple(str(p) for p in PITCHES), build=_build,
     normalization_axis=-1, input_shape=(N_INPUTS,), trainer=train_on_lines,
-    recipe=dict(n_train=40, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256, learning_rate=1e-3),
+    recipe=dict(n_train=40, n_sampled=80, epochs=30, augment=True, max_shift=3, seed=0, batch_size=256,
+                learning_rate=1e-3),
     aliases=("bass",),
-    held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "accuracy",
+    held_out=nn.HeldOut(lambda **kw: {**held_out_scores(**kw), "accuracy, unheard SoundFont": held_out_scores(
+        **kw, sounds="timgm6mb")["accuracy"]}, "accuracy",
                         f"{{n}} generated pieces (seeds {TEST_FIRST_SEED}+), beat-wise bass pitch", n=24,
-                        also=("chroma accuracy",)),
+                        also=("chroma accuracy", "accuracy, unheard SoundFont")),
     # frame-wise pitch probabilities of a generated bass line
     example=_example_line)
 #: The same network trained on the same pieces without augmentation (M1).
@@ -495,7 +399,7 @@ def compare(lines, network="bass_dnn", model=None, methods=None):
     ValueError
         If ``lines`` is empty.
     """
-    from .evaluation import compare as compare_methods
+    from ..evaluation import compare as compare_methods
 
     if not lines:
         raise ValueError("compare needs at least one bass line")
@@ -522,8 +426,11 @@ def held_out_scores(model=None, network="bass_dnn", n=24, sounds="standard"):
         :data:`BASS_DNN` (M1+, default) or :data:`BASS_DNN_M1`, or its name.
     n : int
         Number of pieces (at least 1).
-    sounds : {"standard", "alternative"}
-        Instrument sounds; ``"alternative"`` measures on sounds not heard in training.
+    sounds : {"standard", "alternative", "musescore", "timgm6mb"}
+        Instrument sounds (:data:`mirlib.synth.basslines.SOUND_SETS`): the
+        synthesised ``"standard"`` sounds and the ``"musescore"`` SoundFont are
+        heard in training; ``"alternative"`` and ``"timgm6mb"`` measure on
+        sounds the network never heard.
 
     Returns
     -------
@@ -571,8 +478,8 @@ def chain_scores(lines, network="bass_dnn", model=None):
     """
     import pandas as pd
 
-    from .beats import track_beats
-    from .evaluation import beat_pitch_scores, beat_scores, pitches_at_beats
+    from ..beats import track_beats
+    from ..evaluation import beat_pitch_scores, beat_scores, pitches_at_beats
 
     if not lines:
         raise ValueError("chain_scores needs at least one bass line")
