@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/structure.py [--n 24]
 
 On held-out generated pieces in sections (seeds 50000+), with the training
-instrument sounds and with the alternative sounds no network heard: F-measure,
+sounds (synthesised, and the MuseScore SoundFont) and with the sounds no
+network heard (the TimGM6mb SoundFont, the alternative synthesised sounds): F-measure,
 precision and recall at ±0.5 s and ±3 s (``mir_eval.segment.detection``), and
 the seconds each method needs for all pieces on this machine. The chapter
 *Structure boundaries with CNNs* shows the same figures for 12 pieces.
@@ -24,7 +25,7 @@ def main():
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     pd.set_option("display.width", 160)
-    for sounds in ("standard", "alternative"):
+    for sounds in ("standard", "musescore", "timgm6mb", "alternative"):
         pieces = sectioned_pieces(args.n, structure.TEST_FIRST_SEED, sounds=sounds)
         minutes = sum(p.duration for p in pieces) / 60
         print(f"\n{args.n} held-out pieces, {sounds} sounds ({minutes:.0f} min of music)")

@@ -41,7 +41,7 @@ from .synth.sections import render_sectioned_piece, sectioned_pieces
 __all__ = ["STRUCTURE", "MAX_LAG", "N_INPUTS", "self_similarity", "lag_similarity", "boundary_input",
            "checkerboard_kernel", "foote_novelty", "boundary_targets", "pick_boundaries", "BOUNDARY_PEAKS",
            "NOVELTY_PEAKS", "NOVELTY_METHODS", "NOVELTY_NAME", "BOUNDARY_CNN", "TRAIN_SEEDS",
-           "VALIDATION_FIRST_SEED", "TEST_FIRST_SEED", "activation", "detect_boundaries", "novelty_boundaries",
+           "VALIDATION_FIRST_SEED", "TEST_FIRST_SEED", "SAMPLED_FIRST_SEED", "activation", "detect_boundaries", "novelty_boundaries",
            "train_on_pieces", "compare", "held_out_scores"]
 
 #: Seeds of the training pieces start here; test pieces start at :data:`TEST_FIRST_SEED`.
@@ -49,6 +49,8 @@ TRAIN_SEEDS = 0
 #: First seed of held-out test pieces (validation pieces start at 40000).
 TEST_FIRST_SEED = 50000
 VALIDATION_FIRST_SEED = 40000
+#: Training pieces played through the training SoundFont (``sounds="musescore"``) have seeds from here.
+SAMPLED_FIRST_SEED = 1000
 
 #: Lags of the self-similarity lag matrix on each side, in frames (8 s at 5 fps).
 MAX_LAG = 40
@@ -356,11 +358,13 @@ def _pieces_xy(pieces, sigma):
     return xs, ys
 
 
-def train_on_pieces(network, n_train=96, epochs=30, seed=0, sigma=0.5, batch_size=4, learning_rate=1e-3,
+def train_on_pieces(network, n_train=96, n_sampled=0, epochs=30, seed=0, sigma=0.5, batch_size=4, learning_rate=1e-3,
                     examples=None, log_dir=None, verbose=0):
     """Train the boundary CNN on generated pieces in sections (its recipe).
 
-    Renders ``n_train`` pieces (seeds ``0 .. n_train - 1``,
+    Renders ``n_train`` pieces with synthesised sounds (seeds ``0 .. n_train -
+    1``) and ``n_sampled`` played through the training SoundFont
+    (``"musescore"``, seeds from :data:`SAMPLED_FIRST_SEED`;
     :func:`mirlib.synth.sections.sectioned_pieces`), computes their inputs
     (:func:`boundary_input`) and targets smeared by ``sigma`` seconds around
     the inner boundaries (:func:`boundary_targets`), and trains on whole
@@ -371,8 +375,11 @@ def train_on_pieces(network, n_train=96, epochs=30, seed=0, sigma=0.5, batch_siz
     network : mirlib.nn.ShippedModel
         :data:`BOUNDARY_CNN`.
     n_train : int
-        Number of training pieces (about 80 s each; the recipe's 96 make
+        Number of pieces with synthesised sounds (about 80 s each; 96 make
         just over two hours).
+    n_sampled : int
+        Number of pieces through the training SoundFont (needs FluidSynth).
+        The ``"timgm6mb"`` and ``"alternative"`` sounds are never used.
     epochs, batch_size, learning_rate, seed
         As in :func:`mirlib.nn.train`.
     sigma : float
@@ -389,7 +396,12 @@ def train_on_pieces(network, n_train=96, epochs=30, seed=0, sigma=0.5, batch_siz
     mirlib.nn.History
         With the trained network as ``.model``.
     """
-    xs, ys = examples if examples is not None else _pieces_xy(sectioned_pieces(n_train, TRAIN_SEEDS), sigma)
+    if examples is None:
+        pieces = sectioned_pieces(n_train, TRAIN_SEEDS)
+        if n_sampled:
+            pieces += sectioned_pieces(n_sampled, SAMPLED_FIRST_SEED, sounds="musescore")
+        examples = _pieces_xy(pieces, sigma)
+    xs, ys = examples
     return network.fit_sequences(xs, ys, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
                                log_dir=log_dir, verbose=verbose)
 
@@ -410,7 +422,7 @@ BOUNDARY_CNN = nn.ShippedModel(
     features=STRUCTURE, inputs=boundary_input, outputs=("boundaries",),
     build=lambda norm: nn.boundary_cnn(N_INPUTS, normalization=norm),
     normalization_axis=-1, input_shape=(None, N_INPUTS), trainer=train_on_pieces,
-    recipe=dict(n_train=96, epochs=30, seed=0, sigma=0.5, batch_size=4, learning_rate=1e-3),
+    recipe=dict(n_train=96, n_sampled=96, epochs=30, seed=0, sigma=0.5, batch_size=4, learning_rate=1e-3),
     aliases=("boundaries",),
     held_out=nn.HeldOut(lambda **kw: held_out_scores(**kw), "F ±3 s",
                         f"{{n}} generated pieces (seeds {TEST_FIRST_SEED}+)", n=12, also=("F ±0.5 s",)),
@@ -560,8 +572,9 @@ def held_out_scores(model=None, network="boundary_cnn", n=12, sounds="standard")
         :data:`BOUNDARY_CNN` (or a variant of it), or its name.
     n : int
         Number of pieces.
-    sounds : {"standard", "alternative"}
-        Instrument sounds of the pieces.
+    sounds : {"standard", "alternative", "musescore", "timgm6mb"}
+        Instrument sounds of the pieces (:data:`mirlib.synth.sections.SOUND_SETS`);
+        ``"alternative"`` and ``"timgm6mb"`` are never heard in training.
 
     Returns
     -------

@@ -36,6 +36,26 @@ def test_sectioned_pieces_are_seeded_and_start_sections_on_downbeats():
     assert abs(np.corrcoef(section(i), section(other))[0, 1]) < 0.5
 
 
+def test_soundfont_pieces_keep_the_form_and_give_each_kind_of_section_its_instruments():
+    """Through a SoundFont the same seed gives the same form, boundaries and beats; a returning kind of section
+    sounds like itself more than like the other kinds; the held-out SoundFont sounds different."""
+    synthesised, a = render_sectioned_piece(7), render_sectioned_piece(7, sounds="musescore")
+    held_out = render_sectioned_piece(7, sounds="timgm6mb")
+    np.testing.assert_array_equal(a.audio, render_sectioned_piece(7, sounds="musescore").audio)
+    for piece in (a, held_out):
+        assert piece.labels == synthesised.labels
+        np.testing.assert_array_equal(piece.boundaries, synthesised.boundaries)
+        np.testing.assert_allclose(piece.beats, synthesised.beats)
+    assert any(p.startswith("bass ") for p in a.params["programs"]) and "drums drums" in a.params["programs"]
+    assert not np.allclose(a.audio, held_out.audio)
+    spectra = [np.asarray(structure.STRUCTURE(a.audio[int(s * a.sr):int(e * a.sr)], a.sr)).mean(axis=0)
+               for s, e in a.intervals]
+    kind = next(k for k in a.labels if a.labels.count(k) > 1)
+    i, j = [n for n, k in enumerate(a.labels) if k == kind][:2]
+    others = [n for n, k in enumerate(a.labels) if k != kind]
+    assert np.linalg.norm(spectra[i] - spectra[j]) < min(np.linalg.norm(spectra[i] - spectra[n]) for n in others)
+
+
 def test_sectioned_pieces_reject_bad_arguments():
     with pytest.raises(ValueError, match="tempo_range"):
         render_sectioned_piece(0, tempo_range=(150, 90))
@@ -123,11 +143,14 @@ def test_mirlib_boundaries_finds_the_sections_of_a_rendered_piece(tmp_path):
     sf.write(tmp_path / "piece.wav", piece.audio, piece.sr)
     sf.write(tmp_path / "silence.wav", np.zeros(piece.sr * 5), piece.sr)
     (tmp_path / "notes.wav").write_text("not audio\n")
-    for extra in ([], ["--novelty"]):
+    for extra, method in (([], structure.detect_boundaries), (["--novelty"], structure.novelty_boundaries)):
         status, out, err = run("boundaries", *extra, str(tmp_path / "piece.wav"))
         assert status == 0 and not err
         found = [float(line) for line in out.split()]
-        assert evaluation.boundary_scores(piece.boundaries[1:-1], found, piece.duration, 3.0)["F"] >= 0.7, (
+        # what the library finds in the file (one piece: the CNN's mean F over held-out pieces is the chapter's)
+        y, sr = sf.read(tmp_path / "piece.wav", dtype="float32")
+        np.testing.assert_allclose(found, method(y, sr), atol=0.01)
+        assert evaluation.boundary_scores(piece.boundaries[1:-1], found, piece.duration, 3.0)["F"] >= 0.5, (
             extra, found, piece.boundaries)
     status, out, err = run("boundaries", str(tmp_path / "piece.wav"), str(tmp_path / "missing.wav"),
                            str(tmp_path / "silence.wav"), str(tmp_path / "notes.wav"))

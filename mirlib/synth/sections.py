@@ -22,6 +22,15 @@ change is a boundary: the second half of many 8-bar sections varies (a
 breakdown without drums, the chords dropping out, another groove) in the
 same key, and these times are recorded as ``params["variations"]``.
 
+``sounds="musescore"`` and ``sounds="timgm6mb"`` play the same sections on
+sampled instruments through a General MIDI SoundFont (:mod:`mirlib.synth.fluid`):
+each section kind draws its own bass (acoustic, fingered, picked, fretless,
+slap, synth) and chord instrument (pianos, organs, guitars, strings, brass,
+pads; an overdriven guitar where the part is distorted) from
+:data:`SAMPLED_PROGRAMS`, the drums are the SoundFont's kit, a section's
+loudness is played as velocity, and every instrument goes through its own EQ,
+compression and room. TimGM6mb is held out: no network trains on it.
+
 Everything is seeded: the same seed gives the same audio and boundaries.
 
 Examples
@@ -39,10 +48,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .fluid import SOUNDFONTS
 from .loops import render_loop
 from .styles import STYLES
 
-__all__ = ["SECTION_KINDS", "FORMS", "SectionedPiece", "render_sectioned_piece", "sectioned_pieces"]
+__all__ = ["SECTION_KINDS", "FORMS", "SOUND_SETS", "SAMPLED_PROGRAMS", "SectionedPiece", "render_sectioned_piece",
+           "sectioned_pieces"]
 
 #: Section kinds, in the order of the section labels' integer codes.
 SECTION_KINDS = ("intro", "verse", "chorus", "bridge", "outro")
@@ -56,6 +67,17 @@ FORMS = (
 )
 _RHYTHMS = tuple(name for name, style in STYLES.items() if style.metre == 4)
 _SEED_SALT = 424242
+#: Sound sets of :func:`render_sectioned_piece`: the synthesised families of :data:`mirlib.synth.SOUNDS`
+#: and the General MIDI SoundFonts of :data:`mirlib.synth.fluid.SOUNDFONTS` (``"timgm6mb"`` is held out).
+SOUND_SETS = ("standard", "alternative", "musescore", "timgm6mb")
+#: General MIDI programs a section kind draws its instruments from in a SoundFont piece: basses (acoustic,
+#: fingered, picked, fretless, slap, synth); chords on pianos, electric pianos, organs, guitars, strings, brass
+#: and pads; overdriven and distortion guitars when the part is distorted.
+SAMPLED_PROGRAMS = {"bass": (32, 33, 34, 35, 36, 38, 39), "chords": (0, 1, 2, 4, 5, 16, 17, 18, 19, 24, 25, 26, 27,
+                                                                    48, 49, 50, 61, 62, 88, 89, 90, 95),
+                    "distorted": (29, 30)}
+# General MIDI drum keys of the loop's drums: kick drum, snare drum, closed hi-hat
+_DRUM_KEYS = {"KD": 36, "SD": 38, "HH": 42}
 
 
 @dataclass
@@ -142,9 +164,11 @@ def render_sectioned_piece(seed=0, sr=22050, tempo_range=(90.0, 150.0), sounds="
         Sample rate in Hz.
     tempo_range : tuple of float
         Range of tempi in bpm, drawn uniformly.
-    sounds : {"standard", "alternative"}
-        Instrument sounds (:data:`mirlib.synth.SOUNDS`): the alternative set
-        tests on sounds a model did not hear in training.
+    sounds : {"standard", "alternative", "musescore", "timgm6mb"}
+        Instrument sounds (:data:`SOUND_SETS`): the synthesised families of
+        :data:`mirlib.synth.SOUNDS`, or sampled instruments through a General
+        MIDI SoundFont (needs FluidSynth). The same seed gives the same form,
+        tempo, rhythms, keys and levels in every sound set.
 
     Returns
     -------
@@ -153,21 +177,27 @@ def render_sectioned_piece(seed=0, sr=22050, tempo_range=(90.0, 150.0), sounds="
     Raises
     ------
     ValueError
-        For a tempo range that is not positive and increasing, or an unknown
-        sound set or bad sample rate (from :func:`mirlib.synth.render_loop`).
+        For a tempo range that is not positive and increasing, an unknown
+        sound set, or a bad sample rate (from :func:`mirlib.synth.render_loop`).
+    mirlib.synth.fluid.FluidSynthMissing
+        For a SoundFont sound set without FluidSynth.
     """
     lo, hi = (float(t) for t in tempo_range)
     if not 0 < lo <= hi:
         raise ValueError(f"tempo_range must be increasing positive bpm, got {tempo_range}")
+    if sounds not in SOUND_SETS:
+        raise ValueError(f"unknown sound set {sounds!r}; choose one of {list(SOUND_SETS)}")
+    sampled = sounds in SOUNDFONTS
     rng = np.random.default_rng([seed, _SEED_SALT])
     form = FORMS[int(rng.integers(len(FORMS)))]
     tempo = float(rng.uniform(lo, hi))
-    parts = {kind: _part(kind, rng, sounds) for kind in SECTION_KINDS}
+    parts = {kind: _part(kind, rng, "standard" if sampled else sounds) for kind in SECTION_KINDS}
     bar = 4 * 60.0 / tempo
     starts = np.concatenate([[0.0], np.cumsum([parts[k]["n_bars"] * bar for k in form])])
     end = starts[-1]
     mix = np.zeros(int(np.ceil((end + 1.0) * sr)), dtype=np.float32)
     beats, variations = [], []
+    notes = {}          # sampled: (part, program) -> notes (pitch, start, end, velocity)
     for i, (kind, start) in enumerate(zip(form, starts[:-1])):
         part = parts[kind]
         args = {k: v for k, v in part.items() if k not in ("rhythm", "seed", "peak", "variation")}
@@ -178,6 +208,10 @@ def render_sectioned_piece(seed=0, sr=22050, tempo_range=(90.0, 150.0), sounds="
             halves = [(0, half, args), (half, half, {**args, **part["variation"]})]
             variations.append(start + half * bar)
         for offset, n_bars, voice_args in halves:
+            if sampled:
+                beats.append(_sampled_section(notes, kind, part, voice_args, start + offset * bar, n_bars, tempo,
+                                              np.random.default_rng([part["seed"], i, offset])))
+                continue
             # the same seed each time a kind returns and for both halves: the same key, sounds and fills
             r = render_loop(np.random.default_rng(part["seed"]), tempo=tempo, metre=4, sr=sr,
                             lead_in=0.0, humanise=0.005, fills=0.25, peak=part["peak"],
@@ -187,15 +221,76 @@ def render_sectioned_piece(seed=0, sr=22050, tempo_range=(90.0, 150.0), sounds="
             n = min(len(audio), len(mix) - at)
             mix[at:at + n] += audio[:n]
             beats.append(start + offset * bar + r.beats)
+    programs = {}
+    if sampled:
+        mix, programs = _sampled_mix(notes, sounds, len(mix) / sr, sr, seed)
     mix = mix[:int(np.ceil((end + 0.5) * sr))]
     mix *= 0.95 / max(1.0, float(np.max(np.abs(mix))))
     return SectionedPiece(audio=mix.astype(np.float32), sr=sr, boundaries=starts, labels=tuple(form), tempo=tempo,
                           beats=np.concatenate(beats),
                           params={"seed": seed, "sounds": sounds, "variations": np.asarray(variations),
+                                  "programs": programs,
                                   "parts": {k: {n: v for n, v in p.items()
                                                 if n not in ("pattern", "fill_slots", "bass_slots", "chord_slots",
                                                              "variation")}
                                             for k, p in parts.items()}})
+
+
+def _sampled_section(notes, kind, part, args, start, n_bars, tempo, rng):
+    # a section's notes for the SoundFont: the loop's drum pattern, bass and chord slots and key, on the
+    # section kind's own instruments (drawn from its seed, so a returning kind sounds the same)
+    kind_rng = np.random.default_rng([part["seed"], 7])
+    key = int(kind_rng.integers(40, 52))
+    bass_program = int(kind_rng.choice(SAMPLED_PROGRAMS["bass"]))
+    chord_program = int(kind_rng.choice(SAMPLED_PROGRAMS["distorted" if part["distortion"] > 0 else "chords"]))
+    beat = 60.0 / tempo
+    level = part["peak"]                  # the section's loudness, played as velocity
+    tonal = min(1.0, 0.5 + 0.3 * part["tonal_gain"]) * level
+
+    def at(bar, slot):
+        offset = 0.0 if slot % 2 == 0 else 0.5 + part["swing"] / 6.0
+        return max(0.0, start + beat * (4 * bar + slot // 2 + offset) + rng.normal(0.0, 0.005))
+
+    progression = [0, 8, 5, 7] if part["minor"] else [0, 5, 7, 0]
+    third = 3 if part["minor"] else 4
+    for b in range(n_bars):
+        root = key + progression[b % 4]
+        if args["drums"]:
+            for name, key_ in _DRUM_KEYS.items():
+                slots = list(args["pattern"].get(name, []))
+                slots += [s for s in args["fill_slots"].get(name, []) if rng.random() < 0.25]
+                for slot in sorted(set(slots)):
+                    v = (1.0 if slot % 2 == 0 else 0.7) * float(rng.uniform(0.7, 1.0)) * (0.4 + 0.6 * level)
+                    notes.setdefault(("drums", "drums"), []).append((key_, at(b, slot), at(b, slot) + 0.2, v))
+        if args["bass"]:
+            for slot in args["bass_slots"]:
+                t = at(b, slot)
+                notes.setdefault(("bass", bass_program), []).append((root, t, t + 0.9 * beat, tonal))
+        if args["chords"]:
+            for slot in args["chord_slots"]:
+                t = at(b, slot)
+                notes.setdefault(("chords", chord_program), []).extend(
+                    (root + 12 + iv, t, t + 1.2 * beat, 0.8 * tonal) for iv in (0, third, 7))
+    return start + beat * np.arange(4 * n_bars)
+
+
+def _sampled_mix(notes, soundfont, duration, sr, seed):
+    # play every (part, program) through the SoundFont, with its own EQ, compression and room
+    from .band import _effects, _rms
+    from .fluid import render_parts
+
+    rng = np.random.default_rng([seed, _SEED_SALT, 1])
+    stems = render_parts({f"{part} {program}": (program, n) for (part, program), n in sorted(
+        notes.items(), key=lambda kv: str(kv[0]))}, duration, sr, soundfont)
+    mix = np.zeros(int(np.ceil(duration * sr)))
+    for name, stem in stems.items():
+        if not np.any(stem):
+            continue
+        part = name.split()[0]
+        y = _effects({"chords": "piano"}.get(part, part), rng, sr)((stem / 32768.0)[None].astype(np.float32), sr)[0]
+        mix[:len(y)] += y[:len(mix)]
+    programs = sorted({f"{part} {program}" for part, program in notes})
+    return mix / (_rms(mix) * 8.0), programs
 
 
 def sectioned_pieces(n, first_seed=0, sounds="standard", sr=22050):
@@ -208,7 +303,8 @@ def sectioned_pieces(n, first_seed=0, sounds="standard", sr=22050):
     first_seed : int
         Seed of the first; the book trains on seeds from 0 and tests on
         seeds from 50000.
-    sounds : {"standard", "alternative"}
+    sounds : {"standard", "alternative", "musescore", "timgm6mb"}
+        As in :func:`render_sectioned_piece`.
     sr : int
 
     Returns
