@@ -21,9 +21,13 @@ every piece also transposed by up to three semitones either way
 (:data:`BASS_DNN`, their M1+; :func:`transpose`). The classical baselines
 find the bass without learning: the strongest pitch of a harmonic-summation
 salience in the bass range (:func:`salience_pitches`), and YIN on the
-low-passed mix (:func:`yin_pitches`). Everything is scored by beat-wise pitch
-accuracy (:func:`mirlib.evaluation.beat_pitch_scores`) on generated pieces
-with exact bass lines (:mod:`mirlib.synth.basslines`).
+low-passed mix (:func:`yin_pitches`), in :mod:`.baselines`. Everything is
+scored by beat-wise pitch accuracy (:func:`mirlib.evaluation.beat_pitch_scores`)
+on generated pieces with exact bass lines (:mod:`mirlib.synth.basslines`).
+The networks train on pieces with synthesised sounds and on pieces played
+through the MuseScore SoundFont; pieces through the TimGM6mb SoundFont and
+with the alternative synthesised sounds measure them on basses they never
+heard.
 """
 
 from __future__ import annotations
