@@ -209,7 +209,7 @@ def render_sectioned_piece(seed=0, sr=22050, tempo_range=(90.0, 150.0), sounds="
             variations.append(start + half * bar)
         for offset, n_bars, voice_args in halves:
             if sampled:
-                beats.append(_sampled_section(notes, kind, part, voice_args, start + offset * bar, n_bars, tempo,
+                beats.append(_sampled_section(notes, part, voice_args, start + offset * bar, n_bars, tempo,
                                               np.random.default_rng([part["seed"], i, offset])))
                 continue
             # the same seed each time a kind returns and for both halves: the same key, sounds and fills
@@ -236,7 +236,7 @@ def render_sectioned_piece(seed=0, sr=22050, tempo_range=(90.0, 150.0), sounds="
                                             for k, p in parts.items()}})
 
 
-def _sampled_section(notes, kind, part, args, start, n_bars, tempo, rng):
+def _sampled_section(notes, part, args, start, n_bars, tempo, rng):
     # a section's notes for the SoundFont: the loop's drum pattern, bass and chord slots and key, on the
     # section kind's own instruments (drawn from its seed, so a returning kind sounds the same)
     kind_rng = np.random.default_rng([part["seed"], 7])

@@ -216,8 +216,13 @@ def classify(y, sr, network="vocal_cnn", model=None):
     ValueError
         As :func:`detect`.
     """
-    share = float(np.mean(detect(y, sr, network, model)[1] >= 0.5))
+    share = _voiced_share(detect(y, sr, network, model)[1])
     return _label(share), share
+
+
+def _voiced_share(p):
+    # share of excerpts with P(voice) >= 0.5: what classify and real_recording_table decide on
+    return float(np.mean(p >= 0.5))
 
 
 def _label(share):
@@ -277,7 +282,7 @@ def real_recording_table(networks=("vocal_cnn", "vocal_cnn_plain"), recordings=N
         X = _recording_excerpts(y, SR)     # one log-mel for every network
         for network in networks:
             net = nn.resolve(network, VOCAL_CNN, VOCAL_CNN_PLAIN)
-            share = float(np.mean(nn.predict(net.cached(), X)[:, 0] >= 0.5))
+            share = _voiced_share(nn.predict(net.cached(), X)[:, 0])
             row[f"share {net.name}"] = round(share, 3)
             row[f"label {net.name}"] = _label(share)
         rows.append(row)
