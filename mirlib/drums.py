@@ -34,6 +34,7 @@ from .evaluation.events import drum_scores, score_transcriptions
 from .features.activations import check_activation, frame_rate
 from .features.postprocessing import downbeats_from_activation, pick_peaks
 from .features.settings import TRANSCRIPTION, add_positive_difference
+from .loopnets import bars_from_network
 from .references.nmf import nmf_activation, nmf_templates
 from .synth.drums import KIT_SPLITS, drum_loops
 
@@ -386,11 +387,7 @@ def track_downbeats(y, sr, network="drum_joint", model=None, beats_per_bar=(3, 4
     ValueError
         For a bad signal (see :func:`activation`).
     """
-    network = nn.resolve(network, DRUM_JOINT)
-    if not {"beats", "downbeats"} <= set(network.outputs):
-        raise ValueError(f"{network.name} has no beat and downbeat outputs (it has {list(network.outputs)})")
-    act = activation(y, sr, network=network, model=model)
-    return downbeats_from_activation(act["beats"], act["downbeats"], beats_per_bar=beats_per_bar)
+    return bars_from_network(nn.resolve(network, DRUM_JOINT), y, sr, model, beats_per_bar)
 
 
 def tune_thresholds(activations, references, candidates=np.arange(0.1, 0.95, 0.05), window=0.05, plateau=0.01):

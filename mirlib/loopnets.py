@@ -21,7 +21,7 @@ from .features.settings import RHYTHM
 from .synth.rhythm import make_examples
 
 __all__ = ["KIT_LOOPS", "loop_network", "train_on_loops", "dataset_examples", "teacher_examples",
-           "TEACHER_RECORDINGS", "held_out_f_measure"]
+           "TEACHER_RECORDINGS", "held_out_f_measure", "bars_from_network"]
 
 #: Drum loops on the recorded training kits in the training mix of the onset CNN
 #: and the beat BLSTM, next to the 120 generated loops.
@@ -290,3 +290,45 @@ def held_out_f_measure(estimate, task, n=20):
     pieces = held_out_pieces(n=n, length=8.0)
     scores = [score_piece(p, estimate(p.audio, p.sr), task)[columns[task]] for p in pieces]
     return {columns[task]: float(np.mean(scores)), "pieces": len(pieces)}
+
+
+def bars_from_network(network, y, sr, model=None, beats_per_bar=(3, 4)):
+    """Beats and their positions in the bar from a network with beat and downbeat outputs.
+
+    The network's ``"beats"`` and ``"downbeats"`` activations go through
+    madmom's bar-tracking DBN
+    (:func:`mirlib.features.postprocessing.downbeats_from_activation`): what
+    :func:`mirlib.beats.track_downbeats` (the TCN) and
+    :func:`mirlib.drums.track_downbeats` (the joint drum CRNN) share.
+
+    Parameters
+    ----------
+    network : mirlib.nn.ShippedModel
+        A network whose ``outputs`` include ``"beats"`` and ``"downbeats"``.
+    y : np.ndarray, shape ``(n_samples,)``
+        Mono signal.
+    sr : int
+        Its sample rate in Hz.
+    model : keras.Model or None
+        Other weights of the network.
+    beats_per_bar : tuple of int
+        Bar lengths to choose from.
+
+    Returns
+    -------
+    np.ndarray, shape ``(n_beats, 2)``
+        Beat times in seconds and positions in the bar (1 = downbeat).
+
+    Raises
+    ------
+    ValueError
+        For a network without these outputs, or a bad signal.
+    """
+    from .features.postprocessing import downbeats_from_activation
+
+    if not {"beats", "downbeats"} <= set(network.outputs):
+        raise ValueError(f"{network.name} has no beat and downbeat outputs (it has {list(network.outputs)})")
+    act = network.activation(y, sr, model)
+    column = {name: i for i, name in enumerate(network.outputs)}
+    return downbeats_from_activation(act[:, column["beats"]], act[:, column["downbeats"]],
+                                     beats_per_bar=beats_per_bar)

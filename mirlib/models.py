@@ -6,6 +6,7 @@ name                   task             paper
 ``onset_cnn``          onsets           Schlüter & Böck, ICASSP 2014
 ``onset_rnn``          onsets           Eyben et al. 2010; Böck et al. 2012
 ``beat_blstm``         beats, tempo     Böck & Schedl, DAFx 2011
+``beat_tcn``           beats, downbeats Böck & Davies, ISMIR 2020 (multi-task TCN)
 ``music_speech_cnn``   music/speech     Lidy, MIREX 2015
 ``style_embedding``    similarity       Hoffer & Ailon 2015; Pons et al. 2016
 ``drum_crnn``          drums            Vogl et al., ISMIR 2017 (CRNN)
@@ -28,7 +29,7 @@ which reproduces the shipped weights on the default backend.
 Examples
 --------
 >>> sorted(MODELS)
-['bass_dnn', 'bass_dnn_m1', 'beat_blstm', 'boundary_cnn', 'drum_cnn', 'drum_crnn', 'drum_joint', 'drum_rnn', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding', 'vocal_cnn', 'vocal_cnn_plain']
+['bass_dnn', 'bass_dnn_m1', 'beat_blstm', 'beat_tcn', 'boundary_cnn', 'drum_cnn', 'drum_crnn', 'drum_joint', 'drum_rnn', 'music_speech_cnn', 'onset_cnn', 'onset_rnn', 'style_embedding', 'vocal_cnn', 'vocal_cnn_plain']
 >>> get("beats").name, get("beats").fps
 ('beat_blstm', 100.0)
 """
@@ -44,7 +45,8 @@ __all__ = ["MODELS", "get", "load", "train", "register", "reproduction", "REPROD
            "DRIFT_TOLERANCE", "table"]
 
 #: Shipped networks by name.
-MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, musicspeech.MUSIC_SPEECH_CNN,
+MODELS = {m.name: m for m in (onsets.ONSET_CNN, onsets.ONSET_RNN, beats.BEAT_BLSTM, beats.BEAT_TCN,
+                              musicspeech.MUSIC_SPEECH_CNN,
                               similarity.STYLE_EMBEDDING, drums.DRUM_CRNN, drums.DRUM_CNN, drums.DRUM_RNN,
                               drums.DRUM_JOINT, structure.BOUNDARY_CNN, bass.BASS_DNN, bass.BASS_DNN_M1,
                               vocals.VOCAL_CNN, vocals.VOCAL_CNN_PLAIN)}

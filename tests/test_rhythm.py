@@ -194,6 +194,29 @@ def test_shipped_beat_blstm_beats_an_untrained_one(held_out):
     assert np.mean(f0) < 0.6
 
 
+def test_shipped_beat_tcn_beats_an_untrained_one_on_loops_and_real_songs(held_out):
+    """The TCN (Böck & Davies 2020) tracks held-out loops and the MDB Drums band mixes; an untrained one does not."""
+    from mirlib.data import mdb_drums
+
+    untrained = beats.BEAT_TCN.untrained(np.concatenate([e.stack for e in synth.make_examples(range(3))])[None])
+    f = [evaluation.beat_scores(p.beats, beats.track_beats(p.audio, p.sr, network="beat_tcn"))["F"] for p in held_out]
+    f0 = [evaluation.beat_scores(p.beats, beats.track_beats(p.audio, p.sr, network="beat_tcn", model=untrained))["F"]
+          for p in held_out]
+    assert np.mean(f) >= 0.85 and np.mean(f0) < 0.6
+    mix = mdb_drums.load_tracks(source="mix")
+    real = [evaluation.beat_scores(t.beats, beats.track_beats(t.audio, t.sr, network="beat_tcn"))["F"] for t in mix]
+    assert np.mean(real) >= 0.8
+    # beats and bars from one network: positions 1 .. 4, about one downbeat in three or four beats
+    found = beats.track_downbeats(mix[2].audio, mix[2].sr)
+    assert found.shape[1] == 2 and set(found[:, 1]) <= {1, 2, 3, 4} and 0.2 <= np.mean(found[:, 1] == 1) <= 0.4
+
+
+def test_downbeats_need_a_network_with_a_downbeat_output():
+    r = synth.random_rendering(3, length=4.0)
+    with pytest.raises(ValueError, match="beat_blstm has no beat and downbeat outputs"):
+        beats.track_downbeats(r.audio, r.sr, network="beat_blstm")
+
+
 def test_tempo_from_shipped_beat_network(held_out):
     acc2 = [evaluation.tempo_scores(p.tempo, beats.estimate_tempo(p.audio, p.sr))["Acc2"] for p in held_out]
     assert np.mean(acc2) >= 0.8
@@ -212,6 +235,13 @@ def test_model_builders_follow_the_papers():
     assert cnn.get_layer("dense").filters == 256
     x = np.zeros((2, 37, 80, 3), dtype=np.float32)
     assert cnn.predict(x, verbose=0).shape == (2, 37, 1)
+    tcn = nn.beat_tcn()
+    # dilated convolutions over time: two per block (d and 2 d), d = 1 .. 256
+    assert [tcn.get_layer(f"tcn{d}b").dilation_rate for d in (1, 256)] == [(2,), (512,)]
+    assert tcn.predict(x, verbose=0).shape == (2, 37, 2)
+    with pytest.raises(ValueError, match="too few"):
+        nn.beat_tcn(n_bands=55)
+    nn.beat_tcn(n_bands=56)
     blstm = nn.beat_blstm(480)
     assert sum(1 for layer in blstm.layers if layer.name.startswith("blstm")) == 3
     assert blstm.get_layer("blstm1").forward_layer.units == 25

@@ -30,7 +30,7 @@ shipped
 
 from .backend import DEFAULT_BACKEND, backend, devices, keras
 from .classifiers import FILTER_SHAPES, genre_cnn, mlp, music_speech_cnn, parallel_cnn, transfer, vocal_cnn
-from .event_detectors import beat_blstm, boundary_cnn, drum_cnn, drum_crnn, drum_rnn, onset_cnn, onset_rnn
+from .event_detectors import beat_blstm, beat_tcn, boundary_cnn, drum_cnn, drum_crnn, drum_rnn, onset_cnn, onset_rnn
 from .metric_learning import (TripletLoss, contrastive_loss, embedding_cnn, euclidean_distance, train_triplets, triplet_loss,
                               triplet_network)
 from .layers import CenterExcerpts, ZeroMean, center_excerpts, check_inputs, normalization
@@ -40,7 +40,7 @@ from .training import (History, balanced_class_weight, count_params, loss_for, p
 
 __all__ = ["keras", "backend", "devices", "DEFAULT_BACKEND", "normalization", "CenterExcerpts", "center_excerpts",
            "check_inputs", "ZeroMean", "mlp", "music_speech_cnn", "vocal_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer",
-           "onset_cnn", "onset_rnn", "beat_blstm", "boundary_cnn", "drum_crnn", "drum_cnn", "drum_rnn", "train", "History", "loss_for", "balanced_class_weight",
+           "onset_cnn", "onset_rnn", "beat_blstm", "beat_tcn", "boundary_cnn", "drum_crnn", "drum_cnn", "drum_rnn", "train", "History", "loss_for", "balanced_class_weight",
            "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",
            "read_tensorboard", "euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "embedding_cnn",
            "triplet_network", "train_triplets", "ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR",

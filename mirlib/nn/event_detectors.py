@@ -12,7 +12,7 @@ from .backend import keras
 
 layers = keras.layers
 
-__all__ = ["onset_cnn", "onset_rnn", "beat_blstm", "drum_crnn", "drum_cnn", "drum_rnn", "boundary_cnn"]
+__all__ = ["onset_cnn", "onset_rnn", "beat_blstm", "beat_tcn", "drum_crnn", "drum_cnn", "drum_rnn", "boundary_cnn"]
 
 
 def onset_cnn(n_bands=80, n_channels=3, context=7, filters=(10, 20), kernels=((7, 3), (3, 3)), pools=(3, 3),
@@ -161,6 +161,83 @@ def beat_blstm(n_features, units=25, n_layers=3, n_outputs=1, normalization=None
     (None, None, 1)
     """
     return _recurrent(n_features, units, n_layers, True, n_outputs, normalization, "beat_blstm")
+
+
+def beat_tcn(n_bands=80, n_channels=3, filters=20, kernel_size=5, dilations=tuple(2 ** i for i in range(9)),
+             dropout=0.15, n_outputs=2, normalization=None):
+    """Multi-task temporal convolutional network for beats and downbeats (Böck & Davies, ISMIR 2020).
+
+    A convolutional front end reads log-mel spectrograms (time first) and
+    leaves ``filters`` features per frame: convolution 3 × 3, ELU, max-pooling
+    1 × 3 over frequency, dropout; convolution 1 × 10, pooling and dropout;
+    convolution 3 × 3 and pooling until one band is left
+    :cite:p:`davies2019temporal,boeck2020deconstruct`. A stack of residual
+    blocks then widens the temporal context: each block runs two dilated
+    convolutions over time (dilations ``d`` and ``2 d``), joins them, applies
+    ELU and spatial dropout and a 1 × 1 convolution, and adds the result to
+    its input; with dilations 1 to 256 the network sees about 20 s on either
+    side of a frame. One sigmoid output per frame and task (beat, downbeat)
+    reads the last block. Unlike an LSTM it computes every frame at once, which
+    makes it quick to train on CPUs. The paper's third output, a tempo
+    classifier, is left out: the tempo comes from the beat activation as for
+    the BLSTM.
+
+    Parameters
+    ----------
+    n_bands : int
+        Mel bands per spectrogram (80 for :data:`mirlib.features.RHYTHM`).
+    n_channels : int
+        Spectrograms (frame sizes) stacked as channels.
+    filters : int
+        Feature maps of every convolution.
+    kernel_size : int
+        Frames per dilated convolution kernel.
+    dilations : tuple of int
+        Dilation ``d`` of each residual block (its second convolution uses ``2 d``).
+    dropout : float
+        Dropout rate after each front-end block and in each residual block.
+    n_outputs : int
+        Sigmoid outputs per frame (2: beats, downbeats).
+    normalization : keras.layers.Normalization or None
+        Adapted input normalisation (per band and channel) to put first.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(batch, n_frames, n_bands, n_channels)``, output ``(batch, n_frames, n_outputs)``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_bands`` is too few for the front end (fewer than 56).
+
+    Examples
+    --------
+    >>> beat_tcn().output_shape
+    (None, None, 2)
+    """
+    inp = keras.Input((None, n_bands, n_channels), name="log_mel")
+    x = normalization(inp) if normalization is not None else inp
+    bands = n_bands
+    for i, kernel in enumerate(((3, 3), (1, 10), (3, 3)), 1):
+        bands = (bands - kernel[1] + 1) // 3 if i < 3 else bands - kernel[1] + 1
+        if bands < 1:
+            raise ValueError(f"{n_bands} bands are too few for the front end of beat_tcn (56 or more)")
+        # pad time so that every frame keeps its output; frequency is valid
+        x = layers.ZeroPadding2D(((kernel[0] // 2, kernel[0] // 2), (0, 0)))(x)
+        x = layers.Conv2D(filters, kernel, activation="elu", name=f"conv{i}")(x)
+        x = layers.MaxPooling2D((1, 3 if i < 3 else bands), name=f"pool{i}")(x)
+        x = layers.Dropout(dropout)(x)
+    x = layers.Reshape((-1, filters), name="frames")(x)
+    for d in dilations:
+        a = layers.Conv1D(filters, kernel_size, dilation_rate=d, padding="same", name=f"tcn{d}a")(x)
+        b = layers.Conv1D(filters, kernel_size, dilation_rate=2 * d, padding="same", name=f"tcn{d}b")(x)
+        h = layers.Activation("elu")(layers.Concatenate()([a, b]))
+        h = layers.SpatialDropout1D(dropout)(h)
+        x = layers.Add()([x, layers.Conv1D(filters, 1, name=f"tcn{d}")(h)])
+    x = layers.Dropout(dropout)(layers.Activation("elu")(x))
+    out = layers.Dense(n_outputs, activation="sigmoid", name="output")(x)
+    return keras.Model(inp, out, name="beat_tcn")
 
 
 def _recurrent(n_features, units, n_layers, bidirectional, n_outputs, normalization, name, cell="lstm"):
