@@ -7,10 +7,11 @@ real band recordings that no shipped network trained on. Each track is scored on
 the band mix and on the drum track alone:
 
 * onsets: every drum onset (all classes), F at ±50 ms;
-* beats: F at ±70 ms, CMLt, AMLt; tempo: Acc1 and Acc2 at 4 % of the median
-  inter-beat interval;
-* downbeats: F at ±70 ms of the bars' first beats (joint CRNN + DBN against
-  madmom's downbeat networks + DBN);
+* beats: F at ±70 ms, CMLt, AMLt of the BLSTM and the TCN (``--tcn-weights``
+  scores another training run of the TCN, e.g. ``mirlib train beat_tcn --seed 1``);
+  tempo: Acc1 and Acc2 at 4 % of the median inter-beat interval;
+* downbeats: F at ±70 ms of the bars' first beats (joint CRNN + DBN and TCN + DBN
+  against madmom's downbeat networks + DBN);
 * drums: KD, SD, HH at ±50 ms, counts summed over tracks (micro average), as
   the drum chapter reports, at threshold 0.5, with the shipped thresholds
   (tuned on these songs) and with thresholds tuned on the other songs.
@@ -23,7 +24,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from mirlib import beats, drums, evaluation, onsets, references
+from mirlib import beats, drums, evaluation, models, onsets, references
 from mirlib.data import mdb_drums
 
 
@@ -36,18 +37,24 @@ def _downbeat_f(track, method):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tracks", nargs="+", default=list(mdb_drums.VALIDATION_TRACKS))
+    parser.add_argument("--tcn-weights", default=None, help="weights file of beat_tcn (default: the shipped one)")
     args = parser.parse_args()
+    tcn = models.load("beat_tcn", args.tcn_weights)
     if len(args.tracks) < 2:
         parser.error("--tracks: name two or more tracks (drum thresholds are tuned on the other songs)")
     warnings.simplefilter("ignore")
     pd.set_option("display.width", 160)
     onset_methods = {"our CNN": onsets.detect_onsets, "madmom CNN": references.madmom_onsets,
                      "librosa": references.librosa_onsets}
-    beat_methods = {"our BLSTM + DBN": beats.track_beats, "madmom RNN + DBN": references.madmom_beats,
-                    "librosa": references.librosa_beats}
-    tempo_methods = {"our BLSTM + comb": beats.estimate_tempo, "madmom + comb": references.madmom_tempo,
-                     "librosa": references.librosa_tempo}
-    downbeat_methods = {"joint CRNN + DBN": drums.track_downbeats, "madmom downbeats + DBN": references.madmom_downbeats}
+    beat_methods = {"our BLSTM + DBN": beats.track_beats,
+                    "our TCN + DBN": lambda y, sr: beats.track_beats(y, sr, "beat_tcn", tcn),
+                    "madmom RNN + DBN": references.madmom_beats, "librosa": references.librosa_beats}
+    tempo_methods = {"our BLSTM + comb": beats.estimate_tempo,
+                     "our TCN + comb": lambda y, sr: beats.estimate_tempo(y, sr, "beat_tcn", tcn),
+                     "madmom + comb": references.madmom_tempo, "librosa": references.librosa_tempo}
+    downbeat_methods = {"joint CRNN + DBN": drums.track_downbeats,
+                        "TCN + DBN": lambda y, sr: beats.track_downbeats(y, sr, "beat_tcn", tcn),
+                        "madmom downbeats + DBN": references.madmom_downbeats}
     print(f"MDB Drums tracks: {', '.join(args.tracks)}\n{mdb_drums.ATTRIBUTION}\n")
     for source in ("mix", "drums"):
         tracks = mdb_drums.load_tracks(args.tracks, source)

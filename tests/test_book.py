@@ -240,7 +240,7 @@ def test_rhythm_chapters_have_figures_citations_and_results_tables(book):
     # the quality bars, read from the page a reader sees
     assert generated["our CNN"]["F ±50 ms"] >= 0.85
     assert real["our CNN"]["F ±50 ms"] >= 0.80
-    beats, tempo, real_beats, real_tempo, kit_beats, kit_tempo = _tables("book/beats")
+    beats, tempo, real_beats, real_tempo, kit_beats, kit_tempo, tcn = _tables("book/beats")
     # drum loops on unheard kits: tempo at least as often right as madmom's, beats within 0.02 of madmom's
     ours_tempo, madmom_tempo = kit_tempo["our BLSTM + DBN + octave decision"], kit_tempo["madmom (pretrained) + comb filters"]
     assert ours_tempo["Acc1"] >= madmom_tempo["Acc1"]
@@ -284,6 +284,14 @@ def test_rhythm_chapters_have_figures_citations_and_results_tables(book):
     assert peaks > dbn                                                                          # "slightly better"
     lib = beats["librosa beat_track"]
     assert lib["F ±70 ms"] < dbn and lib["CMLt"] < lib["AMLt"]
+    # what came next: the TCN is level with the BLSTM on loops and kit beats, worse on kit tempo, as the prose says
+    blstm_row, tcn_row = tcn["our BLSTM + DBN"], tcn["our TCN + DBN"]
+    assert blstm_row["beat F, generated loops"] == beats["our BLSTM + DBN"]["F ±70 ms"]
+    for column in ("beat F, generated loops", "beat F, unheard kits"):
+        assert abs(tcn_row[column] - blstm_row[column]) <= 0.02 and tcn_row[column] >= 0.85
+    assert tcn_row["tempo Acc1, unheard kits"] < blstm_row["tempo Acc1, unheard kits"]
+    assert (f"(TCN: {tcn_row['beat F, generated loops']:.3f} and {tcn_row['beat F, unheard kits']:.3f}); the TCN's "
+            f"tempo on the kits is worse ({tcn_row['tempo Acc1, unheard kits']:.3f})") in beats_text
 
 
 def _table_with(name, row):
@@ -619,7 +627,7 @@ def test_real_songs_chapter_measures_ours_against_madmom_and_librosa(book):
     assert set(songs) == {"MusicDelta_Hendrix", "MusicDelta_Reggae", "MusicDelta_Rock", "MusicDelta_Zeppelin"}
     assert songs["MusicDelta_Rock"]["HH"] == 48 and songs["MusicDelta_Reggae"]["KD"] == 31
     beat = _table_with("book/real-songs", "our BLSTM + DBN")
-    assert set(beat) == {"our BLSTM + DBN", "madmom RNN + DBN", "librosa"}
+    assert set(beat) == {"our BLSTM + DBN", "our TCN + DBN", "madmom RNN + DBN", "librosa"}
     # the scoring works on real songs: madmom's tracker, trained on real music, gets nearly every beat
     assert beat["madmom RNN + DBN"]["band mix"] >= 0.9 and beat["madmom RNN + DBN"]["drum track"] >= 0.9
     tempo = _table_with("book/real-songs", "our BLSTM + comb")
@@ -634,7 +642,7 @@ def test_real_songs_chapter_measures_ours_against_madmom_and_librosa(book):
     assert drums_["band mix, tuned on the other songs"]["SD"] == min(drums_["band mix, tuned on the other songs"]
                                                                      [k] for k in ("KD", "SD", "HH"))
     down = _table_with("book/real-songs", "joint CRNN + DBN")
-    assert set(down) == {"joint CRNN + DBN", "madmom downbeats + DBN"}
+    assert set(down) == {"joint CRNN + DBN", "TCN + DBN", "madmom downbeats + DBN"}
     # the prose quotes the tables as shown
     ours = beat["our BLSTM + DBN"]
     assert (f"band mixes it reaches {ours['band mix']:.3f}, against librosa's {beat['librosa']['band mix']:.3f} and "
@@ -649,6 +657,18 @@ def test_real_songs_chapter_measures_ours_against_madmom_and_librosa(book):
     assert len(per_song) == 4
     assert np.mean([row["F, band mix"] for row in per_song.values()]) == pytest.approx(ours["band mix"], abs=2e-3)
     assert f"right for {tempo['our BLSTM + comb']['Acc1']:.2f} of the songs" in text
+    # the TCN: ahead on the band mixes by one song (Zeppelin), behind on the drum tracks and on downbeats
+    tcn = beat["our TCN + DBN"]
+    assert (f"reaches {tcn['band mix']:.3f} on the band mixes and {tcn['drum track']:.3f} on the drum tracks, and "
+            f"its tempo is right for {tempo['our TCN + comb']['Acc1']:.2f} of the songs") in text
+    assert tcn["band mix"] > ours["band mix"] and tcn["drum track"] < ours["drum track"]
+    ahead = {song for song, row in per_song.items() if row["TCN F, band mix"] > row["F, band mix"]}
+    assert ahead == {"MusicDelta_Zeppelin"}
+    zeppelin = per_song["MusicDelta_Zeppelin"]
+    assert (f"(F {zeppelin['TCN F, band mix']:.3f} against the BLSTM's {zeppelin['F, band mix']:.3f})") in text
+    assert down["TCN + DBN"]["downbeat F ±70 ms"] < down["joint CRNN + DBN"]["downbeat F ±70 ms"]
+    assert f"does worse ({down['TCN + DBN']['downbeat F ±70 ms']:.3f})" in text
+    assert "So `mirlib beats` and `mirlib tempo` keep the BLSTM".replace("`", "") in text.replace("`", "")
     alone, band = drums_["drum track, tuned on the other songs"], drums_["band mix, tuned on the other songs"]
     assert f"F {alone['overall']:.3f} on the drum tracks and {band['overall']:.3f} on the band mixes" in text
     assert (f"at 0.5: {drums_['drum track, threshold 0.5']['overall']:.3f} and "
