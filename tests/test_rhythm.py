@@ -211,6 +211,16 @@ def test_shipped_beat_tcn_beats_an_untrained_one_on_loops_and_real_songs(held_ou
     assert found.shape[1] == 2 and set(found[:, 1]) <= {1, 2, 3, 4} and 0.2 <= np.mean(found[:, 1] == 1) <= 0.4
 
 
+def test_the_dbn_tracks_an_activation_saturated_at_one():
+    """A sigmoid that reaches exactly 1.0 (an untrained TCN did, in CI) gives beats, not madmom's IndexError."""
+    act = np.full(800, 1.0, dtype=np.float32)
+    found = beats.beats_from_activation(act, fps=100.0)
+    assert len(found) >= 2 and np.all(np.diff(found) > 0)
+    pulse = np.zeros(800, dtype=np.float32)
+    pulse[::50] = 1.0                                  # exactly 1.0 on a 120-bpm grid
+    assert np.median(np.diff(beats.beats_from_activation(pulse, fps=100.0))) == pytest.approx(0.5, abs=0.02)
+
+
 def test_downbeats_need_a_network_with_a_downbeat_output():
     r = synth.random_rendering(3, length=4.0)
     with pytest.raises(ValueError, match="beat_blstm has no beat and downbeat outputs"):

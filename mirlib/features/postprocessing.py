@@ -127,7 +127,12 @@ def beats_from_activation(act, fps=None, method="dbn", bpm_range=BPM_RANGE):
         raise ValueError(f"method must be 'dbn' or 'peaks', got {method!r}")
     madmom = import_madmom()
     dbn = madmom.features.beats.DBNBeatTrackingProcessor(min_bpm=bpm_range[0], max_bpm=bpm_range[1], fps=fps)
-    return np.asarray(dbn(act.astype(np.float32)), dtype=float)
+    # the DBN takes log(activation) at beats and log(1 - activation) between them: frames of exactly
+    # 0.0 and 1.0 (a saturated sigmoid of an untrained or overconfident network) can make every path
+    # impossible, and madmom then fails with an IndexError; only those two values are moved, to their
+    # float32 neighbours inside (0, 1)
+    act = np.clip(np.asarray(act, dtype=np.float32), np.finfo(np.float32).tiny, np.float32(1 - 1e-6))
+    return np.asarray(dbn(act), dtype=float)
 
 
 def downbeats_from_activation(beats, downbeats, fps=None, beats_per_bar=(3, 4)):
