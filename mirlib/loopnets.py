@@ -17,6 +17,7 @@ import numpy as np
 
 from . import nn
 from .data.drumkits import TRAIN_KITS
+from .features.postprocessing import downbeats_from_activation
 from .features.settings import RHYTHM
 from .synth.rhythm import make_examples
 
@@ -324,8 +325,6 @@ def bars_from_network(network, y, sr, model=None, beats_per_bar=(3, 4)):
     ValueError
         For a network without these outputs, or a bad signal.
     """
-    from .features.postprocessing import downbeats_from_activation
-
     if not {"beats", "downbeats"} <= set(network.outputs):
         raise ValueError(f"{network.name} has no beat and downbeat outputs (it has {list(network.outputs)})")
     act = network.activation(y, sr, model)

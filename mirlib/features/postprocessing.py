@@ -129,8 +129,9 @@ def beats_from_activation(act, fps=None, method="dbn", bpm_range=BPM_RANGE):
     dbn = madmom.features.beats.DBNBeatTrackingProcessor(min_bpm=bpm_range[0], max_bpm=bpm_range[1], fps=fps)
     # the DBN takes log(activation) at beats and log(1 - activation) between them: frames of exactly
     # 0.0 and 1.0 (a saturated sigmoid of an untrained or overconfident network) can make every path
-    # impossible, and madmom then fails with an IndexError; only those two values are moved, to their
-    # float32 neighbours inside (0, 1)
+    # impossible, and madmom then fails with an IndexError. Exact zeros become the smallest positive
+    # float32 and values above 1 - 1e-6 become 1 - 1e-6; no shipped network's activation on the book's
+    # recordings comes that close, so their beats are unchanged
     act = np.clip(np.asarray(act, dtype=np.float32), np.finfo(np.float32).tiny, np.float32(1 - 1e-6))
     return np.asarray(dbn(act), dtype=float)
 
