@@ -70,7 +70,7 @@ BEAT_BLSTM = loop_network(
     name="beat_blstm", task="beats", paper="boeck2011enhanced",
     description="beat BLSTM (Böck & Schedl 2011) on log-mel stack + positive difference, 100 fps", inputs="flat",
     build=lambda n, norm: nn.beat_blstm(n, normalization=norm), outputs=("beats",), length=10.0, aliases=("beats",),
-    n_kit_loops=KIT_LOOPS, n_band_songs=BAND_SONGS,
+    n_kit_loops=KIT_LOOPS, n_band_songs=BAND_SONGS, n_riff_songs=0,
     held_out=nn.HeldOut(held_out_scores, "F ±70 ms", "{n} generated loops (seeds 10000+)", n=20))
 
 
@@ -80,7 +80,7 @@ BEAT_TCN = loop_network(
     name="beat_tcn", task="beats", paper="boeck2020deconstruct",
     description="beat/downbeat TCN (Böck & Davies 2020) on a 3-resolution log-mel stack, 100 fps", inputs="stack",
     build=lambda n, norm: nn.beat_tcn(normalization=norm), outputs=("beats", "downbeats"), length=10.0,
-    n_kit_loops=KIT_LOOPS, n_band_songs=BAND_SONGS,
+    n_kit_loops=KIT_LOOPS, n_band_songs=BAND_SONGS, n_riff_songs=0,
     held_out=nn.HeldOut(held_out_scores, "F ±70 ms", "{n} generated loops (seeds 10000+)", n=20))
 
 
@@ -189,8 +189,10 @@ def estimate_tempo(y, sr, network="beat_blstm", model=None, method="dbn"):
 def track_downbeats(y, sr, network="beat_tcn", model=None, beats_per_bar=(3, 4)):
     """Beats and their positions in the bar from the multi-task TCN.
 
-    The network's beat and downbeat activations go through madmom's bar
-    tracking DBN (:func:`mirlib.features.postprocessing.downbeats_from_activation`).
+    The network's beat and downbeat activations (Böck & Davies
+    :cite:p:`boeck2020deconstruct`) go through madmom's bar-tracking DBN
+    (Böck, Krebs & Widmer :cite:p:`boeck2016joint`;
+    :func:`mirlib.features.postprocessing.downbeats_from_activation`).
 
     Parameters
     ----------

@@ -30,8 +30,8 @@ KIT_LOOPS = 120
 
 
 def train_on_loops(network, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
-                   examples=None, log_dir=None, verbose=0, n_kit_loops=0, n_band_songs=0, dataset=None,
-                   teacher=()):
+                   examples=None, log_dir=None, verbose=0, n_kit_loops=0, n_band_songs=0, n_riff_songs=0,
+                   dataset=None, teacher=()):
     """Train a shipped rhythm network on generated loops (its recipe).
 
     Renders ``n_train`` loops (seeds ``0 .. n_train - 1``,
@@ -67,6 +67,10 @@ def train_on_loops(network, n_train=120, epochs=20, seed=0, length=6.0, batch_si
         Number of drum loops on recorded kits added to the generated ones.
     n_band_songs : int
         Number of band songs added (seeds ``0 .. n_band_songs - 1``).
+    n_riff_songs : int
+        Number of riff songs added (band songs with a riff in unison with a
+        syncopated kick drum, :func:`mirlib.synth.band.random_band_song` with
+        ``riffs=1``; seeds ``0 .. n_riff_songs - 1``).
     dataset : str or None
         A beat dataset ``NAME:PATH`` read through mirdata
         (:func:`mirlib.data.datasets.beat_tracks`, e.g. ``"ballroom:/data/ballroom"``),
@@ -92,6 +96,8 @@ def train_on_loops(network, n_train=120, epochs=20, seed=0, length=6.0, batch_si
             examples += make_examples(range(n_kit_loops), length=length, kits=TRAIN_KITS)
         if n_band_songs:
             examples += make_examples(range(n_band_songs), length=length, kits=TRAIN_KITS, band=True)
+        if n_riff_songs:
+            examples += make_examples(range(n_riff_songs), length=length, kits=TRAIN_KITS, band=True, riffs=1.0)
     examples = examples + extra
     # computed once, for the normalisation and the batch
     return network.fit_sequences([e.inputs(network.inputs) for e in examples], [e.target(network.outputs) for e in examples],
@@ -215,7 +221,7 @@ def teacher_examples(names=TEACHER_RECORDINGS, outputs=("beats",), length=10.0):
     return out
 
 
-def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, teacher=(), **fields):
+def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, n_riff_songs=None, teacher=(), **fields):
     """Describe a rhythm network trained on generated loops (:func:`train_on_loops`).
 
     Its input is :data:`mirlib.features.RHYTHM` (100 fps), as a stack
@@ -237,6 +243,9 @@ def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, teache
         Drum loops on recorded kits in the training mix (:func:`train_on_loops`).
     n_band_songs : int
         Band songs in the training mix (:func:`train_on_loops`).
+    n_riff_songs : int or None
+        Riff songs in the training mix (:func:`train_on_loops`); None leaves
+        the entry out of the recipe, so ``mirlib train`` does not offer it.
     teacher : tuple of str
         Recordings labelled by madmom in the training mix (:func:`train_on_loops`).
     **fields
@@ -255,7 +264,8 @@ def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, teache
         features=RHYTHM, inputs=inputs, build=lambda norm: build(None if inputs == "stack" else n_flat, norm),
         normalization_axis=(-2, -1) if inputs == "stack" else -1, input_shape=shape, trainer=train_on_loops,
         recipe=dict(n_train=120, epochs=20, seed=0, length=length, batch_size=8, learning_rate=1e-3,
-                    n_kit_loops=n_kit_loops, n_band_songs=n_band_songs, dataset=None, teacher=tuple(teacher)),
+                    n_kit_loops=n_kit_loops, n_band_songs=n_band_songs, dataset=None, teacher=tuple(teacher),
+                    **({} if n_riff_songs is None else {"n_riff_songs": n_riff_songs})),
         **fields)
 
 
@@ -297,7 +307,7 @@ def bars_from_network(network, y, sr, model=None, beats_per_bar=(3, 4)):
     """Beats and their positions in the bar from a network with beat and downbeat outputs.
 
     The network's ``"beats"`` and ``"downbeats"`` activations go through
-    madmom's bar-tracking DBN
+    madmom's bar-tracking DBN of Böck, Krebs & Widmer :cite:p:`boeck2016joint`
     (:func:`mirlib.features.postprocessing.downbeats_from_activation`): what
     :func:`mirlib.beats.track_downbeats` (the TCN) and
     :func:`mirlib.drums.track_downbeats` (the joint drum CRNN) share.

@@ -85,6 +85,35 @@ def test_band_songs_become_training_examples():
     assert ex.target("beats").sum() >= len(ex.rendering.beats)
 
 
+def test_riff_songs_put_the_kick_drum_and_the_riff_on_the_off_beats():
+    """Riff songs: KD on 16th-note off-beats with the bass and guitar in unison; riffs=0 draws nothing new."""
+    plain = [band.random_band_song(seed, length=6.0) for seed in range(3)]
+    assert [s.params["style"] for s in plain] == [band.random_band_song(seed, length=6.0, riffs=0.0).params["style"]
+                                                  for seed in range(3)]
+    assert all(s.params["style"] != "riff" for s in plain)
+    songs = [band.random_band_song(seed, length=8.0, riffs=1.0) for seed in range(4)]
+    off_beat = []
+    for s in songs:
+        assert s.params["style"] == "riff" and s.params["metre"] in ("4/4", "3/4")
+        assert "bass" in s.params["parts"] and {"clean guitar", "overdriven guitar"} & set(s.params["parts"])
+        # the phase of each kick drum hit within its beat, in 16th notes
+        kd = s.drums["KD"][(s.drums["KD"] >= s.beats[0]) & (s.drums["KD"] < s.beats[-1])]
+        i = np.searchsorted(s.beats, kd, side="right") - 1
+        phase = (kd - s.beats[i]) / (s.beats[i + 1] - s.beats[i]) * 4
+        off_beat.append(np.mean(np.abs(phase - np.round(phase / 2) * 2) > 0.5))   # 2nd or 4th 16th of a beat
+    assert np.mean(off_beat) > 0.2       # the generated styles put no kick drum there but funk's step 3
+    rng, syncopated = np.random.default_rng(0), 0
+    for _ in range(20):
+        pattern, riff = band._riff(rng, 16, 4)
+        steps = [s for s, _ in riff]
+        assert set(pattern["KD"]) <= set(steps) and 0 in pattern["KD"]         # the riff doubles the kick drum
+        assert not set(pattern["KD"]) & set(pattern["SD"]) and riff[0] == (0, 0)
+        syncopated += any(s % 4 != 0 for s in pattern["KD"])
+    assert syncopated >= 18
+    # 6/8 has no 16th-note grid for a riff: the song keeps its metre's pattern
+    assert band.render_band_song(0, metre="6/8", n_bars=2, riff=True).params["style"] == "six-eight"
+
+
 def test_band_rejects_bad_arguments_and_names_a_missing_fluidsynth(monkeypatch):
     with pytest.raises(ValueError, match="metre"):
         band.render_band_song(0, metre="5/4")

@@ -36,6 +36,8 @@ TRAINING_OPTIONS = {
     "epochs": ("--epochs", dict(type=int, help="passes over the training data")),
     "n_train": ("--n-train", dict(type=int, help="number of generated training pieces (loops, pieces or lines)")),
     "n_band_songs": ("--n-band-songs", dict(type=int, help="number of generated band songs in the training data")),
+    "n_riff_songs": ("--n-riff-songs", dict(type=int, help="number of generated riff songs (bass and guitar in "
+                                            "unison with a syncopated kick drum) in the training data")),
     "n_sampled": ("--n-sampled", dict(type=int, help="number of generated pieces played on the sampled instruments "
                                       "of the training SoundFont")),
     "dataset": ("--dataset", dict(metavar="NAME:PATH", help="add a beat dataset read through mirdata to the "

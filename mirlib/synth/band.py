@@ -17,6 +17,9 @@ that sounds like a band, with exact annotations:
 * a **song form** in a few bars: intros and breaks without drums, fills and
   crashes at section changes, tempo drift and expressive timing, 4/4, 3/4 and
   6/8 (two dotted-quarter beats per bar);
+* **riff songs** (``riff=True``): a one-bar riff that the bass and guitars play
+  in unison with a syncopated kick drum on 16th-note off-beats, and a snare
+  drum backbeat that may move off the beat, as in riff-driven rock;
 * **mixing** with Spotify's pedalboard: compression, EQ, distortion, delay and
   reverb per part, a master bus compressor and limiter, and the drums from
   -12 dB to +3 dB against the band.
@@ -105,6 +108,47 @@ def _sections(rng, n_bars):
         if rng.random() < 0.35:
             kinds[change - 1] = "break"
     return kinds
+
+
+_RIFF_INTERVALS = (0, 0, 0, 3, 5, 7, 10, 12, -2)
+
+
+def _riff(rng, steps_per_bar, steps_per_beat):
+    # a one-bar riff on the 16th-note grid: KD on the first beat and on 2 to 4 off-beat steps, SD on the
+    # backbeats (the last one moved off the beat in half the songs), HH, and the riff's steps and intervals
+    offbeats = [s for s in range(1, steps_per_bar) if s % steps_per_beat]
+    kd = {0} | {int(s) for s in rng.choice(offbeats, size=int(rng.integers(2, 5)), replace=False)}
+    sd = [b for b in range(steps_per_beat, steps_per_bar, 2 * steps_per_beat)] or [steps_per_bar // 2]
+    if rng.random() < 0.5:
+        sd[-1] = min(steps_per_bar - 1, sd[-1] + int(rng.choice([-1, 1, 2, 3])))
+    if rng.random() < 0.25:
+        sd.append(int(rng.choice([7, 10, 15])) % steps_per_bar)
+    sd = sorted(set(sd))
+    kd -= set(sd)
+    hh = {"eighths": range(0, steps_per_bar, 2), "quarters": range(0, steps_per_bar, steps_per_beat),
+          "sixteenths": range(steps_per_bar), "off-beats": range(2, steps_per_bar, steps_per_beat)}
+    pattern = {"KD": tuple(sorted(kd)), "SD": tuple(sd), "HH": tuple(hh[str(rng.choice(list(hh), p=[0.5, 0.15, 0.2,
+                                                                                                   0.15]))])}
+    extra = {int(s) for s in rng.choice(offbeats, size=int(rng.integers(0, 4)), replace=False)}
+    steps = sorted(kd | extra | {0})
+    intervals = [0] + [int(rng.choice(_RIFF_INTERVALS)) for _ in steps[1:]]
+    return pattern, list(zip(steps, intervals))
+
+
+def _riff_notes(part, rng, riff, chords, step_time, n_bars, steps_per_bar):
+    # the riff bar by bar on the chord's root: bass an octave down, guitars as power chords or single notes
+    notes, staccato = [], rng.uniform(0.4, 0.95)
+    power = part == "overdriven guitar" and rng.random() < 0.7
+    for bar in range(n_bars):
+        root = chords[bar][0] - (12 if part == "bass" else 0)
+        for i, (s, interval) in enumerate(riff):
+            end = riff[i + 1][0] if i + 1 < len(riff) else steps_per_bar
+            t = step_time(bar, s)
+            length = (step_time(bar, end, 0.0) - t) * staccato
+            v = rng.uniform(0.75, 1.0) if s % 2 else rng.uniform(0.6, 0.9)   # accented off-beats
+            for p in ([root + interval, root + interval + 7] if power else [root + interval]):
+                notes.append((p, t, t + max(0.03, length), v))
+    return notes
 
 
 def _part_notes(part, rng, chords, step_time, n_bars, steps_per_bar, steps_per_beat, kick_steps, key, scale):
@@ -206,7 +250,7 @@ def _rms(x):
 
 def render_band_song(seed=0, *, metre="4/4", tempo=110.0, n_bars=6, kit=TRAIN_KITS[0], parts=("bass", "piano"),
                      drift=0.0, jitter=0.01, humanise=0.008, swing=0.0, drum_gain_db=0.0, sr=44100, lead_in=0.3,
-                     peak=0.9, sampled_hihat=0.0):
+                     peak=0.9, sampled_hihat=0.0, riff=False):
     """Render a short band song with exact beats, downbeats, drum hits and onsets.
 
     Parameters
@@ -244,6 +288,11 @@ def render_band_song(seed=0, *, metre="4/4", tempo=110.0, n_bars=6, kit=TRAIN_KI
     sampled_hihat : float
         Probability that the SoundFont's kit plays the hi-hat (closed, pedal;
         labelled HH) instead of the Hydrogen kit; 0 draws nothing.
+    riff : bool
+        Play a riff song (4/4 and 3/4; ignored in 6/8): the bass and the
+        guitars play a one-bar riff in unison with a syncopated kick drum
+        pattern drawn from the seed (style ``"riff"``); False draws nothing
+        more than before.
 
     Returns
     -------
@@ -277,13 +326,13 @@ def render_band_song(seed=0, *, metre="4/4", tempo=110.0, n_bars=6, kit=TRAIN_KI
     synth = synthesizer(sr)
     try:
         return _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, humanise, swing,
-                       drum_gain_db, sr, lead_in, peak, sampled_hihat)
+                       drum_gain_db, sr, lead_in, peak, sampled_hihat, riff)
     finally:
         synth[0].delete()
 
 
 def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, humanise, swing, drum_gain_db, sr,
-            lead_in, peak, sampled_hihat=0.0):
+            lead_in, peak, sampled_hihat=0.0, riff=False):
     import pedalboard as pb
 
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
@@ -311,6 +360,9 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
     style = str(rng.choice(styles))
     pattern = _SIX_EIGHT if style == "six-eight" else DRUM_STYLES[style].pattern
     ghosts = () if style == "six-eight" else DRUM_STYLES[style].ghosts
+    riff_steps = None
+    if riff and steps_per_beat == 4:
+        (pattern, riff_steps), style, ghosts = _riff(rng, steps_per_bar, steps_per_beat), "riff", ()
 
     # the drums: KD/SD/HH from the recorded kit, distractors from the SoundFont's kit
     drums = np.zeros(n, dtype=np.float64)
@@ -382,8 +434,11 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
     band = np.zeros(n, dtype=np.float64)
     programs, tonal_onsets = {}, []
     for part in parts:
-        notes = _part_notes(part, rng, chords, step_time, n_bars, steps_per_bar, steps_per_beat, kick_steps, key,
-                            scale)
+        if riff_steps and part in ("bass", "clean guitar", "overdriven guitar"):
+            notes = _riff_notes(part, rng, riff_steps, chords, step_time, n_bars, steps_per_bar)
+        else:
+            notes = _part_notes(part, rng, chords, step_time, n_bars, steps_per_bar, steps_per_beat, kick_steps, key,
+                                scale)
         if part != "bass" and part not in ("organ", "strings", "pad"):
             # parts may rest during breaks but the band holds (and intros are sparse)
             notes = [nt for nt in notes if sections[min(n_bars - 1, int(np.searchsorted(grid, nt[1], "right") - 1)
@@ -421,7 +476,7 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
                              "other_drums": other_times, "humanise": humanise})
 
 
-def random_band_song(seed, kits=TRAIN_KITS, length=10.0, sampled_hihat=0.0):
+def random_band_song(seed, kits=TRAIN_KITS, length=10.0, sampled_hihat=0.0, riffs=0.0):
     """A band song with metre, tempo, parts, kit and mix drawn from a seed.
 
     4/4 in 80 % of the songs, 3/4 in 12 %, 6/8 in 8 %; tempo log-uniform from
@@ -440,6 +495,10 @@ def random_band_song(seed, kits=TRAIN_KITS, length=10.0, sampled_hihat=0.0):
         Approximate length in seconds (whole bars).
     sampled_hihat : float
         As in :func:`render_band_song`.
+    riffs : float
+        Probability of a riff song (:func:`render_band_song` with ``riff=True``):
+        4/4 (90 %) or 3/4, with the bass and a clean or overdriven guitar among
+        the parts. 0 draws nothing, so the songs are those of before.
 
     Returns
     -------
@@ -451,20 +510,25 @@ def random_band_song(seed, kits=TRAIN_KITS, length=10.0, sampled_hihat=0.0):
         If FluidSynth is not installed.
     """
     rng = np.random.default_rng(seed)
-    metre = str(rng.choice(["4/4", "3/4", "6/8"], p=[0.8, 0.12, 0.08]))
+    riff = bool(riffs > 0 and rng.random() < riffs)
+    metre = str(rng.choice(["4/4", "3/4"], p=[0.9, 0.1]) if riff else rng.choice(["4/4", "3/4", "6/8"],
+                                                                                 p=[0.8, 0.12, 0.08]))
     tempo = float(rng.uniform(56.0, 100.0) if metre == "6/8" else np.exp(rng.uniform(np.log(60.0), np.log(190.0))))
     beats_per_bar = METRES[metre][0]
     lead_in = float(rng.uniform(0.05, 1.0))
     n_bars = max(2, int(round((length - lead_in - 1.0) * tempo / 60.0 / beats_per_bar)))
     others = [p for p in PARTS if p != "bass"]
     parts = list(rng.choice(others, size=int(rng.integers(1, 5)), replace=False))
-    if rng.random() < 0.85:
+    if riff:
+        guitar = str(rng.choice(["overdriven guitar", "clean guitar"], p=[0.7, 0.3]))
+        parts = ["bass", guitar] + [p for p in parts if p not in ("bass", guitar)]
+    elif rng.random() < 0.85:
         parts = ["bass"] + parts
     r = render_band_song(rng, metre=metre, tempo=tempo, n_bars=n_bars, kit=kits[int(rng.integers(len(kits)))],
                          parts=tuple(parts), drift=float(rng.uniform(-0.06, 0.06)) if rng.random() < 0.5 else 0.0,
                          jitter=float(rng.uniform(0.0, 0.015)), humanise=float(rng.uniform(0.0, 0.012)),
                          swing=float(rng.uniform(0.3, 1.0)) if metre == "4/4" and rng.random() < 0.2 else 0.0,
                          drum_gain_db=float(rng.uniform(-12.0, 3.0)), lead_in=lead_in,
-                         peak=float(rng.uniform(0.3, 0.95)), sampled_hihat=sampled_hihat)
+                         peak=float(rng.uniform(0.3, 0.95)), sampled_hihat=sampled_hihat, riff=riff)
     r.params["seed"] = seed
     return r

@@ -137,7 +137,7 @@ class Example:
         return self.targets[events]
 
 
-def make_examples(seeds, length=8.0, kits=None, band=False):
+def make_examples(seeds, length=8.0, kits=None, band=False, riffs=0.0):
     """Render loops (or band songs) and compute their features and targets.
 
     Parameters
@@ -156,6 +156,9 @@ def make_examples(seeds, length=8.0, kits=None, band=False):
         Render band songs instead (:func:`mirlib.synth.band.random_band_song`:
         sampled instruments, drums on ``kits``, by default the training kits,
         mixed with effects); needs FluidSynth.
+    riffs : float
+        Probability of a riff song among the band songs (see
+        :func:`mirlib.synth.band.random_band_song`).
 
     Returns
     -------
@@ -173,7 +176,8 @@ def make_examples(seeds, length=8.0, kits=None, band=False):
         if band:
             from .band import random_band_song
 
-            r = random_band_song(int(seed), tuple(kits) if kits is not None else TRAIN_KITS, length=length)
+            r = random_band_song(int(seed), tuple(kits) if kits is not None else TRAIN_KITS, length=length,
+                                 riffs=riffs)
         else:
             r = (random_rendering(int(seed), length=length) if kits is None
                  else random_drum_loop(int(seed), tuple(kits), length=length))
