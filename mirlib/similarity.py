@@ -494,7 +494,7 @@ def embed_signal(y, sr, network="style_embedding", model=None, name="signal"):
         For an empty, silent or non-finite signal or another sample rate.
     """
     _audio.check_signal(y, sr, name=name, allow_silence=False)
-    model = nn.resolve(network, STYLE_EMBEDDING).cached() if model is None else model
+    model = nn.resolve(network, STYLE_EMBEDDING).runtime() if model is None else model
     return embed(model, [CLASSIFICATION(y, sr)])[0]
 
 
@@ -557,7 +557,7 @@ def rank_files(query, collection, k=10, network="style_embedding", model=None, o
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    model = nn.resolve(network, STYLE_EMBEDDING).cached() if model is None else model
+    model = nn.resolve(network, STYLE_EMBEDDING).runtime() if model is None else model
     q = embed_file(query, network=network, model=model)
     query_path = Path(os.fspath(query)).resolve()
     names, vectors = [], []

@@ -61,6 +61,20 @@ def test_shipped_model_gives_the_same_activations_on_both_backends(both, name):
     np.testing.assert_allclose(tf[name], jax[name], atol=1e-4, rtol=0)
 
 
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_shipped_onnx_file_gives_the_jax_activations_too(both, name):
+    """The ONNX file (exported from TensorFlow) against Keras on JAX; tests/test_onnx.py has TensorFlow."""
+    from mirlib import nn
+
+    shipped = models.MODELS[name]
+    nn.set_inference("onnx")
+    try:
+        onnx_out = shipped.network_output(*shipped.example_signal())
+    finally:
+        nn.set_inference(None)
+    np.testing.assert_allclose(onnx_out, both[1][name], atol=1e-4, rtol=0)
+
+
 @pytest.mark.parametrize("command", ["onsets", "beats"])
 def test_command_line_prints_the_same_events_on_both_backends(command):
     from mirlib import data
@@ -69,7 +83,9 @@ def test_command_line_prints_the_same_events_on_both_backends(command):
     exe = os.path.join(os.path.dirname(sys.executable), "mirlib")
     out = {}
     for backend in ("tensorflow", "jax"):
-        proc = subprocess.run([exe, command, sample], env={**os.environ, "KERAS_BACKEND": backend},
+        # --backend keras: the networks run in Keras on each backend (by default they run in ONNX Runtime)
+        proc = subprocess.run([exe, command, "--backend", "keras", sample],
+                              env={**os.environ, "KERAS_BACKEND": backend},
                               capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, proc.stderr[-2000:]
         out[backend] = proc.stdout

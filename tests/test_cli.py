@@ -101,6 +101,13 @@ def test_train_writes_weights_that_load(tmp_path):
     assert status == 0 and out_file.exists() and "held-out F ±50 ms on 2 generated loops" in out
     model = models.load("onset_rnn", path=out_file)
     assert model.output_shape == (None, None, 1)
+    # and its ONNX file next to it, which runs like the weights
+    from mirlib import nn
+
+    x = np.random.default_rng(0).normal(size=(1, 200, 480)).astype(np.float32)
+    assert str(tmp_path / "tiny.onnx") in out
+    np.testing.assert_allclose(nn.OnnxNetwork(tmp_path / "tiny.onnx").predict(x), model.predict(x, verbose=0),
+                               atol=1e-4)
     with pytest.raises(ValueError, match="not weights of beat_blstm"):
         models.load("beat_blstm", path=out_file)
 

@@ -66,5 +66,7 @@ def test_wheel_holds_every_module_and_the_weights(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "mirlib").rglob("*.py")}
     weights = {p.relative_to(ROOT).as_posix() for p in (ROOT / "mirlib" / "weights").glob("*.weights.h5")}
-    assert len(weights) == len(models.MODELS) and modules | weights <= names, sorted((modules | weights) - names)
+    exported = {p.relative_to(ROOT).as_posix() for p in (ROOT / "mirlib" / "weights").glob("*.onnx")}
+    assert len(weights) == len(exported) == len(models.MODELS)
+    assert modules | weights | exported <= names, sorted((modules | weights | exported) - names)
     assert "mirlib/data/mdb_drums.tsv" in names, "the MDB Drums registry is missing from the wheel"

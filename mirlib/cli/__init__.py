@@ -20,8 +20,11 @@
                                       rank, distance and path, tab-separated
     mirlib train NAME [--out FILE]    retrain a shipped network by its recipe
                                       (any of mirlib.models.MODELS; the
-                                      options its recipe takes) and report
-                                      its held-out quality
+                                      options its recipe takes), write its
+                                      weights and ONNX file and report its
+                                      held-out quality
+    mirlib export NAME [--weights FILE] [--out FILE]
+                                      write the ONNX file of a network's weights
     mirlib grade ASSIGNMENT [--jobs N] [--timeout S] [--memory MB] ...
                                       autograde every submission of an nbgrader
                                       assignment in parallel, each in a sandbox
@@ -35,7 +38,9 @@
 With one file the values are printed alone; with several, every line starts
 with the file's path and a tab (like ``grep``); ``music-speech`` and ``vocals``
 always print the path. ``--madmom`` uses madmom's
-pretrained models instead of the book's. A file that is missing or cannot be
+pretrained models instead of the book's. The book's networks run through ONNX
+Runtime (``mirlib/weights/NAME.onnx``); ``--backend keras`` runs them through
+Keras instead, with the same output. A file that is missing or cannot be
 read gives a one-line error on stderr and exit status 1, after the other files
 have been processed.
 """
@@ -50,6 +55,8 @@ import warnings
 __all__ = ["main"]
 
 PROG = "mirlib"
+_BACKEND = (("--backend",), dict(choices=("onnx", "keras"), default="onnx",
+                                 help="run the book's networks through ONNX Runtime (default) or Keras"))
 
 
 def _run_analysis(args, out, err):
@@ -57,6 +64,9 @@ def _run_analysis(args, out, err):
     from .. import audio
     from ._tasks import ANALYSES
 
+    from ..nn import set_inference
+
+    set_inference(args.backend)
     analysis = ANALYSES[args.command]
     model = None
     if analysis.load is not None:
@@ -102,8 +112,12 @@ def _run_similar(args, out, err):
         _report_error(args.command, path, error, err)
         status = 1
 
+    from ._tasks import network
+    from ..nn import set_inference
+
+    set_inference(args.backend)
     try:
-        model = similarity.load_model(args.weights)
+        model = network(similarity.STYLE_EMBEDDING, args.weights)
     except (OSError, ValueError) as error:
         print(f"{PROG} {args.command}: error: {str(error).splitlines()[0]}", file=err)
         return 2
@@ -131,6 +145,16 @@ def _run_train(args, out, err):
         return _tasks.train(args, out)
     except ValueError as error:
         print(f"{PROG} train: error: {str(error).splitlines()[0]}", file=err)
+        return 2
+
+
+def _run_export(args, out, err):
+    from . import _tasks
+
+    try:
+        return _tasks.export(args, out)
+    except (OSError, ValueError, RuntimeError) as error:
+        print(f"{PROG} export: error: {str(error).splitlines()[0]}", file=err)
         return 2
 
 
@@ -199,6 +223,7 @@ def build_parser():
         p.add_argument("audio", nargs="+", metavar="AUDIO", help="audio files (any format librosa reads)")
         for flags, keywords in analysis.options:
             p.add_argument(*flags, **keywords)
+        p.add_argument(*_BACKEND[0], **_BACKEND[1])
         p.set_defaults(run=_run_analysis)
     text = "list the files of a collection most similar to a query"
     p = sub.add_parser("similar", help=text,
@@ -209,7 +234,9 @@ def build_parser():
     p.add_argument("query", metavar="QUERY", help="the query audio file")
     p.add_argument("collection", nargs="+", metavar="COLLECTION", help="audio files or folders to search")
     p.add_argument("-k", type=int, default=10, help="number of nearest files to print (default 10)")
-    p.add_argument("--weights", default=None, help="weights file (default: the model shipped with mirlib)")
+    p.add_argument("--weights", default=None, help="Keras weights file, run through Keras (default: the network "
+                   "shipped with mirlib)")
+    p.add_argument(*_BACKEND[0], **_BACKEND[1])
     p.set_defaults(run=_run_similar)
     names = "; ".join(f"{m.name} ({m.task}): {m.description}" for m in MODELS.values())
     p = sub.add_parser("train", help="train a network and save its weights",
@@ -228,6 +255,14 @@ def build_parser():
                    help="size of the held-out set to report on (default: the network's own; 0: no report)")
     p.add_argument("--verbose", action="store_true", help="print the loss of every epoch")
     p.set_defaults(run=_run_train)
+    text = "write the ONNX file of a network's weights"
+    p = sub.add_parser("export", help=text, description=text + " (tf2onnx, on Keras' TensorFlow backend), which the "
+                       "analysis commands run through ONNX Runtime. `mirlib train` writes it too.")
+    p.add_argument("task", metavar="NAME", choices=sorted({n for m in MODELS.values() for n in (m.name, *m.aliases)}),
+                   help="network to export: " + ", ".join(MODELS))
+    p.add_argument("--weights", default=None, help="weights file (default: the one shipped with mirlib)")
+    p.add_argument("--out", default=None, help="ONNX file to write (default: NAME.onnx next to the weights)")
+    p.set_defaults(run=_run_export)
     text = "print the Keras backend and the devices it computes on (is there a GPU?)"
     p = sub.add_parser("device", help=text, description=text + ". On the course hub's GPU profile it lists a "
                        "GPU first; KERAS_BACKEND chooses the backend.")

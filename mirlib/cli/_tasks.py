@@ -103,7 +103,14 @@ def vocal_lines(y, sr, args, path, model):
 
 
 _MADMOM = (("--madmom",), dict(action="store_true", help="use madmom's pretrained models for comparison"))
-_WEIGHTS = (("--weights",), dict(default=None, help="weights file (default: the model shipped with mirlib)"))
+_WEIGHTS = (("--weights",), dict(default=None, help="Keras weights file, run through Keras (default: the network "
+                                                    "shipped with mirlib)"))
+
+
+def network(shipped, weights=None):
+    """The network an analysis runs: ``weights`` loaded in Keras, else the shipped one through
+    :meth:`mirlib.nn.ShippedModel.runtime` (ONNX Runtime unless ``--backend keras``)."""
+    return shipped.load(weights) if weights else shipped.runtime()
 
 #: The per-file commands: name -> :class:`Analysis`.
 ANALYSES = {
@@ -128,14 +135,14 @@ ANALYSES = {
         "classify each file as music or speech",
         "With the CNN of the chapter 'Music or speech?'. Prints the path, 'music' or 'speech' and the "
         "probability of music, tab-separated, one line per file.", music_speech_lines, sr=CLASSIFICATION.sr,
-        options=(_WEIGHTS,), always_path=True, load=lambda args: musicspeech.load_model(args.weights)),
+        options=(_WEIGHTS,), always_path=True, load=lambda args: network(musicspeech.MUSIC_SPEECH_CNN, args.weights)),
     "vocals": Analysis(
         "classify each file as instrumental or vocal",
         "With the level-invariant CNN of the chapter 'Instrumental or vocal?' (zero-mean convolutions, Schlüter & "
         "Lehner 2018). Prints the path, 'vocal' or 'instrumental' and the share of 1.9-s excerpts in which it "
         "hears a voice (vocal from 0.2 on), tab-separated, one line per file.", vocal_lines, sr=VOCALS.sr,
         options=(_WEIGHTS,), always_path=True,
-        load=lambda args: vocals.VOCAL_CNN.load(args.weights) if args.weights else vocals.VOCAL_CNN.cached()),
+        load=lambda args: network(vocals.VOCAL_CNN, args.weights)),
     "boundaries": Analysis(
         "print the times in seconds where sections (intro, verse, chorus, ...) start, one per line",
         "Found by the boundary CNN of the chapter 'Structure boundaries' (Ullrich et al. 2014). " + _EACH,
@@ -167,8 +174,8 @@ def training_overrides(args, shipped):
 
 
 def train(args, out):
-    """``mirlib train NAME``: train by the recipe, save the weights, report held-out quality."""
-    from ..nn import WEIGHTS_DIR, save_weights
+    """``mirlib train NAME``: train by the recipe, save the weights and their ONNX file, report held-out quality."""
+    from ..nn import WEIGHTS_DIR, onnx_path_of, save_weights
 
     shipped = models.get(args.task)
     history = shipped.train(verbose=2 if args.verbose else 0, **training_overrides(args, shipped))
@@ -177,5 +184,43 @@ def train(args, out):
     print(f"trained {shipped.name} in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
     if shipped.held_out is not None and args.n_test != 0:
         print(shipped.held_out_report(history.model, args.n_test), file=out)
-    print(f"wrote {path}; copy it to {WEIGHTS_DIR}/ to replace the shipped weights", file=out)
+    onnx_file = export_onnx(shipped.name, path, onnx_path_of(path))
+    print(f"wrote {path} and {onnx_file}; copy both to {WEIGHTS_DIR}/ to replace the shipped network", file=out)
+    return 0
+
+
+def export_onnx(name, weights, path):
+    """Write the ONNX file of a weights file; in a TensorFlow subprocess where Keras runs on another backend.
+
+    Raises
+    ------
+    RuntimeError
+        If the conversion fails (the message ends with its error).
+    """
+    from ..nn import backend
+    from ..nn.onnx import export as write_onnx
+
+    if backend() == "tensorflow":
+        return write_onnx(models.get(name), weights, path)
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "mirlib.cli", "export", name, "--weights", str(weights), "--out",
+                           str(path)], env={**os.environ, "KERAS_BACKEND": "tensorflow"}, capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"exporting {name} to ONNX failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return path
+
+
+def export(args, out):
+    """``mirlib export NAME``: write the ONNX file of a network's weights."""
+    from ..nn import onnx_path_of
+
+    shipped = models.get(args.task)
+    weights = args.weights or shipped.weights_path
+    path = args.out or onnx_path_of(weights)
+    export_onnx(shipped.name, weights, path)
+    print(f"wrote {path}", file=out)
     return 0

@@ -518,7 +518,7 @@ def classify(y, sr, network="music_speech_cnn", model=None):
         For an empty, silent or non-finite signal or another sample rate.
     """
     _audio.check_signal(y, sr, name="signal", allow_silence=False)
-    model = nn.resolve(network, MUSIC_SPEECH_CNN).cached() if model is None else model
+    model = nn.resolve(network, MUSIC_SPEECH_CNN).runtime() if model is None else model
     p = float(np.mean(nn.predict(model, excerpts(CLASSIFICATION(y, sr), N_FRAMES, EXCERPT_HOP))[:, 0]))
     return CLASSES[int(p >= 0.5)], p
 

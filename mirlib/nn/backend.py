@@ -3,9 +3,10 @@
 Keras picks its backend once, when it is first imported, from the
 environment variable ``KERAS_BACKEND``. Importing :mod:`mirlib.nn` sets it to
 ``"tensorflow"`` unless the user chose another one before (``jax`` is the
-tested alternative, e.g. on the course's GPU hub: ``KERAS_BACKEND=jax``), and
-then imports Keras, so that ``from mirlib.nn import keras`` always gives a
-ready Keras. The shipped weights give the same activations on both backends
+tested alternative, e.g. on the course's GPU hub: ``KERAS_BACKEND=jax``);
+Keras itself is imported when first asked for (``from mirlib.nn import
+keras``, a builder, training), so that the command line, which runs the
+shipped networks through ONNX Runtime, starts without it. The shipped weights give the same activations on both backends
 (``tests/test_backends.py``).
 """
 
@@ -48,7 +49,18 @@ def _import_keras():
     return keras
 
 
-keras = _import_keras()
+def __getattr__(name):
+    # ``keras``, imported once, on first use
+    if name == "keras":
+        module = _import_keras()
+        globals()["keras"] = module
+        _quiet_retracing()
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _keras():
+    return globals().get("keras") or __getattr__("keras")
 
 
 def _quiet_retracing():
@@ -65,9 +77,6 @@ def _quiet_retracing():
         logging.getLogger("tensorflow").addFilter(lambda record: "tf.function retracing" not in record.getMessage())
 
 
-_quiet_retracing()
-
-
 def backend():
     """Name of the Keras backend in use: ``"tensorflow"``, ``"jax"`` or ``"torch"``.
 
@@ -76,7 +85,7 @@ def backend():
     >>> backend() in ("tensorflow", "jax", "torch")
     True
     """
-    return keras.backend.backend()
+    return _keras().backend.backend()
 
 
 def devices():

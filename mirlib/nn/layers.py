@@ -12,37 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from .backend import keras
+from .training import check_inputs
 
 layers = keras.layers
 
 __all__ = ["normalization", "CenterExcerpts", "center_excerpts", "check_inputs", "ZeroMean"]
-
-
-def check_inputs(X, name="X"):
-    """Network inputs as float32, checked: at least one example, no NaN.
-
-    Parameters
-    ----------
-    X : array_like, shape ``(n_examples, ...)``
-    name : str
-        What to call the array in error messages.
-
-    Returns
-    -------
-    np.ndarray, float32
-
-    Raises
-    ------
-    ValueError
-        For an empty array, one of fewer than two dimensions, or NaN or
-        infinite values.
-    """
-    X = np.asarray(X, dtype=np.float32)
-    if X.ndim < 2 or len(X) == 0:
-        raise ValueError(f"{name} must hold at least one example, shape (n_examples, ...); got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return X
 
 
 def normalization(X=None, axis=-1, shape=None, name="normalization"):

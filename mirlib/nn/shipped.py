@@ -21,10 +21,10 @@ import numpy as np
 
 from ..features.activations import Activations, remembered
 from ..features.settings import FeatureSettings, add_positive_difference
-from .layers import normalization
 from .training import pad_sequences, predict, predict_sequence, train
 
-__all__ = ["ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR", "weights_path", "save_weights"]
+__all__ = ["ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR", "weights_path", "onnx_path_of",
+           "save_weights"]
 
 #: Folder of the shipped weights files.
 WEIGHTS_DIR = Path(__file__).resolve().parents[1] / "weights"
@@ -48,6 +48,7 @@ TRAINING_OPTIONS = {
 # what is remembered per ShippedModel and per loaded keras model, without
 # keeping either alive (a description stays immutable, see ShippedModel.cached)
 _LOADED = weakref.WeakKeyDictionary()
+_SESSIONS = weakref.WeakKeyDictionary()
 _WEIGHTS_DIGEST = weakref.WeakKeyDictionary()
 
 
@@ -57,6 +58,8 @@ def _digest(network):
     A network loaded by :meth:`ShippedModel.load` was hashed when loaded; one
     trained here may still change, so it is hashed each time it is asked for.
     """
+    if isinstance(getattr(network, "digest", None), str):      # an OnnxNetwork: the file's
+        return network.digest
     try:
         return _WEIGHTS_DIGEST[network]
     except (KeyError, TypeError):
@@ -170,6 +173,19 @@ def weights_path(name):
     return path
 
 
+def onnx_path_of(weights):
+    """The ONNX file that belongs to a weights file: ``NAME.weights.h5`` -> ``NAME.onnx`` in the same folder.
+
+    Examples
+    --------
+    >>> onnx_path_of("runs/beat_blstm.weights.h5").as_posix()
+    'runs/beat_blstm.onnx'
+    """
+    weights = Path(weights)
+    stem = weights.name[:-len(".weights.h5")] if weights.name.endswith(".weights.h5") else weights.stem
+    return weights.with_name(stem + ".onnx")
+
+
 def save_weights(model, path):
     """Save a network's weights without the optimiser's state.
 
@@ -280,6 +296,11 @@ class ShippedModel:
         """Path of the shipped weights file (see :func:`weights_path`), or :attr:`weights_file`."""
         return weights_path(self.name) if self.weights_file is None else Path(self.weights_file)
 
+    @property
+    def onnx_path(self):
+        """Path of its ONNX file, next to the weights: ``NAME.onnx`` (see :mod:`mirlib.nn.onnx`)."""
+        return onnx_path_of(self.weights_path)
+
     def untrained(self, X=None):
         """The network with a fresh normalisation: adapted to ``X`` if given, else empty.
 
@@ -292,6 +313,8 @@ class ShippedModel:
         -------
         keras.Model
         """
+        from .layers import normalization      # Keras, only when a network is built
+
         return self.build(normalization(X, axis=self.normalization_axis, shape=None if X is not None
                                         else self.input_shape))
 
@@ -335,6 +358,25 @@ class ShippedModel:
         if self not in _LOADED:
             _LOADED[self] = self.load()
         return _LOADED[self]
+
+    def runtime(self):
+        """The shipped network for inference, loaded once per process: the Keras model
+        (:meth:`cached`), or its ONNX file in ONNX Runtime
+        (:class:`mirlib.nn.onnx.OnnxNetwork`) where :func:`mirlib.nn.onnx.inference`
+        says ``"onnx"``. Both have ``predict``.
+
+        Raises
+        ------
+        FileNotFoundError
+            If the weights file (or ONNX file) is missing.
+        """
+        from .onnx import OnnxNetwork, inference
+
+        if inference() == "keras":
+            return self.cached()
+        if self not in _SESSIONS:
+            _SESSIONS[self] = OnnxNetwork(self.onnx_path)
+        return _SESSIONS[self]
 
     def example_signal(self):
         """The recording of :attr:`example` (default madmom's ``sample.wav``), as ``(y, sr)``."""
@@ -435,7 +477,7 @@ class ShippedModel:
         mirlib.features.Activations, shape ``(n_frames, n_outputs)``
             At :attr:`fps`, columns labelled by :attr:`outputs`.
         """
-        network = self.cached() if model is None else model
+        network = self.runtime() if model is None else model
         # a sequence model takes the whole piece at once; a frame-wise one (input_shape without a
         # time axis, e.g. the bass network) takes the frames as a batch
         out = predict_sequence(network, X) if self.input_shape[0] is None else predict(network, X, 1024)
@@ -466,7 +508,7 @@ class ShippedModel:
         FileNotFoundError
             If no model is given and the shipped weights are missing.
         """
-        network = self.cached() if model is None else model
+        network = self.runtime() if model is None else model
 
         def compute():
             return self.input_activation(self.network_input(self.features(y, sr)), network)
@@ -508,7 +550,7 @@ class ShippedModel:
 
         from ..features.spectral import excerpts
 
-        network = self.cached() if model is None else model
+        network = self.runtime() if model is None else model
         y = np.asarray(y, dtype=np.float32)
         if sr != self.features.sr:
             y = librosa.resample(y, orig_sr=sr, target_sr=self.features.sr)

@@ -17,11 +17,35 @@ from pathlib import Path
 
 import numpy as np
 
-from .backend import keras
-from .layers import check_inputs
-
 __all__ = ["train", "History", "loss_for", "balanced_class_weight", "pad_sequences", "predict",
-           "predict_sequence", "count_params", "tensorboard_callback", "read_tensorboard"]
+           "predict_sequence", "check_inputs", "count_params", "tensorboard_callback", "read_tensorboard"]
+
+
+def check_inputs(X, name="X"):
+    """Network inputs as float32, checked: at least one example, no NaN.
+
+    Parameters
+    ----------
+    X : array_like, shape ``(n_examples, ...)``
+    name : str
+        What to call the array in error messages.
+
+    Returns
+    -------
+    np.ndarray, float32
+
+    Raises
+    ------
+    ValueError
+        For an empty array, one of fewer than two dimensions, or NaN or
+        infinite values.
+    """
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim < 2 or len(X) == 0:
+        raise ValueError(f"{name} must hold at least one example, shape (n_examples, ...); got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return X
 
 
 class History(dict):
@@ -155,6 +179,8 @@ def train(model, X, y, *, loss=None, sample_weight=None, class_weight=None, epoc
     >>> history["accuracy"][-1] > 0.9, history.model.output_shape
     (True, (None, 1))
     """
+    from .backend import keras
+
     X = check_inputs(X)
     y = np.asarray(y)
     if len(y) != len(X):
@@ -325,6 +351,8 @@ def tensorboard_callback(log_dir):
     -------
     keras.callbacks.TensorBoard
     """
+    from .backend import keras
+
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     return keras.callbacks.TensorBoard(log_dir=str(log_dir), histogram_freq=0, write_graph=False,

@@ -180,7 +180,7 @@ def detect(y, sr, network="vocal_cnn", model=None):
         For an empty, silent or non-finite signal, another sample rate, or a
         recording shorter than one excerpt (1.86 s).
     """
-    model = nn.resolve(network, VOCAL_CNN, VOCAL_CNN_PLAIN).cached() if model is None else model
+    model = nn.resolve(network, VOCAL_CNN, VOCAL_CNN_PLAIN).runtime() if model is None else model
     p = nn.predict(model, _recording_excerpts(y, sr))[:, 0]
     times = (np.arange(len(p)) * EXCERPT_HOP + N_FRAMES / 2) / VOCALS.fps
     return times, p

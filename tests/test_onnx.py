@@ -1,0 +1,124 @@
+"""The shipped networks as ONNX files: the same activations as Keras, and the same command-line output.
+
+Every network of the registry (:data:`mirlib.models.MODELS`) ships an ONNX file
+next to its weights. A weights file retrained without rewriting its ONNX file
+(``mirlib export NAME``) fails here, on the network's example recording and on
+generated input. The JAX side of the comparison is in ``tests/test_backends.py``.
+"""
+
+import io
+
+import numpy as np
+import pytest
+
+from mirlib import cli, data, models, nn
+from mirlib.nn import onnx as mirlib_onnx
+
+
+@pytest.fixture
+def onnx_inference():
+    nn.set_inference("onnx")
+    yield
+    nn.set_inference(None)
+
+
+def outputs(shipped, inference):
+    nn.set_inference(inference)
+    try:
+        return shipped.network_output(*shipped.example_signal())
+    finally:
+        nn.set_inference(None)
+
+
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_onnx_file_gives_the_keras_activations(name):
+    shipped = models.MODELS[name]
+    assert shipped.onnx_path.is_file(), f"run `mirlib export {name}`"
+    keras_out, onnx_out = outputs(shipped, "keras"), outputs(shipped, "onnx")
+    assert keras_out.shape == onnx_out.shape and keras_out.std() > 0.05     # a real activation, not a constant
+    np.testing.assert_allclose(onnx_out, keras_out, atol=1e-4)
+    # generated input, of a length no recording had: a whole batch through both
+    shape = [173 if d is None else d for d in shipped.input_shape]
+    x = np.random.default_rng(0).normal(size=[3] + shape).astype(np.float32)
+    np.testing.assert_allclose(nn.OnnxNetwork(shipped.onnx_path).predict(x), shipped.cached().predict(x, verbose=0),
+                               atol=1e-4)
+
+
+def test_onnx_inference_is_remembered_apart_from_keras(onnx_inference):
+    from mirlib import onsets
+
+    y, sr = onsets.ONSET_CNN.example_signal()
+    runtime = onsets.ONSET_CNN.runtime()
+    assert isinstance(runtime, nn.OnnxNetwork) and runtime is onsets.ONSET_CNN.runtime()     # one session
+    ours = onsets.ONSET_CNN.activation(y, sr)
+    nn.set_inference("keras")
+    theirs = onsets.ONSET_CNN.activation(y, sr)
+    assert ours is not theirs and np.max(np.abs(np.asarray(ours) - np.asarray(theirs))) < 1e-4
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        status = cli.main(list(argv), out=out, err=err)
+    finally:
+        nn.set_inference(None)
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def recordings(tmp_path_factory):
+    """A real recording, a real song excerpt, and the boundary CNN's generated piece in sections."""
+    import soundfile as sf
+
+    path = tmp_path_factory.mktemp("onnx") / "sections.wav"
+    y, sr = models.MODELS["boundary_cnn"].example_signal()
+    sf.write(path, y, sr)
+    return [str(data.madmom_file("sample.wav")), data.example("choice"), str(path)]
+
+
+@pytest.mark.parametrize("command", ["onsets", "beats", "tempo", "drums", "downbeats", "boundaries", "music-speech",
+                                     "vocals"])
+def test_command_prints_the_same_through_onnx_runtime_and_keras(recordings, command):
+    files = recordings
+    through_onnx, through_keras = run(command, *files), run(command, "--backend", "keras", *files)
+    assert through_onnx[0] == 0 and through_onnx[2] == "", through_onnx[2]
+    assert len(through_onnx[1].splitlines()) >= 2
+    assert through_onnx == through_keras
+
+
+def test_similar_prints_the_same_through_onnx_runtime_and_keras(tmp_path):
+    import soundfile as sf
+
+    from mirlib.audio import load
+
+    for name in ("choice", "fishin", "vibeace"):
+        y, sr = load(data.example(name), sr=22050, duration=8.0)
+        sf.write(tmp_path / f"{name}.wav", y, sr)
+    query = str(tmp_path / "choice.wav")
+    through_onnx = run("similar", query, str(tmp_path))
+    assert through_onnx[0] == 0 and len(through_onnx[1].splitlines()) == 2
+    assert through_onnx == run("similar", "--backend", "keras", query, str(tmp_path))
+
+
+def test_export_writes_a_file_that_runs_like_the_weights(tmp_path):
+    path = tmp_path / "onset_cnn.onnx"
+    status, out, err = run("export", "onset_cnn", "--out", str(path))
+    assert status == 0 and path.is_file() and str(path) in out, err
+    x = np.random.default_rng(1).normal(size=(1, 300, 80, 3)).astype(np.float32)
+    np.testing.assert_allclose(nn.OnnxNetwork(path).predict(x), nn.OnnxNetwork(models.MODELS["onset_cnn"].onnx_path)
+                               .predict(x), atol=1e-6)
+    status, _, err = run("export", "onset_cnn", "--weights", str(tmp_path / "missing.weights.h5"))
+    assert status == 2 and "no weights file" in err
+
+
+def test_missing_onnx_file_and_bad_setting_say_what_to_do(tmp_path, monkeypatch):
+    with pytest.raises(FileNotFoundError, match="mirlib export"):
+        nn.OnnxNetwork(tmp_path / "beat_blstm.onnx")
+    with pytest.raises(ValueError, match="inference must be one of"):
+        nn.set_inference("torch")
+    monkeypatch.setenv("MIRLIB_INFERENCE", "tflite")
+    with pytest.raises(ValueError, match="MIRLIB_INFERENCE"):
+        mirlib_onnx.inference()
+    monkeypatch.setenv("MIRLIB_INFERENCE", "onnx")
+    assert mirlib_onnx.inference() == "onnx"
+    assert nn.onnx_path_of("runs/beat_blstm.weights.h5").name == "beat_blstm.onnx"
