@@ -230,3 +230,15 @@ def test_tempo_prior_weighs_tempi_around_its_centre():
     assert w[1] == 1.0 and w[0] == pytest.approx(w[2]) and w[0] < 0.2
     with pytest.raises(ValueError, match="positive"):
         features.tempo_prior([0.0])
+
+
+@pytest.mark.parametrize("center", [True, False])
+def test_magnitude_spectrogram_in_blocks_is_librosas_stft_bit_for_bit(center):
+    """Computed a block of frames at a time (memory), it is librosa's STFT of the whole signal, to the bit."""
+    import librosa
+
+    y = np.random.default_rng(3).normal(size=70_000).astype(np.float32)
+    ours = features.magnitude_spectrogram(y, frame_size=256, hop_size=16, center=center)
+    theirs = np.abs(librosa.stft(y, n_fft=256, hop_length=16, center=center)).T.astype(np.float32)
+    assert len(ours) > 4096          # three blocks of 2048 frames, the last one partial
+    assert ours.dtype == np.float32 and np.array_equal(ours, theirs)

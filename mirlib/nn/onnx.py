@@ -100,7 +100,10 @@ class OnnxNetwork:
 
         self.path = path
         self.digest = "onnx:" + hashlib.sha1(path.read_bytes()).hexdigest()
-        self.session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        options = onnxruntime.SessionOptions()
+        # no memory arena: what a long recording needed is given back before the DBN's own peak
+        options.enable_cpu_mem_arena = False
+        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
 
     def predict(self, X, batch_size=None, verbose=0):
