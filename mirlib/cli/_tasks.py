@@ -175,7 +175,7 @@ def training_overrides(args, shipped):
 
 def train(args, out):
     """``mirlib train NAME``: train by the recipe, save the weights and their ONNX file, report held-out quality."""
-    from ..nn import WEIGHTS_DIR, onnx_path_of, save_weights
+    from ..nn import WEIGHTS_DIR, save_weights
 
     shipped = models.get(args.task)
     history = shipped.train(verbose=2 if args.verbose else 0, **training_overrides(args, shipped))
@@ -184,13 +184,19 @@ def train(args, out):
     print(f"trained {shipped.name} in {history['seconds']:.0f} s, final loss {history['loss'][-1]:.4f}", file=out)
     if shipped.held_out is not None and args.n_test != 0:
         print(shipped.held_out_report(history.model, args.n_test), file=out)
-    onnx_file = export_onnx(shipped.name, path, onnx_path_of(path))
+    onnx_file = export_onnx(shipped.name, path)
     print(f"wrote {path} and {onnx_file}; copy both to {WEIGHTS_DIR}/ to replace the shipped network", file=out)
     return 0
 
 
-def export_onnx(name, weights, path):
-    """Write the ONNX file of a weights file; in a TensorFlow subprocess where Keras runs on another backend.
+def export_onnx(name, weights=None, path=None):
+    """Write the ONNX file of a weights file (default the shipped one; by default next to it, see
+    :func:`mirlib.nn.onnx.export`); in a TensorFlow subprocess where Keras runs on another backend.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
 
     Raises
     ------
@@ -203,24 +209,23 @@ def export_onnx(name, weights, path):
     if backend() == "tensorflow":
         return write_onnx(models.get(name), weights, path)
     import os
+    import pathlib
     import subprocess
     import sys
 
+    from ..nn import onnx_path_of
+
+    weights = models.get(name).weights_path if weights is None else weights
+    path = onnx_path_of(weights) if path is None else path
     proc = subprocess.run([sys.executable, "-m", "mirlib.cli", "export", name, "--weights", str(weights), "--out",
                            str(path)], env={**os.environ, "KERAS_BACKEND": "tensorflow"}, capture_output=True,
                           text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"exporting {name} to ONNX failed: {proc.stderr.strip().splitlines()[-1:]}")
-    return path
+    return pathlib.Path(path)
 
 
 def export(args, out):
     """``mirlib export NAME``: write the ONNX file of a network's weights."""
-    from ..nn import onnx_path_of
-
-    shipped = models.get(args.task)
-    weights = args.weights or shipped.weights_path
-    path = args.out or onnx_path_of(weights)
-    export_onnx(shipped.name, weights, path)
-    print(f"wrote {path}", file=out)
+    print(f"wrote {export_onnx(models.get(args.task).name, args.weights, args.out)}", file=out)
     return 0

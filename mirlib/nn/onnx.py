@@ -99,11 +99,12 @@ class OnnxNetwork:
         import onnxruntime
 
         self.path = path
-        self.digest = "onnx:" + hashlib.sha1(path.read_bytes()).hexdigest()
+        graph = path.read_bytes()          # read once: hashed, then given to the session
+        self.digest = "onnx:" + hashlib.sha1(graph).hexdigest()
         options = onnxruntime.SessionOptions()
         # no memory arena: what a long recording needed is given back before the DBN's own peak
         options.enable_cpu_mem_arena = False
-        self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
 
     def predict(self, X, batch_size=None, verbose=0):
@@ -123,8 +124,8 @@ class OnnxNetwork:
         """
         X = np.asarray(X, dtype=np.float32)
         step = len(X) if batch_size is None else batch_size
-        parts = [self.session.run(None, {self.input_name: X[i:i + step]})[0] for i in range(0, len(X), max(step, 1))]
-        return np.concatenate(parts) if parts else np.zeros((0,), dtype=np.float32)
+        return np.concatenate([self.session.run(None, {self.input_name: X[i:i + step]})[0]
+                               for i in range(0, len(X), max(step, 1))])
 
 
 def export(network, weights=None, path=None):
@@ -136,7 +137,9 @@ def export(network, weights=None, path=None):
     weights : str or pathlib.Path or None
         Its weights file; default the shipped one.
     path : str or pathlib.Path or None
-        The ONNX file to write; default :attr:`mirlib.nn.ShippedModel.onnx_path`.
+        The ONNX file to write; default the one next to the weights file
+        (:func:`mirlib.nn.onnx_path_of`), for the shipped weights
+        :attr:`mirlib.nn.ShippedModel.onnx_path`.
 
     Returns
     -------
@@ -166,7 +169,9 @@ def export(network, weights=None, path=None):
         if isinstance(layer, keras.layers.Normalization):
             layer.mean, layer.variance = np.asarray(layer.mean), np.asarray(layer.variance)
     spec = [tf.TensorSpec((None,) + tuple(network.input_shape), tf.float32, name="features")]
-    path = Path(network.onnx_path if path is None else path)
+    from .shipped import onnx_path_of
+
+    path = onnx_path_of(network.weights_path if weights is None else weights) if path is None else Path(path)
     function = tf.function(lambda x: model(x, training=False), input_signature=spec, autograph=False)
     tf2onnx.convert.from_function(function, input_signature=spec, opset=OPSET, output_path=str(path))
     return path
