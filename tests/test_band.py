@@ -104,7 +104,7 @@ def test_riff_songs_put_the_kick_drum_and_the_riff_on_the_off_beats():
     assert np.mean(off_beat) > 0.2       # the generated styles put no kick drum there but funk's step 3
     rng, syncopated = np.random.default_rng(0), 0
     for _ in range(20):
-        pattern, riff = band._riff(rng, 16, 4)
+        pattern, riff = band.riff_pattern(rng, 16, 4)
         steps = [s for s, _ in riff]
         assert set(pattern["KD"]) <= set(steps) and 0 in pattern["KD"]         # the riff doubles the kick drum
         assert not set(pattern["KD"]) & set(pattern["SD"]) and riff[0] == (0, 0)

@@ -176,6 +176,15 @@ def weights_path(name):
 def onnx_path_of(weights):
     """The ONNX file that belongs to a weights file: ``NAME.weights.h5`` -> ``NAME.onnx`` in the same folder.
 
+    Parameters
+    ----------
+    weights : str or pathlib.Path
+        A weights file (need not exist).
+
+    Returns
+    -------
+    pathlib.Path
+
     Examples
     --------
     >>> onnx_path_of("runs/beat_blstm.weights.h5").as_posix()

@@ -48,7 +48,7 @@ from .fluid import SOUNDFONT, SOUNDFONT_CREDIT, FluidSynthMissing, _play, soundf
 from .loops import Rendering, _add
 
 __all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "soundfont_path", "synthesizer", "PARTS", "METRES", "render_band_song",
-           "random_band_song", "FluidSynthMissing"]
+           "random_band_song", "riff_pattern", "FluidSynthMissing"]
 
 #: Metres of the songs: beats per bar, steps (grid positions) per beat, and the
 #: drum patterns that fit (keys of :data:`mirlib.synth.drums.DRUM_STYLES`, or
@@ -113,9 +113,28 @@ def _sections(rng, n_bars):
 _RIFF_INTERVALS = (0, 0, 0, 3, 5, 7, 10, 12, -2)
 
 
-def _riff(rng, steps_per_bar, steps_per_beat):
-    # a one-bar riff on the 16th-note grid: KD on the first beat and on 2 to 4 off-beat steps, SD on the
-    # backbeats (the last one moved off the beat in half the songs), HH, and the riff's steps and intervals
+def riff_pattern(rng, steps_per_bar=16, steps_per_beat=4):
+    """A one-bar riff and its drum pattern on the 16th-note grid, as riff songs play them.
+
+    KD on the first beat and on 2 to 4 off-beat steps, SD on the backbeats
+    (the last one moved off the beat in half the patterns, an extra one in a
+    quarter), HH in eighths, quarters, sixteenths or off-beats; the riff plays
+    on every KD step and on up to 3 more off-beats.
+
+    Parameters
+    ----------
+    rng : np.random.Generator
+    steps_per_bar, steps_per_beat : int
+        The grid: 16 and 4 in 4/4, 12 and 4 in 3/4.
+
+    Returns
+    -------
+    pattern : dict
+        ``"KD"``, ``"SD"``, ``"HH"`` -> tuple of steps (0 = the downbeat).
+    riff : list of (int, int)
+        Steps of the riff's notes and their intervals in semitones above the
+        chord's root; the first is ``(0, 0)``.
+    """
     offbeats = [s for s in range(1, steps_per_bar) if s % steps_per_beat]
     kd = {0} | {int(s) for s in rng.choice(offbeats, size=int(rng.integers(2, 5)), replace=False)}
     sd = [b for b in range(steps_per_beat, steps_per_bar, 2 * steps_per_beat)] or [steps_per_bar // 2]
@@ -362,7 +381,7 @@ def _render(synth, seed, metre, tempo, n_bars, drumkit, parts, drift, jitter, hu
     ghosts = () if style == "six-eight" else DRUM_STYLES[style].ghosts
     riff_steps = None
     if riff and steps_per_beat == 4:
-        (pattern, riff_steps), style, ghosts = _riff(rng, steps_per_bar, steps_per_beat), "riff", ()
+        (pattern, riff_steps), style, ghosts = riff_pattern(rng, steps_per_bar, steps_per_beat), "riff", ()
 
     # the drums: KD/SD/HH from the recorded kit, distractors from the SoundFont's kit
     drums = np.zeros(n, dtype=np.float64)
