@@ -4,8 +4,9 @@
 
 Every row is a fresh Python process (what a student waits for when running a
 command on one file), started from this one, one after the other; the figures
-are medians over ``--runs`` runs of wall time and peak resident memory
-(the high-water mark of that process, ``VmHWM``; Linux):
+are medians over ``--runs`` runs of wall time (of the whole process, Python's
+own start included, timed from this one) and peak resident memory (the
+high-water mark of that process, ``VmHWM``; Linux):
 
 * onsets on madmom's 2.8-s ``sample.wav``: ``mirlib onsets`` through ONNX Runtime
   (the default) and through Keras (``--backend keras``), madmom's CNN onset
@@ -24,22 +25,21 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
 # each run: the command in a fresh process that reports its own peak memory at exit
 # (VmHWM of /proc/self/status, not ru_maxrss: on Linux that one keeps the forking parent's size)
 RUNNER = r"""
-import atexit, json, sys, time
-start = time.perf_counter()
+import atexit, json, sys
 
 def peak_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
 
-atexit.register(lambda: print(json.dumps({"seconds": time.perf_counter() - start, "peak MB": peak_mb()}),
-                              file=sys.stderr))
+atexit.register(lambda: print(json.dumps({"peak MB": peak_mb()}), file=sys.stderr))
 kind, path = sys.argv[1], sys.argv[2]
 if kind.startswith("mirlib"):
     from mirlib.cli import main
@@ -73,10 +73,12 @@ TASKS = {
 def measure(kind, path, runs):
     found = []
     for _ in range(runs):
+        start = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", RUNNER, kind, path], capture_output=True, text=True)
+        seconds = time.perf_counter() - start
         if proc.returncode != 0:
             raise RuntimeError(f"{kind} failed: {proc.stderr[-1000:]}")
-        found.append(json.loads(proc.stderr.strip().splitlines()[-1]))
+        found.append({"seconds": seconds, **json.loads(proc.stderr.strip().splitlines()[-1])})
     return {k: float(np.median([f[k] for f in found])) for k in ("seconds", "peak MB")}
 
 

@@ -114,9 +114,11 @@ def check_signal(y, sr=None, *, name="signal", allow_silence=True, mono=False):
 def load(path, sr=22050, mono=True, *, offset=0.0, duration=None):
     """Load an audio file as a float32 signal.
 
-    Any format that soundfile (WAV, FLAC, OGG, ...) or audioread (MP3, ... via
-    ffmpeg) reads is accepted; decoding and resampling are done by
-    :func:`librosa.load`.
+    Any format that soundfile (WAV, FLAC, OGG, MP3, ...) or audioread (via
+    ffmpeg) reads is accepted. soundfile decodes as :func:`librosa.load` does
+    (librosa itself, with audioread, only for files soundfile cannot read, so
+    that loading a WAV file does not import librosa); resampling is
+    :func:`librosa.resample`'s (soxr, high quality).
 
     Parameters
     ----------
@@ -153,7 +155,6 @@ def load(path, sr=22050, mono=True, *, offset=0.0, duration=None):
     >>> sr, y.shape, y.dtype
     (44100, (123481,), dtype('float32'))
     """
-    import librosa
     import soundfile
 
     path = Path(os.fspath(path))
@@ -167,7 +168,12 @@ def load(path, sr=22050, mono=True, *, offset=0.0, duration=None):
         # decode all channels at the file's own rate and check them before
         # mixing and resampling: librosa would reject NaN with a message that
         # does not name the file
-        y, native_sr = librosa.load(path, sr=None, mono=False, offset=offset, duration=duration)
+        try:
+            y, native_sr = _soundfile_read(path, offset, duration)
+        except soundfile.LibsndfileError:  # a format libsndfile cannot decode: audioread, through librosa
+            import librosa
+
+            y, native_sr = librosa.load(path, sr=None, mono=False, offset=offset, duration=duration)
     except (soundfile.LibsndfileError, RuntimeError, EOFError, OSError) as err:
         raise ValueError(f"{path}: cannot read audio ({type(err).__name__}: {err})") from err
     except Exception as err:  # audioread's NoBackendError and decoder errors
@@ -176,11 +182,24 @@ def load(path, sr=22050, mono=True, *, offset=0.0, duration=None):
         raise
     y = check_signal(y, native_sr, name=str(path))
     if mono and y.ndim == 2:
-        y = librosa.to_mono(y)
+        y = np.mean(y, axis=0)  # librosa.to_mono
     if sr is not None and sr != native_sr:
+        import librosa
+
         y = librosa.resample(y, orig_sr=native_sr, target_sr=sr).astype(np.float32)
         return y, int(sr)
     return y, int(native_sr)
+
+
+def _soundfile_read(path, offset, duration):
+    """Decode a file with soundfile exactly as :func:`librosa.load` does: float32, ``(n_channels, n_samples)``."""
+    import soundfile
+
+    with soundfile.SoundFile(path) as f:
+        if offset:
+            f.seek(int(offset * f.samplerate))
+        frames = -1 if duration is None else int(duration * f.samplerate)
+        return f.read(frames=frames, dtype="float32", always_2d=False).T, f.samplerate
 
 
 def audio_files(paths):

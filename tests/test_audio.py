@@ -24,6 +24,18 @@ def test_load_resamples_and_mixes_down(tmp_path):
     assert sr2 == 44100 and y2.shape == (2, 44100)
 
 
+@pytest.mark.parametrize("name, options", [
+    ("sample.wav", dict(sr=None)), ("stereo_sample.wav", dict(sr=None, mono=False)),
+    ("stereo_sample.wav", dict(sr=22050)), ("sample.wav", dict(sr=16000, offset=0.4, duration=1.1))])
+def test_load_is_librosa_load_bit_for_bit(name, options):
+    """Decoded by soundfile without importing librosa (start-up), yet exactly what librosa.load returns."""
+    import librosa
+
+    y, sr = audio.load(data.madmom_file(name), **options)
+    y_ref, sr_ref = librosa.load(data.madmom_file(name), **options)
+    assert sr == sr_ref and y.dtype == y_ref.dtype and np.array_equal(y, y_ref)
+
+
 def test_load_real_recording():
     y, sr = audio.load(data.madmom_file("sample.wav"), sr=None)
     assert sr == 44100

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import scipy.signal
 
-from mirlib import features
+from mirlib import audio, data, features
 
 
 @pytest.fixture
@@ -230,6 +230,38 @@ def test_tempo_prior_weighs_tempi_around_its_centre():
     assert w[1] == 1.0 and w[0] == pytest.approx(w[2]) and w[0] < 0.2
     with pytest.raises(ValueError, match="positive"):
         features.tempo_prior([0.0])
+
+
+@pytest.mark.parametrize("frame_size, hop_size, window, center", [
+    (1024, 441, "hann", True), (2048, 441, "hann", False), (4096, 441, "hann", True), (1023, 100, "hann", True),
+    (1024, 441, "hamming", False), (512, 128, "blackman", True)])
+def test_magnitude_spectrogram_is_librosas_stft_bit_for_bit(frame_size, hop_size, window, center):
+    """NumPy and SciPy's FFT alone (no librosa import at inference), yet librosa.stft to the bit, on a real recording."""
+    import librosa
+
+    y, sr = audio.load(data.madmom_file("sample.wav"), sr=None)
+    ours = features.magnitude_spectrogram(y, frame_size=frame_size, hop_size=hop_size, window=window, center=center)
+    theirs = np.abs(librosa.stft(y, n_fft=frame_size, hop_length=hop_size, window=window, center=center)).T
+    assert ours.dtype == np.float32 and np.array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("sr, frame_size, n_mels, fmin, fmax, htk, norm", [
+    (44100, 1024, 80, 27.5, 16000.0, False, "slaney"), (44100, 4096, 80, 27.5, 16000.0, False, "slaney"),
+    (22050, 2048, 128, 0.0, None, False, "slaney"), (16000, 512, 40, 30.0, 8000.0, True, None),
+    (22050, 2048, 96, 20.0, 11025.0, True, "slaney")])
+def test_mel_filterbank_is_librosas_bit_for_bit(sr, frame_size, n_mels, fmin, fmax, htk, norm):
+    import librosa
+
+    ours = features.mel_filterbank(sr, frame_size, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
+    theirs = librosa.filters.mel(sr=sr, n_fft=frame_size, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm).T
+    assert ours.dtype == np.float32 and np.array_equal(ours, theirs)
+
+
+def test_mel_filterbank_warns_of_empty_bands_and_refuses_other_norms():
+    with pytest.warns(UserWarning, match="empty mel filters"):
+        features.mel_filterbank(44100, 256, n_mels=128)
+    with pytest.raises(ValueError, match="norm"):
+        features.mel_filterbank(22050, 2048, norm="l2")
 
 
 @pytest.mark.parametrize("center", [True, False])

@@ -122,3 +122,23 @@ def test_missing_onnx_file_and_bad_setting_say_what_to_do(tmp_path, monkeypatch)
     monkeypatch.setenv("MIRLIB_INFERENCE", "onnx")
     assert mirlib_onnx.inference() == "onnx"
     assert nn.onnx_path_of("runs/beat_blstm.weights.h5").name == "beat_blstm.onnx"
+
+
+def test_onsets_through_onnx_runtime_imports_no_heavy_library():
+    """Start-up: a short file's onsets need neither TensorFlow nor librosa's SciPy-signal/Numba stack.
+
+    Importing those took about 1.2 s (librosa's first STFT) and 4 s (Keras) of
+    the whole run; ``benchmarks/cli.py`` times the command. madmom stays: its
+    peak picking is the method.
+    """
+    import subprocess
+    import sys
+
+    code = ("import sys; from mirlib import cli; status = cli.main(['onsets', sys.argv[1]]); "
+            "print(sorted(m for m in ('tensorflow', 'keras', 'jax', 'numba', 'scipy.signal', 'librosa.core') "
+            "if m in sys.modules)); sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", code, str(data.madmom_file("sample.wav"))], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    *onsets, imported = done.stdout.splitlines()
+    assert imported == "[]" and onsets == run("onsets", str(data.madmom_file("sample.wav")))[1].splitlines()

@@ -5,8 +5,10 @@ A feature computed with hop size ``hop_size`` (samples) from a signal sampled at
 ``sr`` (Hz) has the frame rate ``fps = sr / hop_size`` (frames per second), and
 frame ``i`` is centred on ``i / fps`` seconds when ``center=True``.
 
-The numerical work is done by librosa :cite:p:`mcfee2015librosa`; this module fixes
-the conventions (time first, parameters in samples and Hz, log compression as
+The numerical work is librosa's :cite:p:`mcfee2015librosa` (the STFT and the mel
+filterbank repeat its arithmetic in NumPy, bit for bit, in :mod:`.fourier`, so
+that inference starts without importing librosa); this module fixes the
+conventions (time first, parameters in samples and Hz, log compression as
 in madmom) that every chapter of the book uses. See :cite:t:`mueller2015fmp`,
 chapter 2, for the theory.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..audio import check_sample_rate, check_signal
+from . import fourier
 
 __all__ = [
     "fps",
@@ -156,7 +159,8 @@ def magnitude_spectrogram(y, frame_size=2048, hop_size=512, window="hann", cente
     window : str or np.ndarray
         Window applied to each frame, any name :func:`scipy.signal.get_window`
         knows (``"hann"``, ``"hamming"``, ``"boxcar"`` for none), or an array of
-        ``frame_size`` samples.
+        ``frame_size`` samples. The result is ``np.abs(librosa.stft(...)).T``
+        bit for bit; for ``"hann"`` librosa is not imported.
     center : bool
         Pad the signal by ``frame_size // 2`` on both sides so that frame ``i`` is
         centred on sample ``i * hop_size``.
@@ -178,25 +182,26 @@ def magnitude_spectrogram(y, frame_size=2048, hop_size=512, window="hann", cente
     >>> S.shape
     (17, 513)
     """
-    import librosa
-
     y = check_signal(y, name="magnitude_spectrogram", mono=True)
     frame_size = _positive_int(frame_size, "frame_size")
     hop_size = _positive_int(hop_size, "hop_size")
     if not center and len(y) < frame_size:
         raise ValueError(f"signal has {len(y)} samples, fewer than one frame of {frame_size}")
-    # a block of frames at a time, so that the complex STFT of a long recording (4096-sample frames
-    # of a 5-min song at 100 fps: 0.5 GB) never exists at once; each frame is librosa.stft's frame
-    # of the whole signal, bit for bit (zeros padded as librosa's center=True pads them)
+    if isinstance(window, str) and window == "hann":
+        window = fourier.hann_window(frame_size)
+    else:  # any other window as librosa.stft gets it (through SciPy), or an array checked by librosa
+        import librosa
+
+        window = librosa.filters.get_window(window, frame_size, fftbins=True)
+    # librosa.stft's frames and arithmetic (tested bit for bit), in NumPy alone so that inference
+    # starts without importing librosa; a block of frames at a time, so that the complex STFT of a long
+    # recording (4096-sample frames of a 5-min song at 100 fps: 0.5 GB) never exists at once
     if center:
         y = np.pad(y, frame_size // 2)
-    n_frames = 1 + (len(y) - frame_size) // hop_size
-    out = np.empty((n_frames, frame_size // 2 + 1), dtype=np.float32)
-    for start in range(0, n_frames, _BLOCK_FRAMES):
-        stop = min(n_frames, start + _BLOCK_FRAMES)
-        block = librosa.stft(y[start * hop_size:(stop - 1) * hop_size + frame_size], n_fft=frame_size,
-                             hop_length=hop_size, window=window, center=False)
-        out[start:stop] = np.abs(block).T
+    frames = np.lib.stride_tricks.sliding_window_view(y, frame_size)[::hop_size]
+    out = np.empty((len(frames), frame_size // 2 + 1), dtype=np.float32)
+    for start in range(0, len(frames), _BLOCK_FRAMES):
+        out[start:start + _BLOCK_FRAMES] = fourier.stft_magnitude(frames[start:start + _BLOCK_FRAMES], window)
     return out
 
 
@@ -236,8 +241,6 @@ def mel_filterbank(sr, frame_size, n_mels=80, fmin=0.0, fmax=None, htk=False, no
     >>> mel_filterbank(22050, 2048, n_mels=40).shape
     (1025, 40)
     """
-    import librosa
-
     frame_size = _positive_int(frame_size, "frame_size")
     n_mels = _positive_int(n_mels, "n_mels")
     check_sample_rate(sr, "mel_filterbank")
@@ -247,8 +250,8 @@ def mel_filterbank(sr, frame_size, n_mels=80, fmin=0.0, fmax=None, htk=False, no
         raise ValueError(f"fmax = {fmax} Hz is above the Nyquist frequency {nyquist} Hz (sr = {sr} Hz)")
     if not 0 <= fmin < fmax:
         raise ValueError(f"need 0 <= fmin < fmax, got fmin = {fmin} Hz, fmax = {fmax} Hz")
-    fb = librosa.filters.mel(sr=sr, n_fft=frame_size, n_mels=n_mels, fmin=fmin, fmax=fmax, htk=htk, norm=norm)
-    return fb.T.astype(np.float32)
+    # librosa.filters.mel's arithmetic in NumPy alone (tested bit for bit against it)
+    return fourier.mel_weights(sr, frame_size, n_mels, fmin, fmax, htk=htk, norm=norm).T.copy()
 
 
 def log_compress(x, mul=1.0, add=1.0):

@@ -128,6 +128,14 @@ class OnnxNetwork:
                                for i in range(0, len(X), max(step, 1))])
 
 
+def _all_layers(model):
+    """Every layer of a model, nested models' layers included (public ``.layers`` only)."""
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _all_layers(layer)
+
+
 def export(network, weights=None, path=None):
     """Write a shipped network as an ONNX file (tf2onnx, TensorFlow backend).
 
@@ -165,7 +173,7 @@ def export(network, weights=None, path=None):
     model = network.load(weights)
     # Keras keeps the adapted statistics of a Normalization layer as tensors, which tf2onnx would
     # leave as graph inputs; as arrays they become constants of the graph
-    for layer in model._flatten_layers():
+    for layer in _all_layers(model):
         if isinstance(layer, keras.layers.Normalization):
             layer.mean, layer.variance = np.asarray(layer.mean), np.asarray(layer.variance)
     spec = [tf.TensorSpec((None,) + tuple(network.input_shape), tf.float32, name="features")]

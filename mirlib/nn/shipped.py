@@ -58,7 +58,9 @@ def _digest(network):
     A network loaded by :meth:`ShippedModel.load` was hashed when loaded; one
     trained here may still change, so it is hashed each time it is asked for.
     """
-    if isinstance(getattr(network, "digest", None), str):      # an OnnxNetwork: the file's
+    from .onnx import OnnxNetwork
+
+    if isinstance(network, OnnxNetwork):        # the hash of its file
         return network.digest
     try:
         return _WEIGHTS_DIGEST[network]
