@@ -142,3 +142,42 @@ def test_onsets_through_onnx_runtime_imports_no_heavy_library():
     assert done.returncode == 0, done.stderr
     *onsets, imported = done.stdout.splitlines()
     assert imported == "[]" and onsets == run("onsets", str(data.madmom_file("sample.wav")))[1].splitlines()
+
+
+SEQUENCE_NETWORKS = [name for name, m in models.MODELS.items() if m.input_shape[0] is None and not callable(m.inputs)]
+
+
+@pytest.mark.parametrize("name", SEQUENCE_NETWORKS)
+def test_signal_to_activation_graph_computes_mirlibs_features_and_activations(name):
+    """The features inside the ONNX graph (STFT, filterbank, log, stack, positive difference, silence padding),
+    for the browser: on real recordings, the activations of mirlib's own chain to 1e-4, and the same events."""
+    import onnxruntime
+
+    from mirlib import audio, onsets
+    from mirlib.nn.onnx_features import ACTIVATION, SIGNAL, signal_to_activation
+
+    shipped = models.MODELS[name]
+    session = onnxruntime.InferenceSession(signal_to_activation(shipped).SerializeToString(),
+                                           providers=["CPUExecutionProvider"])
+    sr = shipped.features.sr
+    for y in (audio.load(data.madmom_file("sample.wav"), sr=sr)[0], audio.load(data.example("choice"), sr=sr,
+                                                                                 duration=12.0)[0]):
+        ours = session.run([ACTIVATION], {SIGNAL: y})[0]
+        nn.set_inference("onnx")
+        try:
+            theirs = np.asarray(shipped.activation(y, sr))
+        finally:
+            nn.set_inference(None)
+        assert ours.shape == theirs.shape and theirs.std() > 0.05
+        np.testing.assert_allclose(ours, theirs, atol=1e-4)
+        for k in range(ours.shape[1]):
+            np.testing.assert_array_equal(onsets.pick_peaks(ours[:, k], fps=shipped.fps, **onsets.ONSET_PEAKS),
+                                          onsets.pick_peaks(theirs[:, k], fps=shipped.fps, **onsets.ONSET_PEAKS))
+
+
+def test_signal_to_activation_graph_refuses_what_it_cannot_compute():
+    from mirlib.nn.onnx_features import signal_to_activation
+
+    for name in ("bass_dnn", "music_speech_cnn", "boundary_cnn"):
+        with pytest.raises(ValueError, match="sequence networks"):
+            signal_to_activation(models.MODELS[name])

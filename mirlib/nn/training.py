@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["train", "History", "loss_for", "balanced_class_weight", "pad_sequences", "predict",
+__all__ = ["train", "History", "loss_for", "balanced_class_weight", "pad_sequences", "predict", "SEQUENCE_MULTIPLE",
            "predict_sequence", "check_inputs", "count_params", "tensorboard_callback", "read_tensorboard"]
 
 
@@ -263,6 +263,11 @@ def pad_sequences(xs, ys=None):
     return X, Y, W
 
 
+#: Frames a sequence is padded to a multiple of, with silence, before a network sees it
+#: (:func:`predict_sequence`): the backend compiles the network for a few lengths only.
+SEQUENCE_MULTIPLE = 256
+
+
 def predict(model, X, batch_size=256):
     """Model outputs without Keras' progress bar.
 
@@ -284,7 +289,7 @@ def predict(model, X, batch_size=256):
     return np.asarray(model.predict(check_inputs(X), batch_size=batch_size, verbose=0))
 
 
-def predict_sequence(model, x, multiple=256):
+def predict_sequence(model, x, multiple=SEQUENCE_MULTIPLE):
     """Frame-wise outputs of a sequence model for one sequence.
 
     The input is padded with zero features (silence) to a multiple of
