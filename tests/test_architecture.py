@@ -19,7 +19,7 @@ LAYERS = [
     {"synth", "viz"},
     {"nn", "references", "loopnets"},
     {"onsets", "beats", "musicspeech", "literature", "similarity", "drums", "structure", "bass", "vocals"},
-    {"models"},
+    {"models", "web"},
     {"cli"},
 ]
 

@@ -17,7 +17,8 @@ HTML = ROOT / "_build" / "html"
 CLASSIFICATION_CHAPTERS = ["book/dl-basics", "book/music-speech", "book/genre-cnn", "book/tags-transfer", "book/vocals"]
 CHAPTERS = ["book/intro", "book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
             "book/real-songs",
-            "book/similarity", "book/structure", "book/bass", "book/literature", "book/lecturers", "book/bibliography"]
+            "book/try", "book/similarity", "book/structure", "book/bass", "book/literature", "book/lecturers",
+            "book/bibliography"]
 NOTEBOOK_CHAPTERS = ["book/audio-basics", *CLASSIFICATION_CHAPTERS, "book/onsets", "book/beats", "book/drums",
                      "book/real-songs",
                      "book/similarity", "book/structure", "book/bass",
@@ -773,3 +774,58 @@ def test_the_book_prints_to_one_pdf_offline(book, tmp_path):
     text = " ".join(reader.pages[i].extract_text() for i in range(len(reader.pages)))
     assert "Sound: play it on the website" in text      # audio players become a pointer to the website
     assert found["path"].stat().st_size < 40e6 and found["seconds"] < 300
+
+
+TRY_BUDGET = 25 * 1024 * 1024
+
+
+def test_try_page_runs_the_command_lines_networks_in_the_browser(book):
+    """book/try.md in headless Chromium, offline. Nothing heavy loads with the page; fed real recordings (madmom's
+    sample.wav, an MDB Drums band mix), it gives mirlib's onsets and drum hits (F >= 0.98 at +-10 ms) and the beats
+    of mirlib beats (F >= 0.95 at +-70 ms); its files stay within 25 MB; the intro and its chapters link to it."""
+    import json
+
+    import mir_eval
+    from selenium.webdriver.common.by import By
+
+    from mirlib import audio, beats, data, drums, onsets
+    from mirlib.data import mdb_drums
+
+    folder = HTML / "_static" / "try"
+    config = json.loads((folder / "config.json").read_text())
+    assert config["runtime"], "the build found no ONNX Runtime Web (tools/install.sh installs it with npm)"
+    assert sum(f.stat().st_size for f in folder.iterdir()) <= TRY_BUDGET
+    for name in ("book/intro", "book/onsets", "book/beats", "book/drums"):
+        assert page(name).select("a[href$='try.html']"), f"{name} does not link to the try page"
+
+    def f_measure(reference, estimate, window):
+        if not len(reference) and not len(estimate):
+            return 1.0       # both found nothing: they agree
+        return mir_eval.onset.f_measure(np.asarray(reference, float), np.asarray(estimate, float), window=window)[0]
+
+    recordings = [Path(data.madmom_file("sample.wav")), Path(mdb_drums.track_file("MusicDelta_Zeppelin", "mix"))]
+    with _site_in_browser() as (driver, base):
+        driver.get(f"{base}/book/try.html")
+        _wait(driver, lambda d: d.execute_script("return document.readyState") == "complete", "the try page to load")
+        loaded = lambda: [r for r in driver.execute_script(
+            "return performance.getEntriesByType('resource').map(r => r.name)") if "/_static/try/" in r]
+        assert [r.rsplit("/", 1)[-1] for r in loaded()] == ["try.js"], "the runtime or models load with the page"
+        for path in recordings:
+            driver.execute_script("document.getElementById('dl4mir-try').dataset.state = 'idle'")
+            driver.find_element(By.CSS_SELECTOR, "#dl4mir-try input[type=file]").send_keys(str(path))
+            driver.find_element(By.CSS_SELECTOR, "#dl4mir-try .try-start").click()
+            _wait(driver, lambda d: d.execute_script("return document.getElementById('dl4mir-try').dataset.state")
+                  in ("done", "error"), f"the page to analyse {path.name}", timeout=120)
+            status = driver.find_element(By.CSS_SELECTOR, "#dl4mir-try .try-status").text
+            assert driver.execute_script("return document.getElementById('dl4mir-try').dataset.state") == "done", status
+            ours = driver.execute_script("return window.dl4mirTry")
+            y, sr = audio.load(path, sr=config["sr"])
+            assert f_measure(onsets.detect_onsets(y, sr), ours["onsets"], 0.01) >= 0.98, path.name
+            hits = drums.transcribe(y, sr)
+            for d in drums.DRUMS:
+                assert f_measure(hits[d], ours["drums"][d], 0.01) >= 0.98, f"{path.name}: {d}"
+            assert f_measure(beats.track_beats(y, sr), ours["beats"], 0.07) >= 0.95, path.name
+            assert len(ours["beats"]) >= 5 and len(ours["onsets"]) >= 10
+        assert {r.rsplit("/", 1)[-1] for r in loaded()} >= {"ort.wasm.min.js", "ort-wasm-simd-threaded.wasm",
+                                                          "onsets.onnx", "drums.onnx", "beats.onnx"}
+        assert not _console_errors(driver)

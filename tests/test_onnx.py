@@ -181,3 +181,19 @@ def test_signal_to_activation_graph_refuses_what_it_cannot_compute():
     for name in ("bass_dnn", "music_speech_cnn", "boundary_cnn"):
         with pytest.raises(ValueError, match="sequence networks"):
             signal_to_activation(models.MODELS[name])
+
+
+def test_try_page_files_describe_the_command_lines_networks(tmp_path):
+    """mirlib.web writes the models of the networks the commands run by default, with mirlib's settings;
+    without ONNX Runtime Web it says so (the page then tells the reader) rather than failing the build."""
+    import json
+
+    from mirlib import drums, web
+
+    config = web.write_try_assets(tmp_path, runtime=tmp_path / "no-such-folder")
+    assert config["runtime"] is None and json.loads((tmp_path / "config.json").read_text()) == config
+    assert {t: c["network"] for t, c in config["tasks"].items()} == {
+        "onsets": "onset_cnn", "drums": "drum_crnn", "beats": "beat_blstm"}
+    assert all((tmp_path / c["model"]).stat().st_size == c["bytes"] > 100_000 for c in config["tasks"].values())
+    assert {d: p["threshold"] for d, p in config["tasks"]["drums"]["peaks"].items()} == drums.DRUM_CRNN.thresholds
+    assert config["tasks"]["beats"]["dbn"]["min_bpm"] == 55.0 and config["sr"] == 44100

@@ -74,6 +74,19 @@ if { ! ldconfig -p 2>/dev/null | grep -q libfluidsynth || [ ! -f /usr/share/soun
     || echo "tools/install.sh: could not install FluidSynth; rendering new band songs for training will say what to install" >&2
 fi
 
+# The book's page "Try it on your own recording" runs the networks in the reader's browser with
+# ONNX Runtime Web (npm, pinned with its hashes by tools/web/package-lock.json); the book's build
+# copies its WebAssembly build into the site. Without npm that page says the tool is missing.
+if command -v npm >/dev/null 2>&1; then
+  if ! cmp -s tools/web/package-lock.json tools/web/node_modules/.dl4mir-lock 2>/dev/null; then
+    (cd tools/web && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error) \
+      && cp tools/web/package-lock.json tools/web/node_modules/.dl4mir-lock \
+      || echo "tools/install.sh: npm ci failed in tools/web; the book's 'Try it' page will lack ONNX Runtime Web" >&2
+  fi
+else
+  echo "tools/install.sh: note: the book's 'Try it' page needs npm (apt-get install npm) for ONNX Runtime Web" >&2
+fi
+
 VENV=${VENV:-.venv}
 EXTRAS=${EXTRAS:-book,grading,test,hub}
 EDITABLE=${EDITABLE:-1}

@@ -15,11 +15,22 @@
   (``tools/assemble_site.py``); without it nothing is fetched, so the offline
   site requests nothing it does not have.
 
+- The page "Try it on your own recording" (``book/try.md``) gets its files at the end
+  of the build, in ``_static/try/``: its script (``book/_ext/try/try.js``), the
+  models and settings (:func:`mirlib.web.write_try_assets`) and ONNX Runtime
+  Web, from the npm package pinned in ``tools/web`` (``tools/install.sh``
+  installs it). They load only when the reader starts the tool.
+
 tests/test_book.py opens every page in headless Chromium and fails on any
 console error, so a change here that brings the errors back is caught.
 """
 
 import os
+import shutil
+from pathlib import Path
+
+#: The repository's root (this file is book/_ext/dl4mir_site.py).
+ROOT = Path(__file__).resolve().parents[2]
 
 #: The variable that sets the launch buttons' JupyterHub at build time.
 HUB_VARIABLE = "DL4MIR_JUPYTERHUB_URL"
@@ -82,7 +93,18 @@ def _page_context(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _build_finished(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    from mirlib.web import write_try_assets
+
+    folder = Path(app.outdir) / "_static" / "try"
+    write_try_assets(folder, ROOT / "tools" / "web" / "node_modules" / "onnxruntime-web" / "dist")
+    shutil.copyfile(Path(__file__).parent / "try" / "try.js", folder / "try.js")
+
+
 def setup(app):
+    app.connect("build-finished", _build_finished)
     app.connect("config-inited", _config_inited)
     app.connect("builder-inited", _builder_inited)
     app.connect("html-page-context", _page_context, priority=900)
