@@ -829,3 +829,11 @@ def test_try_page_runs_the_command_lines_networks_in_the_browser(book):
         assert {r.rsplit("/", 1)[-1] for r in loaded()} >= {"ort.wasm.min.js", "ort-wasm-simd-threaded.wasm",
                                                           "onsets.onnx", "drums.onnx", "beats.onnx"}
         assert not _console_errors(driver)
+        # a file that is not audio: a message naming it, and no results
+        driver.execute_script("document.getElementById('dl4mir-try').dataset.state = 'idle'")
+        driver.find_element(By.CSS_SELECTOR, "#dl4mir-try input[type=file]").send_keys(
+            str(Path(data.madmom_file("sample.wav")).with_suffix(".beats")))
+        driver.find_element(By.CSS_SELECTOR, "#dl4mir-try .try-start").click()
+        _wait(driver, lambda d: d.execute_script("return document.getElementById('dl4mir-try').dataset.state")
+              == "error", "the page to refuse a text file")
+        assert "sample.beats: cannot decode audio" in driver.find_element(By.CSS_SELECTOR, ".try-status").text

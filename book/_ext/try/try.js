@@ -54,13 +54,22 @@
   async function decode(file, sr) {
     // decoded at the networks' sample rate (the browser resamples other rates), mixed to mono as librosa does
     const context = new OfflineAudioContext(1, 1, sr);
-    const buffer = await context.decodeAudioData(await file.arrayBuffer());
+    let buffer;
+    try {
+      buffer = await context.decodeAudioData(await file.arrayBuffer());
+    } catch (err) {
+      throw new Error(`${file.name}: cannot decode audio (${err.message || err.name})`);
+    }
     const n = buffer.length, channels = buffer.numberOfChannels, y = new Float32Array(n);
     for (let c = 0; c < channels; c++) {
       const x = buffer.getChannelData(c);
       for (let i = 0; i < n; i++) y[i] += x[i];
     }
     if (channels > 1) for (let i = 0; i < n; i++) y[i] /= channels;
+    // what mirlib.audio refuses, refused here too, naming the file
+    if (n < sr / 10) throw new Error(`${file.name}: too short (${n} samples; the networks need at least 0.1 s)`);
+    if (!y.some((v) => v !== 0)) throw new Error(`${file.name}: audio is silent (all samples are zero)`);
+    if (!y.every(Number.isFinite)) throw new Error(`${file.name}: audio contains NaN or infinite samples`);
     return { y, buffer };
   }
 
@@ -158,6 +167,8 @@
 
   // ---------------------------------------------------------------- analysis
   async function analyse(file) {
+    window.dl4mirTry = null;
+    $(".try-play").disabled = true;
     const sessions = await start();
     status("Decoding " + file.name + " ...");
     const { y, buffer } = await decode(file, config.sr);
