@@ -787,6 +787,7 @@ def test_try_page_runs_the_command_lines_networks_in_the_browser(book):
 
     import mir_eval
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     from mirlib import audio, beats, data, drums, onsets
     from mirlib.data import mdb_drums
@@ -828,6 +829,9 @@ def test_try_page_runs_the_command_lines_networks_in_the_browser(book):
             assert len(ours["beats"]) >= 5 and len(ours["onsets"]) >= 10
         assert {r.rsplit("/", 1)[-1] for r in loaded()} >= {"ort.wasm.min.js", "ort-wasm-simd-threaded.wasm",
                                                           "onsets.onnx", "drums.onnx", "beats.onnx"}
+        # playing along with re-synthesised drums schedules the recording and every hit without an error
+        Select(driver.find_element(By.CSS_SELECTOR, "#dl4mir-try .try-clicks")).select_by_value("drums")
+        driver.find_element(By.CSS_SELECTOR, "#dl4mir-try .try-play").click()
         assert not _console_errors(driver)
         # a file that is not audio: a message naming it, and no results
         driver.execute_script("document.getElementById('dl4mir-try').dataset.state = 'idle'")
