@@ -199,9 +199,19 @@
 
   function draw() {
     const canvas = $("canvas"), g = canvas.getContext("2d"), { results, y } = current;
-    const W = canvas.width = canvas.clientWidth * (window.devicePixelRatio || 1), H = canvas.height;
-    const rowH = H / (ROWS.length + 1), sec = W / results.duration;
+    const dpr = window.devicePixelRatio || 1, axis = 16 * dpr;
+    const W = canvas.width = canvas.clientWidth * dpr, H = canvas.height = 360 * dpr;
+    canvas.style.height = "360px";
+    const rowH = (H - axis) / (ROWS.length + 1), sec = W / results.duration;
     g.clearRect(0, 0, W, H);
+    g.font = `${11 * dpr}px sans-serif`;
+    // a time axis: a tick every 1, 2, 5, 10, ... seconds, about ten in all
+    const tick = [1, 2, 5, 10, 20, 30, 60, 120, 300].find((t) => results.duration / t <= 12) || 600;
+    g.fillStyle = "#444";
+    for (let t = 0; t <= results.duration; t += tick) {
+      g.fillRect(t * sec, H - axis, 1, 4 * dpr);
+      g.fillText(`${t} s`, t * sec + 2 * dpr, H - 3 * dpr);
+    }
     g.fillStyle = "#888";
     const step = y.length / W;
     for (let x = 0; x < W; x++) {
@@ -217,7 +227,7 @@
       act.forEach((a, t) => { const px = t / fps * sec, py = top + rowH * (1 - a); t ? g.lineTo(px, py) : g.moveTo(px, py); });
       g.stroke();
       events.forEach((t) => g.fillRect(t * sec - 1, top, 2, rowH));
-      g.fillText(name, 4, top + 12);
+      g.fillText(name, 4 * dpr, top + 12 * dpr);
     });
   }
 
