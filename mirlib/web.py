@@ -78,8 +78,8 @@ def write_try_assets(folder, runtime=None):
         raise ValueError(f"the page's networks want different sample rates: { {k: t['sr'] for k, t in tasks.items()} }")
     tasks["onsets"]["peaks"] = dict(onsets.ONSET_PEAKS)
     drum_peaks = {k: v for k, v in drums.DRUM_PEAKS.items() if k != "threshold"}
-    tasks["drums"]["peaks"] = {d: dict(drum_peaks, threshold=float(_network("drums").thresholds[d]))
-                               for d in drums.DRUMS}
+    thresholds = _network("drums").thresholds
+    tasks["drums"]["peaks"] = {d: dict(drum_peaks, threshold=float(thresholds[d])) for d in drums.DRUMS}
     tasks["beats"]["dbn"] = dict(DBN_SETTINGS)
     have_runtime = runtime is not None and all((Path(runtime) / f).is_file() for f in RUNTIME_FILES)
     if have_runtime:

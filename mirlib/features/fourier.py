@@ -124,6 +124,9 @@ def mel_frequencies(n_mels, fmin, fmax, htk=False):
 def mel_weights(sr, frame_size, n_mels, fmin, fmax, htk=False, norm="slaney"):
     """Triangular mel filters, as ``librosa.filters.mel`` (float32 weights).
 
+    Slaney's mel scale (Auditory Toolbox) or HTK's; the mel scale itself is
+    Stevens, Volkmann & Newman's :cite:p:`stevens1937scale`.
+
     Parameters
     ----------
     sr : number

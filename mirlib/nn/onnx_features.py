@@ -11,6 +11,11 @@ difference of Böck's recurrent networks and the padding with silence of
 :func:`mirlib.nn.predict_sequence`. The network graph
 (:func:`mirlib.nn.onnx.export`) follows unchanged.
 
+The operators are those of the ONNX standard, opset 17 (``STFT`` since 17);
+the features are those of the networks' papers (Schlüter & Böck's
+multi-resolution log-mel :cite:p:`schlueter2014improved`, Vogl et al.'s
+log-filtered spectrogram :cite:p:`vogl2017drum`).
+
 ONNX Runtime's FFT is not SciPy's, so the features agree with mirlib's to
 float32 rounding, not bit for bit; ``tests/test_onnx.py`` checks the whole
 graph's activations against mirlib's on real recordings.
@@ -124,8 +129,8 @@ def features_graph(settings, inputs="stack", output="features", multiple=None):
         x = node("Concat", [flat, rise], "flat_and_rise", axis=2)
     if multiple:
         # zero frames (silence) up to a multiple of `multiple` frames, as mirlib.nn.predict_sequence pads
-        n_frames = node("Slice", [node("Shape", [x], "x_shape"), const("one", np.array([1], np.int64)), const("two", np.array([2], np.int64))],
-                        N_FRAMES)
+        n_frames = node("Slice", [node("Shape", [x], "x_shape"), const("one", np.array([1], np.int64)),
+                                  const("two", np.array([2], np.int64))], N_FRAMES)
         missing = node("Mod", [node("Neg", [n_frames], "minus_n_frames"),
                                const("multiple", np.array([multiple], np.int64))], "missing_frames")
         rank = 4 if inputs == "stack" and len(bands) > 1 else 3
