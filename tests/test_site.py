@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -172,3 +173,65 @@ def test_version_switcher_only_where_versions_are_published(monkeypatch):
     # one script for every page, finding the book's root from the page itself
     assert any("dataset.content_root" in b and 'root + "../versions.json"' in b for b in bodies)
     assert workflow("publish.yml")["jobs"]["build"]["env"]["DL4MIR_VERSIONS"] == "1"
+
+
+def small_book(folder, chapters):
+    """A book of MyST notebooks (name -> code of its one cell) built with book/_ext/dl4mir_execute.py."""
+    header = "---\njupytext:\n  text_representation:\n    format_name: myst\nkernelspec:\n  name: python3\n" \
+             "  display_name: Python 3\n---\n"
+    (folder / "intro.md").write_text("# Intro\n")
+    for name, code in chapters.items():
+        (folder / f"{name}.md").write_text(f"{header}# {name}\n\n```{{code-cell}} ipython3\n{code}\n```\n")
+    (folder / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n"
+                                     + "".join(f"  - file: {name}\n" for name in chapters))
+    (folder / "_config.yml").write_text(
+        "title: t\nexecute:\n  execute_notebooks: cache\n  timeout: 60\n"
+        f"sphinx:\n  local_extensions:\n    dl4mir_execute: {ROOT / 'book' / '_ext'}\n")
+
+
+def build_small_book(folder, jobs):
+    env = dict(os.environ, DL4MIR_BUILD_JOBS=str(jobs))
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(folder)]
+    proc = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_build_executes_stale_chapters_at_the_same_time_and_caches_them(tmp_path):
+    # each chapter writes when it ran; two at a time, the runs overlap
+    code = "import time, pathlib\nstart = time.time()\ntime.sleep(4)\n" \
+           "pathlib.Path('{0}.span').write_text(f'{{start}} {{time.time()}}')\nprint('ran {0}')"
+    small_book(tmp_path, {name: code.format(name) for name in ("one", "two")})
+    status, log = build_small_book(tmp_path, 2)
+    assert status == 0, log[-3000:]
+    assert "[dl4mir] executing 2 notebooks, 2 at a time" in log
+    (a0, a1), (b0, b1) = ([float(x) for x in (tmp_path / f"{n}.span").read_text().split()] for n in ("one", "two"))
+    assert max(a0, b0) < min(a1, b1), "the chapters did not execute at the same time"
+    assert "Executing notebook" not in log      # myst-nb found both in the cache
+    for name in ("one", "two"):
+        assert f"ran {name}" in (tmp_path / "_build" / "html" / f"{name}.html").read_text()
+    # a rebuild with nothing changed executes nothing
+    (tmp_path / "one.span").unlink()
+    status, log = build_small_book(tmp_path, 2)
+    assert status == 0 and "[dl4mir] executing" not in log and not (tmp_path / "one.span").exists()
+
+
+def test_a_chapter_that_fails_in_the_parallel_run_fails_the_build_as_before(tmp_path):
+    small_book(tmp_path, {"fine": "print('fine')", "broken": "raise ValueError('this chapter is broken')"})
+    status, log = build_small_book(tmp_path, 2)
+    assert "[dl4mir] broken.md: failed" in log
+    assert "Executing notebook failed" in log and "broken" in log       # myst-nb reports it as before
+    assert "this chapter is broken" in (tmp_path / "_build" / "html" / "reports" / "broken.err.log").read_text()
+    assert "fine" in (tmp_path / "_build" / "html" / "fine.html").read_text()
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-1", ""])
+def test_build_jobs_must_be_a_positive_integer(monkeypatch, value):
+    import dl4mir_execute
+
+    monkeypatch.setenv(dl4mir_execute.JOBS_VARIABLE, value)
+    with pytest.raises(ValueError, match="DL4MIR_BUILD_JOBS must be a positive integer"):
+        dl4mir_execute.build_jobs()
+    monkeypatch.setenv(dl4mir_execute.JOBS_VARIABLE, "3")
+    assert dl4mir_execute.build_jobs() == 3
+    monkeypatch.delenv(dl4mir_execute.JOBS_VARIABLE)
+    assert 1 <= dl4mir_execute.build_jobs() <= 2
