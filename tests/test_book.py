@@ -378,8 +378,11 @@ def test_classification_chapters_report_measured_comparisons(book):
     assert moods_table["mean"]["ROC-AUC"] >= 0.8 and moods_table["energetic"]["ROC-AUC"] >= 0.9
     assert all(moods_table[m]["PR-AUC"] > moods_table[m]["frequency"] + 0.1 for m in moods_table if m != "mean")
     assert moods_table["mean"]["ROC-AUC, other sounds"] >= 0.75                                   # unheard sounds
-    assert f"Mean ROC-AUC is {moods_table['mean']['ROC-AUC']:.2f} on the training sounds and " \
-           f"{moods_table['mean']['ROC-AUC, other sounds']:.2f} on sounds" in tags_text
+    # the prose rounds the unrounded means to 2 decimals, the table shows 3: 0.835 may read 0.83 or 0.84
+    said = re.search(r"Mean ROC-AUC is (\d\.\d\d) on the training sounds and (\d\.\d\d) on sounds", tags_text)
+    assert said, "the moods paragraph does not state both mean ROC-AUCs"
+    for stated, column in zip(said.groups(), ("ROC-AUC", "ROC-AUC, other sounds")):
+        assert abs(float(stated) - moods_table["mean"][column]) <= 0.0051, (stated, column)
 
 
 def test_similarity_chapter_measures_retrieval_against_baselines(book):
