@@ -1,6 +1,7 @@
 """Build the book once (as README command 1 does, but strict) and check its pages."""
 
 import contextlib
+import os
 import re
 import subprocess
 import sys
@@ -38,7 +39,11 @@ def book():
     other tests on 2 cores, and a CI machine has run the suite 2.4 times slower than that.
     """
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    # One chapter at a time here: pytest-xdist already keeps the other cores busy with the other tests, and two
+    # chapters beside them oversubscribe a 2-core machine (one such run was still building after 34 min, against
+    # 28 min one at a time, and two of the tests beside it failed).
+    env = dict(os.environ, DL4MIR_BUILD_JOBS=os.environ.get("DL4MIR_BUILD_JOBS", "1"))
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600, env=env)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
     return log
