@@ -42,7 +42,7 @@ def build_jobs():
     return int(value)
 
 
-def _stale_notebooks(app, env, docnames):
+def _stale_notebooks(env, docnames):
     """(path, read format) of each document that is a notebook and has no cached execution."""
     from jupyter_cache import get_cache
     from myst_nb.core.read import create_nb_reader
@@ -68,26 +68,30 @@ def _stale_notebooks(app, env, docnames):
     return cache, stale
 
 
-def _previous_seconds(cache, uri):
-    """The last recorded execution time of a notebook, from any earlier version of it."""
-    seconds = [r.data.get("execution_seconds") or 0.0 for r in cache.list_cache_records() if r.uri == uri]
-    return max(seconds, default=None)
+def _previous_seconds(cache):
+    """The longest recorded execution time of each notebook (by its path), over all its cached versions."""
+    seconds = {}
+    for record in cache.list_cache_records():
+        seconds[record.uri] = max(seconds.get(record.uri, 0.0), record.data.get("execution_seconds") or 0.0)
+    return seconds
 
 
 def _execute_stale(app, env, docnames):
-    if env.mystnb_config.execution_mode != "cache" or build_jobs() < 2:
+    jobs = build_jobs()
+    if env.mystnb_config.execution_mode != "cache" or jobs < 2:
         return
     from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
     from sphinx.util import logging
 
     logger = logging.getLogger(__name__)
-    cache, stale = _stale_notebooks(app, env, docnames)
+    cache, stale = _stale_notebooks(env, docnames)
     if len(stale) < 2:
         return
     records = [cache.add_nb_to_project(str(path), read_data=read_fmt) for path, read_fmt in stale]
     # longest first, by an earlier version's time, else by the file's size
-    records.sort(key=lambda r: (_previous_seconds(cache, r.uri) or 0.0, Path(r.uri).stat().st_size), reverse=True)
-    jobs = min(build_jobs(), len(records))
+    previous = _previous_seconds(cache)
+    records.sort(key=lambda r: (previous.get(r.uri, 0.0), Path(r.uri).stat().st_size), reverse=True)
+    jobs = min(jobs, len(records))
     logger.info(f"[dl4mir] executing {len(records)} notebooks, {jobs} at a time")
     work = [ProcessData(r.pk, r.uri, cache, env.mystnb_config.execution_timeout,
                         env.mystnb_config.execution_allow_errors) for r in records]
