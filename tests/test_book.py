@@ -39,11 +39,10 @@ def book():
     other tests on 2 cores, and a CI machine has run the suite 2.4 times slower than that.
     """
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
-    # One chapter at a time here: pytest-xdist already keeps the other cores busy with the other tests, and two
-    # chapters beside them oversubscribe a 2-core machine (one such run was still building after 34 min, against
-    # 28 min one at a time, and two of the tests beside it failed).
-    env = dict(os.environ, DL4MIR_BUILD_JOBS=os.environ.get("DL4MIR_BUILD_JOBS", "1"))
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600, env=env)
+    # $DL4MIR_BUILD_JOBS unset: chapters run one at a time while pytest-xdist keeps the other core busy with the
+    # other tests, two at a time once those are done (book/_ext/dl4mir_execute.py). Two at a time beside the
+    # tests oversubscribed a 2-core machine: one such run was still building after 34 min.
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=3600)
     log = proc.stdout + proc.stderr
     assert proc.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
     return log

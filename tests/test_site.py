@@ -190,7 +190,10 @@ def small_book(folder, chapters):
 
 
 def build_small_book(folder, jobs):
-    env = dict(os.environ, DL4MIR_BUILD_JOBS=str(jobs))
+    """Build it with ``jobs`` notebooks at a time; None leaves $DL4MIR_BUILD_JOBS unset (adaptive)."""
+    env = {k: v for k, v in os.environ.items() if k != "DL4MIR_BUILD_JOBS"}
+    if jobs is not None:
+        env["DL4MIR_BUILD_JOBS"] = str(jobs)
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(folder)]
     proc = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, timeout=600)
     return proc.returncode, proc.stdout + proc.stderr
@@ -222,6 +225,56 @@ def test_a_chapter_that_fails_in_the_parallel_run_fails_the_build_as_before(tmp_
     assert "Executing notebook failed" in log and "broken" in log       # myst-nb reports it as before
     assert "this chapter is broken" in (tmp_path / "_build" / "html" / "reports" / "broken.err.log").read_text()
     assert "fine" in (tmp_path / "_build" / "html" / "fine.html").read_text()
+
+
+def test_a_second_chapter_starts_only_while_other_work_leaves_a_core_free():
+    import dl4mir_execute
+
+    allowed = dl4mir_execute.allowed_jobs
+    assert allowed(2, 2, 0.0) == 2 and allowed(2, 2, 0.2) == 2       # an idle machine: two at a time
+    assert allowed(2, 2, 0.6) == 1 and allowed(2, 2, 1.0) == 1       # tests beside the build fill a core
+    assert allowed(2, 2, 2.0) == 1 and allowed(2, 2, 7.0) == 1       # never fewer than one
+    assert allowed(2, 16, 3.0) == 2 and allowed(1, 16, 0.0) == 1     # never more than the ceiling
+    assert allowed(4, 4, 1.0) == 3
+
+
+def test_other_load_counts_the_cores_used_outside_the_build_and_not_its_own(tmp_path):
+    # A child measures for 4 s while it runs a busy loop of its own (a grandchild of this test)
+    # and this test runs one outside the child's process tree.
+    script = tmp_path / "measure.py"
+    script.write_text(f"""
+import subprocess, sys, time
+sys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})
+import psutil, dl4mir_execute
+own = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+time.sleep(0.5)
+load = dl4mir_execute.OtherLoad(smoothing=1.0)
+busy0 = sum(psutil.cpu_times()) - psutil.cpu_times().idle
+t0 = time.monotonic()
+time.sleep(4)
+other = load.update()
+total = (sum(psutil.cpu_times()) - psutil.cpu_times().idle - busy0) / (time.monotonic() - t0)
+own.kill()
+print(other, total)
+""")
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        other, total = map(float, subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                                                 check=True, timeout=60).stdout.split())
+    finally:
+        burner.kill()
+    assert other >= 0.4, f"the busy loop outside the build was not counted ({other:.2f} of {total:.2f} cores)"
+    assert total - other >= 0.4, f"the build's own busy loop was counted as other work ({other:.2f} of {total:.2f})"
+
+
+def test_without_a_job_count_the_build_adapts_to_the_machine_and_still_caches_every_chapter(tmp_path):
+    small_book(tmp_path, {name: f"print('ran {name}')" for name in ("one", "two")})
+    status, log = build_small_book(tmp_path, None)
+    assert status == 0, log[-3000:]
+    assert "[dl4mir] executing 2 notebooks, up to" in log and "while the rest of the machine leaves a core free" in log
+    assert "Executing notebook" not in log
+    for name in ("one", "two"):
+        assert f"ran {name}" in (tmp_path / "_build" / "html" / f"{name}.html").read_text()
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1", ""])

@@ -5,9 +5,14 @@ reads the pages, so a cold build waits for every chapter in turn, although a cha
 spends much of its time in one thread (kernel start, imports, madmom, rendering).
 Before the pages are read (``env-before-read-docs``) this extension finds the notebooks
 whose code has no entry in the jupyter-cache, adds them to the cache's project with
-myst-nb's own reader and executes them with jupyter-cache's own worker, in
-``$DL4MIR_BUILD_JOBS`` processes (default: the number of cores, at most 2), the
-longest chapters first. myst-nb then finds every executed notebook in the cache.
+myst-nb's own reader and executes them with jupyter-cache's own worker, the longest
+chapters first, ``$DL4MIR_BUILD_JOBS`` at a time.
+
+Unset, the variable means up to as many as the cores, at most 2, and a second chapter
+starts only while the rest of the machine leaves a core free (:class:`OtherLoad`):
+beside a test run that keeps the other core busy, chapters run one at a time, and two
+at a time once those tests are done. myst-nb then finds every executed notebook in
+the cache.
 
 Nothing else changes: the notebooks run in their own folder with the book's cell
 timeout, a notebook that fails here gets no cache entry, and myst-nb executes it
@@ -17,6 +22,7 @@ again in the normal way, so that the build reports its error exactly as before.
 
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 #: The variable that sets how many notebooks execute at a time.
@@ -27,7 +33,8 @@ def build_jobs():
     """Notebooks executed at a time: ``$DL4MIR_BUILD_JOBS``, else the cores, at most 2.
 
     Two is the default ceiling because each chapter trains with every core and holds
-    up to about 3 GB of memory.
+    up to about 3 GB of memory. Without the variable the number is a ceiling, lowered
+    while other work keeps the cores busy (:func:`allowed_jobs`).
 
     Raises
     ------
@@ -76,8 +83,74 @@ def _previous_seconds(cache):
     return seconds
 
 
-def _execute_stale(app, env, docnames):
+class OtherLoad:
+    """Cores kept busy by processes outside this one and its descendants, smoothed over time.
+
+    Each :meth:`update` compares the machine's busy CPU time (``psutil.cpu_times``) with
+    the CPU time of this process tree since the previous call; the difference, divided by
+    the wall time between the calls, is the number of cores that other work used. A process
+    of this tree that ended between two calls counts as other work, which errs towards
+    running fewer chapters.
+
+    Parameters
+    ----------
+    smoothing : float
+        Weight of the newest measurement in the exponential average, in (0, 1].
+    """
+
+    def __init__(self, smoothing=0.3):
+        import psutil
+
+        self._psutil = psutil
+        self.smoothing = smoothing
+        self.cores = None
+        self._last = self._sample()
+
+    def _sample(self):
+        psutil = self._psutil
+        t = psutil.cpu_times()
+        busy = sum(t) - t.idle - getattr(t, "iowait", 0.0) - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0)
+        me = psutil.Process()
+        own = {}
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                c = proc.cpu_times()
+                own[proc.pid] = c.user + c.system
+            except psutil.Error:        # ended since it was listed
+                pass
+        return time.monotonic(), busy, own
+
+    def update(self):
+        """Take a new measurement; returns the smoothed number of cores used by other work."""
+        now = self._sample()
+        (t0, busy0, own0), (t1, busy1, own1) = self._last, now
+        self._last = now
+        if t1 - t0 <= 0:
+            return self.cores or 0.0
+        own = sum(v - own0.get(pid, 0.0) for pid, v in own1.items())
+        other = max(0.0, (busy1 - busy0 - own) / (t1 - t0))
+        self.cores = other if self.cores is None else self.cores + self.smoothing * (other - self.cores)
+        return self.cores
+
+
+def allowed_jobs(jobs, cores, other_busy):
+    """How many chapters may execute now: the cores that other work leaves free, from 1 to ``jobs``.
+
+    Parameters
+    ----------
+    jobs : int
+        The ceiling (``$DL4MIR_BUILD_JOBS``).
+    cores : int
+        The machine's cores.
+    other_busy : float
+        Cores in use by work outside this build (:class:`OtherLoad`).
+    """
+    return max(1, min(jobs, int(cores - other_busy + 0.3)))
+
+
+def _execute_stale(app, env, docnames, poll_seconds=2.0):
     jobs = build_jobs()
+    adaptive = JOBS_VARIABLE not in os.environ
     if env.mystnb_config.execution_mode != "cache" or jobs < 2:
         return
     from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
@@ -92,13 +165,32 @@ def _execute_stale(app, env, docnames):
     previous = _previous_seconds(cache)
     records.sort(key=lambda r: (previous.get(r.uri, 0.0), Path(r.uri).stat().st_size), reverse=True)
     jobs = min(jobs, len(records))
-    logger.info(f"[dl4mir] executing {len(records)} notebooks, {jobs} at a time")
+    cores = os.cpu_count() or 1
+    if adaptive:
+        logger.info(f"[dl4mir] executing {len(records)} notebooks, up to {jobs} at a time "
+                    "while the rest of the machine leaves a core free")
+    else:
+        logger.info(f"[dl4mir] executing {len(records)} notebooks, {jobs} at a time")
     work = [ProcessData(r.pk, r.uri, cache, env.mystnb_config.execution_timeout,
                         env.mystnb_config.execution_allow_errors) for r in records]
+    load = OtherLoad()
+    time.sleep(min(1.0, poll_seconds))
+    load.update()
+    running, most = [], 0
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for status, uri in pool.imap_unordered(ExecutionWorkerLocalMProc(), work, chunksize=1):
-            outcome = {0: "executed", 1: "failed (myst-nb runs it again to report why)"}.get(status, "not cached")
-            logger.info(f"[dl4mir] {Path(uri).name}: {outcome}")
+        while work or running:
+            allowed = allowed_jobs(jobs, cores, load.cores) if adaptive else jobs
+            while work and len(running) < allowed:
+                running.append(pool.apply_async(ExecutionWorkerLocalMProc(), (work.pop(0),)))
+                most = max(most, len(running))
+            time.sleep(poll_seconds)
+            load.update()
+            for result in [r for r in running if r.ready()]:
+                running.remove(result)
+                status, uri = result.get()
+                outcome = {0: "executed", 1: "failed (myst-nb runs it again to report why)"}.get(status, "not cached")
+                logger.info(f"[dl4mir] {Path(uri).name}: {outcome}")
+    logger.info(f"[dl4mir] at most {most} notebooks executed at the same time")
 
 
 def setup(app):
