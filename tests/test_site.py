@@ -240,7 +240,9 @@ def test_a_second_chapter_starts_only_while_other_work_leaves_a_core_free():
 
 def test_other_load_counts_the_cores_used_outside_the_build_and_not_its_own(tmp_path):
     # A child measures for 4 s while it runs a busy loop of its own (a grandchild of this test)
-    # and this test runs one outside the child's process tree.
+    # and this test runs one outside the child's process tree. Each loop gets at least a quarter
+    # of a core even beside a busy test run on 2 cores; were the child's own loop counted as
+    # other work, total - other would be about 0.
     script = tmp_path / "measure.py"
     script.write_text(f"""
 import subprocess, sys, time
@@ -263,8 +265,8 @@ print(other, total)
                                                  check=True, timeout=60).stdout.split())
     finally:
         burner.kill()
-    assert other >= 0.4, f"the busy loop outside the build was not counted ({other:.2f} of {total:.2f} cores)"
-    assert total - other >= 0.4, f"the build's own busy loop was counted as other work ({other:.2f} of {total:.2f})"
+    assert other >= 0.25, f"the busy loop outside the build was not counted ({other:.2f} of {total:.2f} cores)"
+    assert total - other >= 0.25, f"the build's own busy loop was counted as other work ({other:.2f} of {total:.2f})"
 
 
 def test_without_a_job_count_the_build_adapts_to_the_machine_and_still_caches_every_chapter(tmp_path):
