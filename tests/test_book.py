@@ -396,7 +396,10 @@ def test_classification_chapters_report_measured_comparisons(book):
     tags_text = " ".join(page("book/tags-transfer").get_text().split())
     assert scratch > frozen and tuned > frozen                                     # "did not pay off", "recovers"
     assert f"mean ROC-AUC {scratch:.3f} from scratch, {frozen:.3f} with the frozen mood network" in tags_text
-    assert min(per_tag[t]["transfer, frozen"] for t in ("fast", "slow", "distorted")) >= 0.9      # "almost for free"
+    assert min(per_tag[t]["transfer, frozen"] for t in ("slow", "distorted")) >= 0.9             # "almost for free"
+    fast = per_tag["fast"]                                                  # "Fast does not", "only part of the gap"
+    assert fast["transfer, frozen"] < fast["from scratch"] - 0.05 and \
+        fast["transfer, frozen"] < fast["transfer, fine-tuned"] < fast["from scratch"]
     assert per_tag["ternary"]["transfer, frozen"] < per_tag["ternary"]["from scratch"]
     assert per_tag["percussive"]["transfer, frozen"] < per_tag["percussive"]["from scratch"] - 0.1
     assert max(per_tag["minor"].values()) < 0.6                                                  # "at chance"

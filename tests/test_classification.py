@@ -75,6 +75,24 @@ def test_transfer_reuses_and_freezes_the_base():
         nn.transfer(base, 4, layer="nonexistent")
 
 
+def test_fine_tuning_a_transferred_model_leaves_the_pretrained_network_as_it_was():
+    # the tags chapter transfers the mood network once per seed: fine-tuning one copy must not change the next
+    rng = np.random.default_rng(0)
+    X = rng.random((16, 128, 40), dtype=np.float32)
+    base = nn.parallel_cnn(128, 40, 6, output="sigmoid", normalization=nn.normalization(X))
+    before = [np.array(w) for w in base.get_weights()]
+    outputs = nn.predict(base, X)
+    new = nn.transfer(base, 4, freeze=True)
+    kernel = np.array(new.get_layer("conv_time").kernel)
+    for layer in new.layers:
+        layer.trainable = True
+    nn.train(new, X, (rng.random((16, 4)) > 0.5).astype("float32"), epochs=2, batch_size=8, multi_label=True)
+    assert not np.array_equal(np.asarray(new.get_layer("conv_time").kernel), kernel)   # the copy was fine-tuned
+    assert all(np.array_equal(a, b) for a, b in zip(before, base.get_weights())), "fine-tuning changed the base"
+    assert base.get_layer("conv_time").trainable                                         # nor froze it
+    np.testing.assert_array_equal(nn.predict(base, X), outputs)
+
+
 # -- training helpers -----------------------------------------------------------
 
 def test_fit_learns_a_separable_problem_and_logs_to_tensorboard(tmp_path):

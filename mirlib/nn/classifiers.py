@@ -369,7 +369,9 @@ def transfer(model, n_outputs, output="sigmoid", freeze=True, layer="embedding")
     The layers up to and including ``layer`` keep their trained weights (and
     are frozen if asked); a new output layer is put on top. Used to pre-train on
     genre classification and fine-tune on tagging with few examples
-    :cite:p:`choi2017transfer`.
+    :cite:p:`choi2017transfer`. The new model holds a copy of those layers, so
+    training it, fine-tuning included, never changes ``model``: several models
+    can be transferred from one pre-trained network in turn.
 
     Parameters
     ----------
@@ -397,7 +399,11 @@ def transfer(model, n_outputs, output="sigmoid", freeze=True, layer="embedding")
     names = [lay.name for lay in model.layers]
     if layer not in names:
         raise ValueError(f"model {model.name!r} has no layer {layer!r}; its layers: {names}")
-    base = keras.Model(model.input, model.get_layer(layer).output, name=f"{model.name}_base")
+    # the head first, so that its initial weights come from the random state the caller seeded
+    head = layers.Dense(n_outputs, activation=output, name="new_output")
+    head.build(model.get_layer(layer).output.shape)
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    base = keras.Model(copy.input, copy.get_layer(layer).output, name=f"{model.name}_base")
     base.trainable = not freeze
-    out = layers.Dense(n_outputs, activation=output, name="new_output")(base.output)
-    return keras.Model(base.input, out, name=f"{model.name}_transfer")
+    return keras.Model(base.input, head(base.output), name=f"{model.name}_transfer")
