@@ -144,6 +144,11 @@ def allowed_jobs(jobs, cores, other_busy):
         The machine's cores.
     other_busy : float
         Cores in use by work outside this build (:class:`OtherLoad`).
+
+    Returns
+    -------
+    int
+        Notebooks that may execute at the same time now.
     """
     return max(1, min(jobs, int(cores - other_busy + 0.3)))
 
@@ -173,18 +178,21 @@ def _execute_stale(app, env, docnames, poll_seconds=2.0):
         logger.info(f"[dl4mir] executing {len(records)} notebooks, {jobs} at a time")
     work = [ProcessData(r.pk, r.uri, cache, env.mystnb_config.execution_timeout,
                         env.mystnb_config.execution_allow_errors) for r in records]
-    load = OtherLoad()
-    time.sleep(min(1.0, poll_seconds))
-    load.update()
+    load = None
+    if adaptive:           # only then is the machine's load measured
+        load = OtherLoad()
+        time.sleep(min(1.0, poll_seconds))
+        load.update()
     running, most = [], 0
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         while work or running:
-            allowed = allowed_jobs(jobs, cores, load.cores) if adaptive else jobs
+            allowed = allowed_jobs(jobs, cores, load.cores) if load else jobs
             while work and len(running) < allowed:
                 running.append(pool.apply_async(ExecutionWorkerLocalMProc(), (work.pop(0),)))
                 most = max(most, len(running))
-            time.sleep(poll_seconds)
-            load.update()
+            running[0].wait(poll_seconds)      # back at once when the oldest finishes, else after poll_seconds
+            if load:
+                load.update()
             for result in [r for r in running if r.ready()]:
                 running.remove(result)
                 status, uri = result.get()
