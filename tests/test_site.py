@@ -200,22 +200,26 @@ def build_small_book(folder, jobs):
 
 
 def test_build_executes_stale_chapters_at_the_same_time_and_caches_them(tmp_path):
-    # each chapter writes when it ran; two at a time, the runs overlap
-    code = "import time, pathlib\nstart = time.time()\ntime.sleep(4)\n" \
-           "pathlib.Path('{0}.span').write_text(f'{{start}} {{time.time()}}')\nprint('ran {0}')"
-    small_book(tmp_path, {name: code.format(name) for name in ("one", "two")})
+    # Each chapter marks that it started and waits up to 45 s for the other's mark: two at a
+    # time, each sees the other's; one after the other, the first waits in vain. Waiting for
+    # the mark, not a fixed sleep, holds on a loaded machine, where one kernel may take many
+    # seconds longer than the other to start.
+    code = ("import time, pathlib\npathlib.Path('{0}.started').touch()\ndeadline = time.time() + 45\n"
+            "while not pathlib.Path('{1}.started').exists() and time.time() < deadline:\n    time.sleep(0.1)\n"
+            "pathlib.Path('{0}.saw').write_text(str(pathlib.Path('{1}.started').exists()))\nprint('ran {0}')")
+    small_book(tmp_path, {"one": code.format("one", "two"), "two": code.format("two", "one")})
     status, log = build_small_book(tmp_path, 2)
     assert status == 0, log[-3000:]
     assert "[dl4mir] executing 2 notebooks, 2 at a time" in log
-    (a0, a1), (b0, b1) = ([float(x) for x in (tmp_path / f"{n}.span").read_text().split()] for n in ("one", "two"))
-    assert max(a0, b0) < min(a1, b1), "the chapters did not execute at the same time"
+    saw = {name: (tmp_path / f"{name}.saw").read_text() for name in ("one", "two")}
+    assert saw == {"one": "True", "two": "True"}, f"the chapters did not execute at the same time: {saw}"
     assert "Executing notebook" not in log      # myst-nb found both in the cache
     for name in ("one", "two"):
         assert f"ran {name}" in (tmp_path / "_build" / "html" / f"{name}.html").read_text()
     # a rebuild with nothing changed executes nothing
-    (tmp_path / "one.span").unlink()
+    (tmp_path / "one.saw").unlink()
     status, log = build_small_book(tmp_path, 2)
-    assert status == 0 and "[dl4mir] executing" not in log and not (tmp_path / "one.span").exists()
+    assert status == 0 and "[dl4mir] executing" not in log and not (tmp_path / "one.saw").exists()
 
 
 def test_a_chapter_that_fails_in_the_parallel_run_fails_the_build_as_before(tmp_path):
