@@ -25,7 +25,10 @@ import numpy as np
 from mirlib import models, nn
 
 assert nn.backend() == sys.argv[2], (nn.backend(), sys.argv[2])
-out = {name: shipped.network_output(*shipped.example_signal()) for name, shipped in models.MODELS.items()}
+# every network of the registry, less those named in the optional third argument (comma-separated)
+skip = set(sys.argv[3].split(",")) if len(sys.argv) > 3 else set()
+out = {name: shipped.network_output(*shipped.example_signal()) for name, shipped in models.MODELS.items()
+       if name not in skip}
 np.savez(sys.argv[1], **out)
 """
 
