@@ -49,6 +49,10 @@ class _NumpyWithAliases(types.ModuleType):
 #: The NumPy that madmom's modules see as ``np`` (and ``numpy``): NumPy with the
 #: scalar aliases it removed in 1.24. Nobody else sees them.
 MADMOM_NUMPY = _NumpyWithAliases("numpy", "NumPy with the scalar aliases of NumPy < 1.24, for madmom 0.16.1")
+# NumPy's public names are copied in, so that madmom's frame-by-frame LSTMs (half a million
+# lookups of np.dot, np.tanh, ... per 10-s recording) find them in the module's own
+# dictionary instead of through __getattr__, which only serves the names NumPy loads lazily
+MADMOM_NUMPY.__dict__.update({_name: _value for _name, _value in np.__dict__.items() if not _name.startswith("__")})
 for _alias, _builtin in _ALIASES.items():
     setattr(MADMOM_NUMPY, _alias, _builtin)
 
