@@ -39,6 +39,40 @@ def test_triplet_loss_matches_numpy(squared):
     stacked = np.stack([a, p, n], axis=1)
     assert float(nn.TripletLoss(0.3, squared)(np.zeros(40), stacked)) == pytest.approx(expected.mean(), rel=1e-4)
 
+    # the active fraction counts the triplets whose loss is above zero, averaged over batches as Keras does
+    metric = nn.active_fraction(0.3, squared)
+    metric.update_state(np.zeros(25), stacked[:25])
+    metric.update_state(np.zeros(15), stacked[25:])
+    assert float(metric.result()) == pytest.approx(np.mean(expected > 0), abs=1e-6)
+    assert 0 < np.mean(expected > 0) < 1
+
+
+@pytest.mark.filterwarnings("ignore:The model does not have any trainable weights")
+def test_train_triplets_reports_the_share_of_active_triplets_per_epoch():
+    # an embedding that ignores its input: every triplet has d(a, p) = d(a, n) and stays active (loss = margin)
+    shape = (4, 3)
+    constant = lambda: nn.keras.Sequential([nn.keras.Input(shape), nn.keras.layers.Flatten(),
+                                            nn.keras.layers.Dense(2, kernel_initializer="zeros",
+                                                                  bias_initializer="ones", trainable=False)])
+    rng = np.random.default_rng(0)
+    sample = lambda epoch, branch: [rng.normal(size=(40, *shape)).astype("float32") for _ in range(3)]
+    history = nn.train_triplets(constant, sample, epochs=2, batch_size=8)
+    assert history["active"] == [1.0, 1.0] and history["loss"] == pytest.approx([0.2, 0.2])
+    # a branch that learns: fewer triplets violate the margin than at the start
+    X = rng.normal(size=(60, *shape)).astype("float32")
+    labels = np.repeat([0, 1, 2], 20)
+    X += labels[:, None, None]
+
+    def separable(epoch, branch):
+        a = rng.integers(0, 60, 64)
+        p = np.array([rng.choice(np.flatnonzero(labels == labels[i])) for i in a])
+        n = np.array([rng.choice(np.flatnonzero(labels != labels[i])) for i in a])
+        return X[a], X[p], X[n]
+
+    learner = lambda: nn.keras.Sequential([nn.keras.Input(shape), nn.keras.layers.Flatten(),
+                                           nn.keras.layers.Dense(4), nn.keras.layers.UnitNormalization()])
+    history = nn.train_triplets(learner, separable, epochs=6, learning_rate=0.02)
+    assert all(0 <= a <= 1 for a in history["active"]) and history["active"][-1] < history["active"][0]
 
 def test_triplet_loss_is_zero_only_beyond_the_margin():
     a, p = np.zeros((1, 2)), np.array([[1.0, 0.0]])

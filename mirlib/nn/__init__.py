@@ -46,7 +46,7 @@ _WITH_KERAS = {
     "classifiers": ("FILTER_SHAPES", "genre_cnn", "mlp", "music_speech_cnn", "parallel_cnn", "transfer", "vocal_cnn"),
     "event_detectors": ("beat_blstm", "beat_tcn", "boundary_cnn", "drum_cnn", "drum_crnn", "drum_rnn", "onset_cnn",
                         "onset_rnn"),
-    "metric_learning": ("TripletLoss", "contrastive_loss", "embedding_cnn", "euclidean_distance", "train_triplets",
+    "metric_learning": ("TripletLoss", "active_fraction", "contrastive_loss", "embedding_cnn", "euclidean_distance", "train_triplets",
                         "triplet_loss", "triplet_network"),
     "layers": ("CenterExcerpts", "ZeroMean", "center_excerpts", "normalization"),
 }
@@ -67,6 +67,6 @@ __all__ = ["keras", "backend", "devices", "DEFAULT_BACKEND", "normalization", "C
            "check_inputs", "ZeroMean", "mlp", "music_speech_cnn", "vocal_cnn", "FILTER_SHAPES", "genre_cnn", "parallel_cnn", "transfer",
            "onset_cnn", "onset_rnn", "beat_blstm", "beat_tcn", "boundary_cnn", "drum_crnn", "drum_cnn", "drum_rnn", "train", "History", "loss_for", "balanced_class_weight",
            "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",
-           "read_tensorboard", "euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "embedding_cnn",
-           "triplet_network", "train_triplets", "ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR",
+           "read_tensorboard", "euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "active_fraction",
+           "embedding_cnn", "triplet_network", "train_triplets", "ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR",
            "weights_path", "save_weights", "onnx_path_of", "OnnxNetwork", "inference", "set_inference"]

@@ -18,8 +18,8 @@ from .classifiers import time_frequency_branches
 layers = keras.layers
 ops = keras.ops
 
-__all__ = ["euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "embedding_cnn", "train_triplets",
-           "triplet_network"]
+__all__ = ["euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "active_fraction", "embedding_cnn",
+           "train_triplets", "triplet_network"]
 
 _EPS = 1e-12
 
@@ -155,6 +155,34 @@ class TripletLoss(keras.losses.Loss):
         return {**super().get_config(), "margin": self.margin, "squared": self.squared}
 
 
+def active_fraction(margin=0.2, squared=False):
+    """A Keras metric: the fraction of triplets whose :func:`triplet_loss` is above zero.
+
+    Such an *active* triplet still violates the margin and so carries a
+    gradient; the others teach nothing :cite:p:`schroff2015facenet`. Passed to
+    ``compile(metrics=...)`` of a :func:`triplet_network`, it is measured on the
+    forward pass of each training step, before that step's update, and
+    averaged over the epoch, so it costs no extra pass over the triplets.
+
+    Parameters
+    ----------
+    margin : float
+    squared : bool
+        As in :func:`triplet_loss`.
+
+    Returns
+    -------
+    keras.metrics.Metric
+        Named ``"active"``; ``y_pred`` of shape ``(batch, 3, dim)``, ``y_true`` ignored.
+    """
+
+    def active(y_true, y_pred):
+        loss = triplet_loss(y_pred[:, 0], y_pred[:, 1], y_pred[:, 2], margin, squared)
+        return ops.cast(loss > 0, "float32")
+
+    return keras.metrics.MeanMetricWrapper(active, name="active")
+
+
 def embedding_cnn(n_frames, n_bands, dim=16, filters=16, time_kernel=(24, 3), freq_kernel=(3, 24), dense_units=64,
                   normalization=None):
     """The branch of a Siamese network: a parallel time/frequency CNN to a unit-norm embedding.
@@ -267,7 +295,8 @@ def train_triplets(branch, sample, *, epochs=10, batch_size=32, learning_rate=1e
     -------
     mirlib.nn.History
         ``"loss"`` per epoch, ``"active"`` (fraction of each epoch's triplets
-        that still violate the margin before the epoch), ``"seconds"``; the
+        that violated the margin when the network trained on them, i.e. that
+        carried a gradient: :func:`active_fraction`), ``"seconds"``; the
         trained branch as ``.model``.
 
     Raises
@@ -286,19 +315,18 @@ def train_triplets(branch, sample, *, epochs=10, batch_size=32, learning_rate=1e
     if not isinstance(branch, keras.Model):
         branch = branch()
     net = triplet_network(branch)
-    net.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=TripletLoss(margin, squared))
+    net.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=TripletLoss(margin, squared),
+                metrics=[active_fraction(margin, squared)])
     history = History(loss=[], active=[])
     start = time.perf_counter()
     for epoch in range(epochs):
         triplet = [check_inputs(x, name) for x, name in zip(sample(epoch, branch), ("anchors", "positives", "negatives"))]
         if not len({len(x) for x in triplet}) == 1:
             raise ValueError(f"sample returned {[len(x) for x in triplet]} anchors, positives and negatives")
-        before = np.asarray(net.predict(triplet, batch_size=256, verbose=0))
-        history["active"].append(float(np.mean(np.asarray(triplet_loss(before[:, 0], before[:, 1], before[:, 2],
-                                                                        margin, squared)) > 0)))
         fit = net.fit(triplet, np.zeros(len(triplet[0]), dtype="float32"), batch_size=batch_size, epochs=1,
                       shuffle=True, verbose=0)
         history["loss"].append(float(fit.history["loss"][-1]))
+        history["active"].append(float(fit.history["active"][-1]))
         if verbose:
             print(f"epoch {epoch + 1}/{epochs}: loss {history['loss'][-1]:.4f}, "
                   f"active triplets {history['active'][-1]:.2f}")
