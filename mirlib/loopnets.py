@@ -31,7 +31,7 @@ KIT_LOOPS = 120
 
 def train_on_loops(network, n_train=120, epochs=20, seed=0, length=6.0, batch_size=8, learning_rate=1e-3,
                    examples=None, log_dir=None, verbose=0, n_kit_loops=0, n_band_songs=0, n_riff_songs=0,
-                   dataset=None, teacher=()):
+                   dataset=None, teacher=(), recorded=0.0):
     """Train a shipped rhythm network on generated loops (its recipe).
 
     Renders ``n_train`` loops (seeds ``0 .. n_train - 1``,
@@ -80,6 +80,10 @@ def train_on_loops(network, n_train=120, epochs=20, seed=0, length=6.0, batch_si
     teacher : sequence of str
         librosa example recordings that join the training mix with madmom's
         beats as targets (:func:`teacher_examples`); beat networks only.
+    recorded : float
+        Share of the drum loops on recorded kits that go through a random
+        recording and mixing chain (EQ, room, compression;
+        :func:`mirlib.synth.make_examples`).
 
     Returns
     -------
@@ -93,7 +97,7 @@ def train_on_loops(network, n_train=120, epochs=20, seed=0, length=6.0, batch_si
     if examples is None:
         examples = make_examples(range(n_train), length=length)
         if n_kit_loops:
-            examples += make_examples(range(n_kit_loops), length=length, kits=TRAIN_KITS)
+            examples += make_examples(range(n_kit_loops), length=length, kits=TRAIN_KITS, recorded=recorded)
         if n_band_songs:
             examples += make_examples(range(n_band_songs), length=length, kits=TRAIN_KITS, band=True)
         if n_riff_songs:
@@ -221,7 +225,8 @@ def teacher_examples(names=TEACHER_RECORDINGS, outputs=("beats",), length=10.0):
     return out
 
 
-def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, n_riff_songs=None, teacher=(), **fields):
+def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, n_riff_songs=None, teacher=(),
+                 recorded=None, **fields):
     """Describe a rhythm network trained on generated loops (:func:`train_on_loops`).
 
     Its input is :data:`mirlib.features.RHYTHM` (100 fps), as a stack
@@ -248,6 +253,9 @@ def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, n_riff
         the entry out of the recipe, so ``mirlib train`` does not offer it.
     teacher : tuple of str
         Recordings labelled by madmom in the training mix (:func:`train_on_loops`).
+    recorded : float or None
+        Share of the kit loops through a recording chain (:func:`train_on_loops`);
+        None leaves the entry out of the recipe.
     **fields
         ``name``, ``task``, ``paper``, ``description``, ``outputs``,
         ``aliases``, ``held_out``, ``example`` of :class:`mirlib.nn.ShippedModel`.
@@ -265,7 +273,8 @@ def loop_network(*, inputs, build, length, n_kit_loops=0, n_band_songs=0, n_riff
         normalization_axis=(-2, -1) if inputs == "stack" else -1, input_shape=shape, trainer=train_on_loops,
         recipe=dict(n_train=120, epochs=20, seed=0, length=length, batch_size=8, learning_rate=1e-3,
                     n_kit_loops=n_kit_loops, n_band_songs=n_band_songs, dataset=None, teacher=tuple(teacher),
-                    **({} if n_riff_songs is None else {"n_riff_songs": n_riff_songs})),
+                    **({} if n_riff_songs is None else {"n_riff_songs": n_riff_songs}),
+                    **({} if recorded is None else {"recorded": recorded})),
         **fields)
 
 

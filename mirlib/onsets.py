@@ -202,7 +202,7 @@ ONSET_CNN = loop_network(
     name="onset_cnn", task="onsets", paper="schlueter2014improved",
     description="onset CNN (Schlüter & Böck 2014) on a 3-resolution log-mel stack, 100 fps", inputs="stack",
     build=lambda _, norm: nn.onset_cnn(RHYTHM.n_bands, RHYTHM.n_channels, normalization=norm), outputs=("onsets",),
-    length=6.0, aliases=("onsets",), n_kit_loops=KIT_LOOPS, held_out=_HELD_OUT)
+    length=6.0, aliases=("onsets",), n_kit_loops=KIT_LOOPS, recorded=0.0, held_out=_HELD_OUT)
 
 #: The BLSTM onset detector after Eyben et al. (2010) and Böck et al. (2012).
 ONSET_RNN = loop_network(

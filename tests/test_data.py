@@ -93,6 +93,23 @@ def test_data_dir_follows_environment(monkeypatch, tmp_path):
 
 # --------------------------------------------------------------------------- MDB Drums
 
+def test_combine_onsets_keeps_the_first_of_hits_struck_together():
+    assert data.combine_onsets([0.5, 0.0, 0.02, 0.04, 0.5]).tolist() == [0.0, 0.04, 0.5]   # sorted, chained to the kept
+    assert data.combine_onsets([0.0, 0.031], 0.03).tolist() == [0.0, 0.031]
+    assert data.combine_onsets([], 0.03).shape == (0,)
+    assert data.combine_onsets([0.0, 0.01], 0.0).tolist() == [0.0, 0.01]
+    # the convention of madmom's peak picking (combine_events, "left") on sorted onsets
+    from mirlib.compat import import_madmom
+
+    times = np.sort(np.random.default_rng(3).uniform(0, 5, 200))
+    np.testing.assert_array_equal(data.combine_onsets(times, 0.03),
+                                  import_madmom().utils.combine_events(times, 0.03, combine="left"))
+    with pytest.raises(ValueError, match="window"):
+        data.combine_onsets([0.0], -0.01)
+    with pytest.raises(ValueError, match="NaN"):
+        data.combine_onsets([0.0, np.nan])
+
+
 def test_mdb_drums_validation_tracks_have_their_annotations():
     from mirlib.data import mdb_drums
 
@@ -105,6 +122,10 @@ def test_mdb_drums_validation_tracks_have_their_annotations():
         assert len(track.beats) == len(track.positions) and set(track.positions) <= {1, 2, 3, 4}
         assert np.all(np.diff(track.downbeats) > 1.0) and 60 < track.tempo < 200
         assert len(track.onsets) >= max(len(t) for t in track.drums.values())
+        # every drum onset of every class, hits within 30 ms counted as one, as detectors report them
+        assert np.all(np.diff(track.onsets) > mdb_drums.ONSET_WINDOW) and mdb_drums.ONSET_WINDOW == 0.03
+        every = np.concatenate([*track.drums.values(), *track.other_drums.values()])
+        assert np.abs(every[:, None] - track.onsets[None]).min(axis=1).max() <= mdb_drums.ONSET_WINDOW
     reggae = mdb_drums.load_track("MusicDelta_Reggae", source="drums")
     assert reggae.source == "drums" and len(reggae.other_drums["CY"]) == 3 and len(reggae.other_drums["OT"]) == 6
 

@@ -152,6 +152,25 @@ def test_kit_loops_join_the_training_examples():
     assert onsets.ONSET_CNN.recipe["n_kit_loops"] == beats.BEAT_BLSTM.recipe["n_kit_loops"] == loopnets.KIT_LOOPS > 0
 
 
+
+def test_kit_loops_can_go_through_a_recording_chain():
+    from mirlib.data.drumkits import TRAIN_KITS
+    from mirlib.synth.drums import random_drum_loop
+
+    dry = synth.make_examples(range(3), length=3.0, kits=TRAIN_KITS)
+    for e, seed in zip(dry, range(3)):          # recorded=0 draws nothing: the loops as rendered
+        np.testing.assert_array_equal(e.rendering.audio, random_drum_loop(seed, TRAIN_KITS, length=3.0).audio)
+    wet = synth.make_examples(range(3), length=3.0, kits=TRAIN_KITS, recorded=1.0)
+    again = synth.make_examples(range(3), length=3.0, kits=TRAIN_KITS, recorded=1.0)
+    for d, w, a in zip(dry, wet, again):
+        assert not np.allclose(w.rendering.audio, d.rendering.audio, atol=1e-3)   # every loop through the chain
+        np.testing.assert_array_equal(w.rendering.audio, a.rendering.audio)        # drawn from the seed
+        np.testing.assert_array_equal(w.target("onsets"), d.target("onsets"))      # the annotation stays
+    with pytest.raises(ValueError, match="recorded kits"):
+        synth.make_examples(range(1), length=2.0, recorded=0.5)
+    with pytest.raises(ValueError, match="probability"):
+        synth.make_examples(range(1), length=2.0, kits=TRAIN_KITS, recorded=1.5)
+
 # -- trained networks ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

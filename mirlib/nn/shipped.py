@@ -42,6 +42,8 @@ TRAINING_OPTIONS = {
                                       "of the training SoundFont")),
     "dataset": ("--dataset", dict(metavar="NAME:PATH", help="add a beat dataset read through mirdata to the "
                                   "training data, e.g. ballroom:/data/ballroom (NAME:PATH:INDEX names an index file)")),
+    "recorded": ("--recorded", dict(type=float, metavar="SHARE", help="share of the drum loops on recorded kits "
+                                    "played through a random recording chain (EQ, room, compression)")),
     "seed": ("--seed", dict(type=int, help="seed of initialisation and batch order")),
 }
 

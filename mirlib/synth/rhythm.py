@@ -14,12 +14,12 @@ Features are :data:`mirlib.features.RHYTHM` (100 fps).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..compat import import_madmom
-from ..data.annotations import Piece, event_targets
+from ..data.annotations import Piece, combine_onsets, event_targets
 from ..data.drumkits import TEST_KITS, TRAIN_KITS
 from ..features.settings import RHYTHM, add_positive_difference
 from .drums import DRUM_STYLES, random_drum_loop, render_drum_loop
@@ -94,11 +94,7 @@ def reference_onsets(rendering, combine=0.03):
     np.ndarray, shape ``(n_onsets,)``
         Onset times in seconds.
     """
-    madmom = import_madmom()
-    onsets = np.asarray(rendering.onsets, dtype=float)
-    if len(onsets) < 2:
-        return onsets
-    return np.asarray(madmom.utils.combine_events(onsets, combine, combine="left"), dtype=float)
+    return combine_onsets(rendering.onsets, combine)
 
 
 @dataclass
@@ -137,7 +133,7 @@ class Example:
         return self.targets[events]
 
 
-def make_examples(seeds, length=8.0, kits=None, band=False, riffs=0.0):
+def make_examples(seeds, length=8.0, kits=None, band=False, riffs=0.0, recorded=0.0):
     """Render loops (or band songs) and compute their features and targets.
 
     Parameters
@@ -159,6 +155,11 @@ def make_examples(seeds, length=8.0, kits=None, band=False, riffs=0.0):
     riffs : float
         Probability of a riff song among the band songs (see
         :func:`mirlib.synth.band.random_band_song`).
+    recorded : float
+        Probability that a drum loop on recorded kits goes through a random
+        recording and mixing chain (:func:`mirlib.data.augment.recording_chain`:
+        EQ, room, compression), drawn from the loop's seed; 0 leaves every
+        loop as :func:`~mirlib.synth.drums.random_drum_loop` renders it.
 
     Returns
     -------
@@ -167,10 +168,14 @@ def make_examples(seeds, length=8.0, kits=None, band=False, riffs=0.0):
     Raises
     ------
     ValueError
-        For an unknown kit name.
+        For an unknown kit name, or ``recorded`` outside [0, 1] or given without kits.
     mirlib.synth.band.FluidSynthMissing
         For ``band=True`` without FluidSynth installed.
     """
+    if not 0.0 <= recorded <= 1.0:
+        raise ValueError(f"recorded is a probability in [0, 1], got {recorded}")
+    if recorded and (kits is None or band):
+        raise ValueError("recorded applies to drum loops on recorded kits (kits=..., band=False)")
     out = []
     for seed in seeds:
         if band:
@@ -181,6 +186,12 @@ def make_examples(seeds, length=8.0, kits=None, band=False, riffs=0.0):
         else:
             r = (random_rendering(int(seed), length=length) if kits is None
                  else random_drum_loop(int(seed), tuple(kits), length=length))
+            if recorded:
+                from ..data.augment import recording_chain
+
+                rng = np.random.default_rng([int(seed), 123])
+                if rng.random() < recorded:
+                    r = dataclasses.replace(r, audio=recording_chain(r.audio, r.sr, rng))
         stack = RHYTHM(r.audio, r.sr)
         n, fps = len(stack), RHYTHM.fps
         events = {"onsets": reference_onsets(r), "beats": r.beats, "downbeats": r.downbeats, **r.drums}
