@@ -22,21 +22,19 @@ tested on kits never heard in training. ``mirlib train drums`` (and
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import nn
 from .data.annotations import DRUMS, event_targets
-from .data.augment import recording_chain
 from .evaluation.events import drum_scores, score_transcriptions
 from .features.activations import check_activation, frame_rate
 from .features.postprocessing import downbeats_from_activation, pick_peaks
 from .features.settings import TRANSCRIPTION, add_positive_difference
 from .loopnets import bars_from_network
 from .references.nmf import nmf_activation, nmf_templates
-from .synth.drums import KIT_SPLITS, drum_loops
+from .synth.drums import KIT_SPLITS, drum_loops, through_recording_chain
 
 __all__ = ["DRUM_CRNN", "DRUM_CNN", "DRUM_RNN", "DRUM_JOINT", "NETWORKS", "DRUM_PEAKS", "DrumExample",
            "drum_examples", "train_on_drum_loops", "activation", "pick_drum_peaks", "transcribe",
@@ -138,8 +136,7 @@ def drum_examples(split, n, length=8.0, first_seed=0, band=False, sampled_hihat=
     else:
         renderings = drum_loops(split, n, length=length, first_seed=first_seed)
         rng = np.random.default_rng(first_seed + 123)
-        renderings = [dataclasses.replace(r, audio=recording_chain(r.audio, r.sr, rng)) if rng.random() < recorded
-                      else r for r in renderings]
+        renderings = [through_recording_chain(r, rng, recorded) for r in renderings]
     out = []
     for r in renderings:
         x = add_positive_difference(TRANSCRIPTION(r.audio, r.sr))

@@ -66,6 +66,33 @@ def test_onset_scores_window_in_seconds():
         evaluation.onset_scores([2.0, 1.0], est)
 
 
+def test_recall_by_instrument_matches_each_instrument_on_its_own():
+    refs = [{"KD": [0.0, 1.0], "SD": [0.5], "HH": [0.0, 0.25, 0.5]}, {"KD": [2.0], "SD": [], "HH": [2.0, 2.5]}]
+    ests = [[0.01, 0.5], [2.02]]
+    # one detected onset at 0.01 finds the kick drum and the hi-hat struck together; counts are summed over pieces
+    got = evaluation.recall_by_instrument(refs, ests)
+    assert got == pytest.approx({"KD": 2 / 3, "SD": 1.0, "HH": 3 / 5})
+    assert evaluation.recall_by_instrument(refs, [[], []]) == {"KD": 0.0, "SD": 0.0, "HH": 0.0}
+    with pytest.raises(ValueError, match="2 references but 1 estimates"):
+        evaluation.recall_by_instrument(refs, ests[:1])
+    with pytest.raises(ValueError, match="no onsets for"):
+        evaluation.recall_by_instrument([{"KD": [0.0]}], [[0.0]])
+    with pytest.raises(ValueError, match="undefined"):
+        evaluation.recall_by_instrument([{"KD": [0.0], "SD": [], "HH": [0.1]}], [[0.0]])
+
+
+def test_compare_takes_estimates_already_computed():
+    from mirlib.data import Piece
+
+    pieces = [Piece("a", np.zeros(100), 100, np.array([0.2, 0.5]), np.zeros(0), 0.0),
+              Piece("b", np.zeros(100), 100, np.array([0.3]), np.zeros(0), 0.0)]
+    run = evaluation.compare({"f": lambda y, sr: np.array([0.2, 0.3])}, pieces, windows=(0.05,))
+    given = evaluation.compare({"f": [np.array([0.2, 0.3])] * 2}, pieces, windows=(0.05,))
+    assert given.drop(columns="seconds").equals(run.drop(columns="seconds")) and np.isnan(given.loc["f", "seconds"])
+    with pytest.raises(ValueError, match="1 estimates for 2 pieces"):
+        evaluation.compare({"f": [np.array([0.2])]}, pieces)
+
+
 def test_beat_scores_tell_double_tempo_from_correct():
     ref = np.arange(1, 21) * 0.5
     assert evaluation.beat_scores(ref, ref + 0.03) == {"F": 1.0, "CMLt": 1.0, "AMLt": 1.0}

@@ -37,12 +37,12 @@ Generated data with exact annotations lives in :mod:`mirlib.synth`.
 
 from . import augment, datasets, debian, drumkits, fsdd, mdb_drums, pairs, speech
 from .midi import GM_DRUM_NOTES, read_drum_midi, write_drum_midi
-from .annotations import (DRUM_CODES, DRUMS, Piece, combine_onsets, event_targets, load_beats, load_drums,
+from .annotations import (DRUM_CODES, DRUMS, ONSET_WINDOW, Piece, combine_onsets, event_targets, load_beats, load_drums,
                           load_onsets, load_tempo)
 from .recordings import (EXAMPLES, MADMOM_ATTRIBUTION, MADMOM_FILES, data_dir, example, example_attribution,
                          examples_joined, madmom_file)
 
 __all__ = ["EXAMPLES", "example", "examples_joined", "example_attribution", "data_dir", "madmom_file", "MADMOM_FILES",
-           "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "load_onsets", "combine_onsets", "load_beats", "load_tempo", "load_drums",
+           "MADMOM_ATTRIBUTION", "DRUMS", "DRUM_CODES", "ONSET_WINDOW", "load_onsets", "combine_onsets", "load_beats", "load_tempo", "load_drums",
            "event_targets", "Piece", "augment", "datasets", "pairs", "drumkits", "mdb_drums", "fsdd", "debian", "speech", "GM_DRUM_NOTES", "write_drum_midi",
            "read_drum_midi"]

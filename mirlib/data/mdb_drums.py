@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .annotations import DRUMS, Piece, _check_times, combine_onsets, load_beats
+from .annotations import DRUMS, ONSET_WINDOW, Piece, _check_times, combine_onsets, load_beats
 from .recordings import data_dir
 
 __all__ = ["TRACKS", "VALIDATION_TRACKS", "CLASSES", "ONSET_WINDOW", "ATTRIBUTION", "COMMIT", "URL", "REGISTRY", "Track", "track_file",
@@ -52,10 +52,6 @@ _ROOT = "MDB Drums"
 #: Drum classes of the class annotation: the three of drum transcription (:data:`mirlib.data.DRUMS`),
 #: then toms, cymbals and other.
 CLASSES = (*DRUMS, "TT", "CY", "OT")
-#: Hits closer than this many seconds count as one onset of a track's ``onsets``
-#: (:func:`mirlib.data.combine_onsets`), as in the generated loops' annotation
-#: (:func:`mirlib.synth.reference_onsets`) and in madmom's peak picking.
-ONSET_WINDOW = 0.03
 #: The four tracks the book uses to validate and to show real songs (never to train).
 VALIDATION_TRACKS = ("MusicDelta_Hendrix", "MusicDelta_Reggae", "MusicDelta_Rock", "MusicDelta_Zeppelin")
 #: Attribution to show wherever an MDB Drums track is played or plotted.
@@ -226,8 +222,8 @@ class Track(Piece):
     ----------
     name, audio, sr, onsets, beats, tempo
         As :class:`mirlib.data.Piece`: ``onsets`` are all drum onsets (every
-        class; hits within :data:`ONSET_WINDOW` of each other count as one,
-        :func:`mirlib.data.combine_onsets`), ``tempo`` the median inter-beat
+        class; hits within :data:`mirlib.data.ONSET_WINDOW`, 30 ms, of each
+        other count as one, :func:`mirlib.data.combine_onsets`), ``tempo`` the median inter-beat
         interval in bpm.
     source : str
         ``"mix"`` (the band) or ``"drums"`` (the drum track alone).
@@ -284,8 +280,8 @@ def load_track(track, source="mix", mono=True):
     if positions is None:
         raise ValueError(f"{track_file(track, 'beats')}: no positions in the bar")
     y, sr = audio.load(track_file(track, source), sr=None, mono=mono)
-    # hits struck together (within 30 ms) are one onset, as an onset detector reports them
-    onsets = combine_onsets(np.concatenate(list(classes.values())), ONSET_WINDOW)
+    # hits struck together are one onset, as an onset detector reports them
+    onsets = combine_onsets(np.concatenate(list(classes.values())))
     tempo = float(60.0 / np.median(np.diff(beats))) if len(beats) > 1 else 0.0
     return Track(name=track, audio=y, sr=sr, onsets=onsets, beats=beats, tempo=tempo, source=source,
                  drums={k: classes[k] for k in DRUMS}, other_drums={k: classes[k] for k in CLASSES[3:]},

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["onset_scores", "drum_scores", "scores_from_counts", "score_transcriptions", "beat_scores", "tempo_scores",
-           "boundary_scores", "check_times", "match_events"]
+__all__ = ["onset_scores", "drum_scores", "scores_from_counts", "score_transcriptions", "recall_by_instrument",
+           "beat_scores", "tempo_scores", "boundary_scores", "check_times", "match_events"]
 
 
 def match_events(reference, estimated, window):
@@ -187,6 +187,62 @@ def drum_scores(reference, estimated, window=0.05, instruments=("KD", "SD", "HH"
         out[name] = scores_from_counts(*counts)
     out["overall"] = scores_from_counts(*totals)
     return out
+
+
+def recall_by_instrument(references, estimates, window=0.05, instruments=("KD", "SD", "HH")):
+    """Which instruments' hits an onset detector finds: recall per instrument, summed over pieces.
+
+    An onset detector reports onsets of any kind; a drum annotation says which
+    instrument struck. Each instrument's hits are matched on their own against
+    all detected onsets (:func:`match_events`), so one detected onset may find
+    a kick drum and a hi-hat struck together. Counts are summed over pieces
+    before dividing (micro average), as in :func:`drum_scores`
+    :cite:p:`vogl2017drum`.
+
+    Parameters
+    ----------
+    references : list of dict
+        One per piece: instrument name -> annotated onset times in seconds,
+        shape ``(n_hits,)`` (e.g. ``track.drums`` of :mod:`mirlib.data.mdb_drums`).
+    estimates : list of array_like
+        One per piece: detected onset times in seconds, shape ``(n_onsets,)``.
+    window : float
+        Tolerance window in seconds (half width).
+    instruments : tuple of str
+        Instruments to report; each must be a key of every reference.
+
+    Returns
+    -------
+    dict
+        Instrument name -> share of its annotated hits found, in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        For lists of different lengths, a reference without one of the
+        instruments, an instrument with no hit in any piece, bad times or a
+        bad window.
+
+    Examples
+    --------
+    >>> recall_by_instrument([{"KD": [0.0, 1.0], "HH": [0.0, 0.5]}], [[0.01, 0.5]], instruments=("KD", "HH"))
+    {'KD': 0.5, 'HH': 1.0}
+    """
+    if len(references) != len(estimates):
+        raise ValueError(f"{len(references)} references but {len(estimates)} estimates")
+    found, total = dict.fromkeys(instruments, 0), dict.fromkeys(instruments, 0)
+    for reference, estimated in zip(references, estimates):
+        missing = [name for name in instruments if name not in reference]
+        if missing:
+            raise ValueError(f"reference has no onsets for {missing}; it has {sorted(reference)}")
+        for name in instruments:
+            hits = match_events(reference[name], estimated, window)[1]
+            found[name] += int(hits.sum())
+            total[name] += len(hits)
+    empty = [name for name in instruments if total[name] == 0]
+    if empty:
+        raise ValueError(f"no annotated hit of {empty} in any piece: their recall is undefined")
+    return {name: found[name] / total[name] for name in instruments}
 
 
 def score_transcriptions(references, estimates, window=0.05, instruments=("KD", "SD", "HH")):

@@ -16,6 +16,7 @@ which are never heard in training. Everything is seeded.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,8 @@ from ..data.annotations import DRUMS
 from ..data.drumkits import TEST_KITS, TRAIN_KITS, VALIDATION_KITS, load_kit
 from .loops import Rendering, _add, beat_times, render_loop
 
-__all__ = ["DrumStyle", "DRUM_STYLES", "render_drum_loop", "random_drum_loop", "drum_loops", "render_hits", "KIT_SPLITS"]
+__all__ = ["DrumStyle", "DRUM_STYLES", "render_drum_loop", "random_drum_loop", "drum_loops", "render_hits", "KIT_SPLITS",
+           "through_recording_chain"]
 
 #: Kits of each split (see :mod:`mirlib.data.drumkits`).
 KIT_SPLITS = {"train": TRAIN_KITS, "validation": VALIDATION_KITS, "test": TEST_KITS}
@@ -301,3 +303,37 @@ def render_hits(hits, kit, duration=None, sr=44100, velocity=0.8):
             _add(mix, sound, time, sr, 1.0)
     peak = np.max(np.abs(mix)) if len(mix) else 0.0
     return (0.9 * mix / peak if peak > 0 else mix).astype(np.float32)
+
+
+def through_recording_chain(rendering, rng, share=1.0):
+    """A rendering played, with probability ``share``, through a random recording and mixing chain.
+
+    One draw of ``rng`` decides; if it falls below ``share``, the audio goes
+    through :func:`mirlib.data.augment.recording_chain` (shelving EQ, a room,
+    compression), whose settings are drawn from ``rng`` too. The annotations
+    stay: the chain changes the sound, not the timing. The drum networks' and
+    the onset CNN's training mixes use it for their loops on recorded kits.
+
+    Parameters
+    ----------
+    rendering : Rendering
+        A loop, with its audio at ``rendering.sr`` Hz.
+    rng : np.random.Generator
+    share : float
+        Probability in [0, 1] of the chain.
+
+    Returns
+    -------
+    Rendering
+        The same rendering, or a copy with the processed audio.
+
+    Raises
+    ------
+    ValueError
+        For a silent or non-finite signal (see :func:`~mirlib.data.augment.recording_chain`).
+    """
+    from ..data.augment import recording_chain
+
+    if rng.random() < share:
+        return dataclasses.replace(rendering, audio=recording_chain(rendering.audio, rendering.sr, rng))
+    return rendering

@@ -14,15 +14,14 @@ Features are :data:`mirlib.features.RHYTHM` (100 fps).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..data.annotations import Piece, combine_onsets, event_targets
+from ..data.annotations import ONSET_WINDOW, Piece, combine_onsets, event_targets
 from ..data.drumkits import TEST_KITS, TRAIN_KITS
 from ..features.settings import RHYTHM, add_positive_difference
-from .drums import DRUM_STYLES, random_drum_loop, render_drum_loop
+from .drums import DRUM_STYLES, random_drum_loop, render_drum_loop, through_recording_chain
 from .loops import Rendering, render_loop
 
 __all__ = ["TEMPO_RANGE", "random_rendering", "reference_onsets", "Example", "make_examples", "held_out_pieces",
@@ -74,7 +73,7 @@ def random_rendering(seed, length=8.0, sr=RHYTHM.sr):
     return rendering
 
 
-def reference_onsets(rendering, combine=0.03):
+def reference_onsets(rendering, combine=ONSET_WINDOW):
     """Annotated onsets of a rendering as an onset detector should report them.
 
     Notes played together (a kick drum and a bass note on the same beat) are
@@ -187,11 +186,7 @@ def make_examples(seeds, length=8.0, kits=None, band=False, riffs=0.0, recorded=
             r = (random_rendering(int(seed), length=length) if kits is None
                  else random_drum_loop(int(seed), tuple(kits), length=length))
             if recorded:
-                from ..data.augment import recording_chain
-
-                rng = np.random.default_rng([int(seed), 123])
-                if rng.random() < recorded:
-                    r = dataclasses.replace(r, audio=recording_chain(r.audio, r.sr, rng))
+                r = through_recording_chain(r, np.random.default_rng([int(seed), 123]), recorded)
         stack = RHYTHM(r.audio, r.sr)
         n, fps = len(stack), RHYTHM.fps
         events = {"onsets": reference_onsets(r), "beats": r.beats, "downbeats": r.downbeats, **r.drums}
