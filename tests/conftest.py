@@ -1,8 +1,19 @@
+import os
 import sys
 from pathlib import Path
 
 # tests/ holds helper modules (nbgrading, grading_catalogue) next to the tests
 sys.path.insert(0, str(Path(__file__).parent))
+
+# numba compiles librosa's functions into a cache next to librosa's sources. Two test
+# workers compiling the same function at once on a fresh machine left a corrupt entry
+# there, and the next librosa.yin crashed its worker (segmentation fault). Each worker
+# (and every kernel it starts: book chapters, graded notebooks) gets a cache of its own.
+# numba reads the variable when it is first imported, which is after this file.
+# The workers inherit the base folder from the process that starts them.
+_BASE = os.environ.setdefault("DL4MIR_TEST_NUMBA_CACHE", os.environ.get("NUMBA_CACHE_DIR")
+                              or str(Path(__file__).parents[1] / ".pytest_cache" / "numba"))
+os.environ["NUMBA_CACHE_DIR"] = str(Path(_BASE) / os.environ.get("PYTEST_XDIST_WORKER", "main"))
 
 # The suite runs on every core (pytest-xdist; options in pyproject.toml). Tests run in
 # groups, one group on one worker, so a module's fixtures (the book build, a lecturer's

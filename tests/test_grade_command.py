@@ -14,6 +14,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -430,3 +431,27 @@ def test_grading_follows_symlinks_and_names_what_it_cannot_show(tmp_path):
             real.chmod(0o755)
         assert proc.returncode == 2, proc.stderr
         assert f"MIRLIB_DATA_DIR {data} cannot be read in the sandbox: Permission denied" in proc.stderr
+
+
+def test_each_test_worker_compiles_librosa_into_a_numba_cache_of_its_own():
+    # two workers compiling into librosa's own __pycache__ at once corrupted it (conftest.py)
+    import librosa
+    import numba
+    import numpy as np
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    cache = Path(numba.config.CACHE_DIR)
+    assert cache.name == worker and os.environ["NUMBA_CACHE_DIR"] == str(cache)
+    librosa.util.localmax(np.array([0.0, 1.0, 0.0]))      # numba-compiled with cache=True
+    assert list(cache.glob("util_*/*localmax*.nbi"))
+
+
+def test_grading_seeds_its_kernels_with_the_environments_own_numba_cache(tmp_path, monkeypatch):
+    from mirlib.grading.autograde import _seed_caches
+
+    own = tmp_path / "own" / "util_0123"
+    own.mkdir(parents=True)
+    (own / "utils._localmax-1.py311.nbi").write_bytes(b"index")
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "own"))
+    warm = _seed_caches(tmp_path / "warm")
+    assert (Path(warm) / "numba" / "util_0123" / "utils._localmax-1.py311.nbi").read_bytes() == b"index"

