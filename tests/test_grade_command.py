@@ -447,11 +447,11 @@ def test_each_test_worker_compiles_librosa_into_a_numba_cache_of_its_own():
 
 
 def test_grading_seeds_its_kernels_with_the_environments_own_numba_cache(tmp_path, monkeypatch):
-    from mirlib.grading.autograde import _seed_caches
+    from mirlib.grading.autograde import seed_caches
 
     own = tmp_path / "own" / "util_0123"
     own.mkdir(parents=True)
     (own / "utils._localmax-1.py311.nbi").write_bytes(b"index")
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "own"))
-    warm = _seed_caches(tmp_path / "warm")
+    warm = seed_caches(tmp_path / "warm")
     assert (Path(warm) / "numba" / "util_0123" / "utils._localmax-1.py311.nbi").read_bytes() == b"index"

@@ -52,7 +52,7 @@ from .sandbox import Limits, SandboxError, check_sandbox, chown_tree, link_targe
 from .submissions import prepare_submission, repair_notebook
 from .workers import WorkerPool
 
-__all__ = ["GradingError", "Result", "grade", "repair_notebook", "uid_block", "UID_BASE", "UID_BLOCK"]
+__all__ = ["GradingError", "Result", "grade", "repair_notebook", "seed_caches", "uid_block", "UID_BASE", "UID_BLOCK"]
 
 REFERENCE = "_reference"
 #: environment variables that set how many threads numerical libraries use
@@ -338,7 +338,7 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
         # activations of the shipped networks and madmom's: mirlib.features.remembered)
         # spare every submission computing them again
         pool = WorkerPool(jobs, scratch / "workers.log")    # all start now, while the reference runs
-        common["warm"] = _seed_caches(scratch / "warm")
+        common["warm"] = seed_caches(scratch / "warm")
         job, _, _ = job_for(REFERENCE, None)
         every_core = str(os.cpu_count() or 1)                # it runs alone: all cores are its own
         job["kernel_env"] = dict(job["kernel_env"], **{k: every_core for k in THREAD_VARIABLES})
@@ -461,7 +461,7 @@ def uid_block(folder=None, n_blocks=1000):
     raise GradingError(f"all {n_blocks} blocks of user ids for grading are taken by other grading runs")
 
 
-def _seed_caches(warm):
+def seed_caches(warm):
     """Copy the grading environment's own caches where a sandboxed kernel finds them.
 
     numba keeps compiled functions (librosa's) next to their sources, where
@@ -469,8 +469,18 @@ def _seed_caches(warm):
     in ``<folder name>_<sha1 of the folder>/`` instead. Where the grading
     environment itself sets ``NUMBA_CACHE_DIR`` (the test suite gives each of
     its workers one), its compiled functions are already in that layout.
-    matplotlib's font list goes to ``MPLCONFIGDIR``. Returns the folder, or
-    ``None`` if nothing was found.
+    matplotlib's font list goes to ``MPLCONFIGDIR``.
+
+    Parameters
+    ----------
+    warm : pathlib.Path
+        Folder to fill (``numba/``, ``matplotlib/``); each kernel's runtime
+        folder starts as a copy of it.
+
+    Returns
+    -------
+    str or None
+        The folder, or ``None`` if no cache was found.
     """
     import hashlib
     import site
