@@ -241,3 +241,28 @@ def test_render_parts_plays_each_program_through_either_soundfont_at_the_band_tu
         fluid.render_parts({}, 1.0, tuning=3.0)
     with pytest.raises(ValueError, match="duration"):
         fluid.render_parts({}, 0.0)
+
+
+def test_a_silent_soundfont_takes_the_default_presets_and_renders_stay_the_same(monkeypatch):
+    """A system reset gives the channels the presets of the SoundFont loaded last: the silent one, so that
+    none of the General MIDI SoundFont's samples are decoded for nothing; the parts sound as without it."""
+    import functools
+
+    from mirlib.synth import fluid
+
+    path = fluid.silent_soundfont()
+    assert path.read_bytes()[:4] == b"RIFF" and path.stat().st_size == 702
+    synth, sfid = fluid.synthesizer(22050)
+    try:
+        assert synth.sfpreset_name(sfid + 1, 0, 0) == "silent" and synth.sfpreset_name(sfid + 1, 128, 0) == "silent kit"
+    finally:
+        synth.delete()
+    parts = {"bass": (33, [(40, 0.1, 0.5, 0.8), (43, 0.6, 1.0, 0.6)]), "kit": ("drums", [(36, 0.0, 0.3, 0.9), (42, 0.5, 0.8, 0.7)]),
+             "piano": (0, [(60, 0.0, 1.0, 0.5), (64, 0.2, 0.9, 0.5)]), "guitar": (29, [(52, 0.05, 0.7, 0.9)])}
+    for soundfont in fluid.SOUNDFONTS:
+        silent = fluid.render_parts(parts, 1.2, soundfont=soundfont, tuning=0.2)
+        with monkeypatch.context() as m:
+            m.setattr(fluid, "synthesizer", functools.partial(fluid.synthesizer, silent_defaults=False))
+            plain = fluid.render_parts(parts, 1.2, soundfont=soundfont, tuning=0.2)
+        assert all(np.abs(y).max() > 0.01 for y in silent.values())
+        assert all(np.array_equal(silent[name], plain[name]) for name in parts)

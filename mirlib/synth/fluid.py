@@ -20,7 +20,8 @@ import numpy as np
 from ..data.debian import DebianData, package_dir
 
 __all__ = ["SOUNDFONT", "SOUNDFONT_CREDIT", "HELD_OUT_SOUNDFONT", "HELD_OUT_SOUNDFONT_CREDIT", "SOUNDFONTS",
-           "SEED_DITHER", "FluidSynthMissing", "soundfont_path", "synthesizer", "render_parts"]
+           "SEED_DITHER", "FluidSynthMissing", "soundfont_path", "synthesizer", "silent_soundfont",
+           "render_parts"]
 
 #: MuseScore General Lite (General MIDI SoundFont, MIT licence), as Debian packages it.
 SOUNDFONT = DebianData(
@@ -83,7 +84,7 @@ def soundfont_path(download=True, soundfont=SOUNDFONT):
     return package_dir(soundfont, download) / soundfont.marker
 
 
-def synthesizer(sr=44100, soundfont=SOUNDFONT):
+def synthesizer(sr=44100, soundfont=SOUNDFONT, silent_defaults=True):
     """A new FluidSynth synthesizer with a SoundFont loaded.
 
     FluidSynth's own reverb and chorus are off: the mix adds effects
@@ -97,12 +98,23 @@ def synthesizer(sr=44100, soundfont=SOUNDFONT):
     gives the same samples whatever was rendered before. Call
     ``synth.delete()`` when done.
 
+    A system reset gives every MIDI channel the default preset (bank 0
+    program 0, and the standard drum kit on channel 10) of the SoundFont
+    loaded last, and FluidSynth's dynamic sample loading decodes the samples
+    of each preset a channel selects: for MuseScore General Lite the piano
+    and the drum kit took 1.6 s on every new synthesizer, more than half of
+    rendering a song. So a silent SoundFont (:func:`silent_soundfont`) is
+    loaded last and takes the defaults; every part selects its preset from
+    ``sfid`` by number, and renders are the same, bit for bit, as without it.
+
     Parameters
     ----------
     sr : int
         Sample rate in Hz.
     soundfont : mirlib.data.debian.DebianData
         :data:`SOUNDFONT` (default) or :data:`HELD_OUT_SOUNDFONT`.
+    silent_defaults : bool
+        Load the silent SoundFont last (id ``sfid + 1``), for the defaults.
 
     Returns
     -------
@@ -134,7 +146,72 @@ def synthesizer(sr=44100, soundfont=SOUNDFONT):
     sfid = synth.sfload(str(path))
     if sfid < 0:
         raise RuntimeError(f"FluidSynth could not load the SoundFont {path}")
+    if silent_defaults and synth.sfload(str(silent_soundfont())) < 0:
+        raise RuntimeError(f"FluidSynth could not load the silent SoundFont {silent_soundfont()}")
     return synth, sfid
+
+
+def _chunk(tag, data):
+    return tag + len(data).to_bytes(4, "little") + data + b"\0" * (len(data) % 2)
+
+
+def _silent_sf2():
+    # a SoundFont 2.01 file (RIFF "sfbk"): presets "silent" (bank 0 program 0) and "silent kit" (bank 128
+    # program 0) play one instrument whose one sample is 64 zeros (and the 46 the format pads it with)
+    import struct
+
+    def name(text):
+        return text.encode().ljust(20, b"\0")
+
+    def riff_list(tag, *chunks):
+        return _chunk(b"LIST", tag + b"".join(chunks))
+
+    n = 64
+    info = riff_list(b"INFO", _chunk(b"ifil", struct.pack("<HH", 2, 1)), _chunk(b"isng", b"EMU8000\0"),
+                     _chunk(b"INAM", b"silent\0\0"))
+    sdta = riff_list(b"sdta", _chunk(b"smpl", bytes(2 * (n + 46))))
+    phdr = b"".join(struct.pack("<20sHHHIII", name(label), 0, bank, bag, 0, 0, 0)
+                    for label, bank, bag in (("silent", 0, 0), ("silent kit", 128, 1), ("EOP", 0, 2)))
+    pdta = riff_list(
+        b"pdta", _chunk(b"phdr", phdr),
+        _chunk(b"pbag", struct.pack("<6H", 0, 0, 1, 0, 2, 0)), _chunk(b"pmod", bytes(10)),
+        _chunk(b"pgen", struct.pack("<6H", 41, 0, 41, 0, 0, 0)),             # generator 41: instrument 0
+        _chunk(b"inst", struct.pack("<20sH20sH", name("silent"), 0, name("EOI"), 1)),
+        _chunk(b"ibag", struct.pack("<4H", 0, 0, 1, 0)), _chunk(b"imod", bytes(10)),
+        _chunk(b"igen", struct.pack("<4H", 53, 0, 0, 0)),                    # generator 53: sample 0
+        _chunk(b"shdr", struct.pack("<20sIIIIIBbHH", name("silent"), 0, n, 8, n - 8, 22050, 60, 0, 0, 1)
+               + struct.pack("<20sIIIIIBbHH", name("EOS"), 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+    body = b"sfbk" + info + sdta + pdta
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
+def silent_soundfont():
+    """Path of a silent SoundFont, written to the temporary folder on first use.
+
+    Two presets, bank 0 program 0 and bank 128 program 0 (where a drum
+    channel looks), play one sample of zeros. :func:`synthesizer` loads it
+    after the General MIDI SoundFont, so that a system reset gives the
+    channels these presets and decodes none of the real SoundFont's samples.
+
+    Returns
+    -------
+    pathlib.Path
+        ``mirlib-silent-<user id>-<digest>.sf2`` (702 bytes) in :func:`tempfile.gettempdir`.
+    """
+    import hashlib
+    import os
+    import tempfile
+    from pathlib import Path
+
+    data = _silent_sf2()
+    user = getattr(os, "getuid", lambda: "")()      # each user their own: /tmp keeps others' files
+    path = Path(tempfile.gettempdir()) / f"mirlib-silent-{user}-{hashlib.sha256(data).hexdigest()[:12]}.sf2"
+    if not path.is_file() or path.read_bytes() != data:
+        fd, tmp = tempfile.mkstemp(suffix=".sf2", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)           # whole or not at all, for processes writing it at once
+    return path
 
 
 #: Seed the C library's ``rand()`` as a fresh process has it (``srand(1)``) before the process's
