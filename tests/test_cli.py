@@ -120,6 +120,13 @@ def test_train_rejects_what_a_recipe_does_not_have(tmp_path):
         run("train", "chords")
 
 
+def test_train_refuses_a_file_name_keras_cannot_save_before_it_trains(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        run("train", "music_speech_cnn", "--out", str(tmp_path / "x.h5"))
+    assert stop.value.code == 2 and "weights file must end in .weights.h5" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
 def test_music_speech_prints_path_class_and_probability():
     from mirlib import data
 

@@ -209,6 +209,13 @@ def _run_grade(args, out, err):
     return 1 if counts["failed"] else 0
 
 
+def _weights_file(path):
+    # checked when the arguments are read, not after minutes of training: Keras saves only such names
+    if not path.endswith(".weights.h5"):
+        raise argparse.ArgumentTypeError(f"weights file must end in .weights.h5, got {path}")
+    return path
+
+
 def build_parser():
     """The argument parser: one sub-command each, with ``run(args, out, err)`` as its default."""
     from ..models import MODELS
@@ -245,7 +252,8 @@ def build_parser():
     p.add_argument("task", metavar="NAME", choices=sorted({n for m in MODELS.values() for n in (m.name, *m.aliases)}),
                    help="network to train: " + ", ".join(MODELS) + " (or an alias: " +
                    ", ".join(a for m in MODELS.values() for a in m.aliases) + ")")
-    p.add_argument("--out", help="weights file to write (default: NAME.weights.h5 in the current folder)")
+    p.add_argument("--out", type=_weights_file,
+                   help="weights file to write, ending in .weights.h5 (default: NAME.weights.h5 in the current folder)")
     for key, (flag, keywords) in TRAINING_OPTIONS.items():
         takers = [m.name for m in MODELS.values() if key in m.recipe]
         if takers:
