@@ -210,10 +210,13 @@ def _run_grade(args, out, err):
 
 
 def _weights_file(path):
-    # checked when the arguments are read, not after minutes of training: Keras saves only such names
-    if not path.endswith(".weights.h5"):
-        raise argparse.ArgumentTypeError(f"weights file must end in .weights.h5, got {path}")
-    return path
+    # checked when the arguments are read, not after minutes of training
+    from ..nn.shipped import check_weights_file
+
+    try:
+        return check_weights_file(path)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def build_parser():

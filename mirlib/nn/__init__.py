@@ -34,8 +34,8 @@ onnx
 
 from .backend import DEFAULT_BACKEND, backend, devices
 from .onnx import OnnxNetwork, inference, set_inference
-from .shipped import (TRAINING_OPTIONS, WEIGHTS_DIR, HeldOut, ShippedModel, onnx_path_of, resolve, save_weights,
-                      weights_path)
+from .shipped import (TRAINING_OPTIONS, WEIGHTS_DIR, HeldOut, ShippedModel, check_weights_file, onnx_path_of, resolve,
+                      save_weights, weights_path)
 from .training import (History, balanced_class_weight, check_inputs, count_params, loss_for, pad_sequences, predict,
                        predict_sequence, read_tensorboard, tensorboard_callback, train)
 
@@ -69,4 +69,4 @@ __all__ = ["keras", "backend", "devices", "DEFAULT_BACKEND", "normalization", "C
            "pad_sequences", "predict", "predict_sequence", "count_params", "tensorboard_callback",
            "read_tensorboard", "euclidean_distance", "contrastive_loss", "triplet_loss", "TripletLoss", "active_fraction",
            "embedding_cnn", "triplet_network", "train_triplets", "ShippedModel", "HeldOut", "resolve", "TRAINING_OPTIONS", "WEIGHTS_DIR",
-           "weights_path", "save_weights", "onnx_path_of", "OnnxNetwork", "inference", "set_inference"]
+           "weights_path", "save_weights", "check_weights_file", "onnx_path_of", "OnnxNetwork", "inference", "set_inference"]

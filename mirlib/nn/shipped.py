@@ -199,6 +199,29 @@ def onnx_path_of(weights):
     return weights.with_name(stem + ".onnx")
 
 
+def check_weights_file(path):
+    """Check that Keras can save weights under this name: it must end in ``.weights.h5``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        File name of a weights file.
+
+    Returns
+    -------
+    str or pathlib.Path
+        ``path`` itself.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not end in ``.weights.h5``.
+    """
+    if not str(path).endswith(".weights.h5"):
+        raise ValueError(f"weights file must end in .weights.h5, got {path}")
+    return path
+
+
 def save_weights(model, path):
     """Save a network's weights without the optimiser's state.
 
@@ -221,8 +244,7 @@ def save_weights(model, path):
     ValueError
         If ``path`` does not end in ``.weights.h5`` (Keras' requirement).
     """
-    if not str(path).endswith(".weights.h5"):
-        raise ValueError(f"weights file must end in .weights.h5, got {path}")
+    check_weights_file(path)
     clean = model.__class__.from_config(model.get_config())
     clean.set_weights(model.get_weights())
     clean.save_weights(str(path))

@@ -146,8 +146,9 @@ def synthesizer(sr=44100, soundfont=SOUNDFONT, silent_defaults=True):
     sfid = synth.sfload(str(path))
     if sfid < 0:
         raise RuntimeError(f"FluidSynth could not load the SoundFont {path}")
-    if silent_defaults and synth.sfload(str(silent_soundfont())) < 0:
-        raise RuntimeError(f"FluidSynth could not load the silent SoundFont {silent_soundfont()}")
+    silent = silent_soundfont() if silent_defaults else None
+    if silent is not None and synth.sfload(str(silent)) < 0:
+        raise RuntimeError(f"FluidSynth could not load the silent SoundFont {silent}")
     return synth, sfid
 
 
