@@ -15,6 +15,15 @@ _BASE = os.environ.setdefault("DL4MIR_TEST_NUMBA_CACHE", os.environ.get("NUMBA_C
                               or str(Path(__file__).parents[1] / ".pytest_cache" / "numba"))
 os.environ["NUMBA_CACHE_DIR"] = str(Path(_BASE) / os.environ.get("PYTEST_XDIST_WORKER", "main"))
 
+# Each worker (and every kernel and command it starts) gets its share of the cores: two
+# workers that each start a thread per core wait for each other's threads at every
+# parallel step (mirlib.cores; a chapter's t-SNE figure took 59 s instead of 2 s).
+# The libraries read the variables when they start, which in a worker is after this file.
+from mirlib.cores import share_cores  # noqa: E402
+
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    os.environ.update(share_cores(int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
+
 # The suite runs on every core (pytest-xdist; options in pyproject.toml). Tests run in
 # groups, one group on one worker, so a module's fixtures (the book build, a lecturer's
 # course) are built once: a group is a test module, except that the grading tests are

@@ -13,7 +13,7 @@ from nbgrading import ROOT
 MIRLIB = ROOT / "mirlib"
 # from the bottom up: a module may import mirlib modules of its own layer or below
 LAYERS = [
-    {"compat", "audio", "grading"},
+    {"compat", "cores", "audio", "grading"},
     {"features", "evaluation"},
     {"data"},
     {"synth", "viz"},

@@ -455,3 +455,27 @@ def test_grading_seeds_its_kernels_with_the_environments_own_numba_cache(tmp_pat
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "own"))
     warm = seed_caches(tmp_path / "warm")
     assert (Path(warm) / "numba" / "util_0123" / "utils._localmax-1.py311.nbi").read_bytes() == b"index"
+
+
+def test_each_test_worker_gets_its_share_of_the_cores():
+    # two workers that each start a thread per core wait for each other's threads (mirlib.cores, conftest.py)
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if workers < 2:
+        pytest.skip("runs only under pytest-xdist with two or more workers")
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    out = subprocess.run([sys.executable, "-c", "from threadpoolctl import threadpool_info; import numpy; "
+                          "print(sorted({i['num_threads'] for i in threadpool_info()}))"],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert os.environ["OMP_NUM_THREADS"] == os.environ["TF_NUM_INTRAOP_THREADS"] == share
+    assert out.strip() == f"[{share}]", f"a process the worker starts uses {out.strip()} threads, not {share}"
+
+
+def test_sharing_the_cores_keeps_what_the_environment_sets():
+    from mirlib.cores import THREAD_VARIABLES, share_cores
+
+    assert share_cores(2, environ={}, cores=2) == {k: "1" for k in THREAD_VARIABLES}
+    assert share_cores(3, environ={}, cores=16)["OPENBLAS_NUM_THREADS"] == "5"
+    assert share_cores(4, environ={}, cores=2)["NUMBA_NUM_THREADS"] == "1"
+    assert "OMP_NUM_THREADS" not in share_cores(2, environ={"OMP_NUM_THREADS": "3"}, cores=8)
+    with pytest.raises(ValueError, match="jobs"):
+        share_cores(0)

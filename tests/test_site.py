@@ -294,3 +294,19 @@ def test_build_jobs_must_be_a_positive_integer(monkeypatch, value):
     assert dl4mir_execute.build_jobs() == 3
     monkeypatch.delenv(dl4mir_execute.JOBS_VARIABLE)
     assert 1 <= dl4mir_execute.build_jobs() <= 2
+
+
+def test_chapters_built_side_by_side_share_the_cores(monkeypatch):
+    # each chapter's kernel starts from a pool process whose environment gives it cores // jobs threads
+    from mirlib.cores import THREAD_VARIABLES
+
+    import dl4mir_execute
+
+    for key in THREAD_VARIABLES:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "7")        # somebody's choice stays
+    with dl4mir_execute.chapter_pool(2) as pool:
+        seen = {key: pool.apply(os.getenv, (key,)) for key in THREAD_VARIABLES}
+    share = str(max(1, (os.cpu_count() or 1) // 2))
+    assert seen["TF_NUM_INTRAOP_THREADS"] == seen["OPENBLAS_NUM_THREADS"] == share
+    assert seen["OMP_NUM_THREADS"] == "7"

@@ -14,6 +14,9 @@ beside a test run that keeps the other core busy, chapters run one at a time, an
 at a time once those tests are done. myst-nb then finds every executed notebook in
 the cache.
 
+Each chapter's kernel gets its share of the cores (``mirlib.cores.share_cores``), unless
+the environment already sets the numerical libraries' threads.
+
 Nothing else changes: the notebooks run in their own folder with the book's cell
 timeout, a notebook that fails here gets no cache entry, and myst-nb executes it
 again in the normal way, so that the build reports its error exactly as before.
@@ -153,6 +156,27 @@ def allowed_jobs(jobs, cores, other_busy):
     return max(1, min(jobs, int(cores - other_busy + 0.3)))
 
 
+def chapter_pool(jobs):
+    """A pool of ``jobs`` processes whose kernels each get their share of the cores.
+
+    Two chapters that each start a thread per core wait for each other's threads at
+    every parallel step (:mod:`mirlib.cores`). Variables that the environment already
+    sets are kept.
+
+    Parameters
+    ----------
+    jobs : int
+        Chapters executed at the same time.
+
+    Returns
+    -------
+    multiprocessing.pool.Pool
+    """
+    from mirlib.cores import share_cores
+
+    return multiprocessing.get_context("fork").Pool(jobs, os.environ.update, (share_cores(jobs),))
+
+
 def _execute_stale(app, env, docnames, poll_seconds=2.0):
     jobs = build_jobs()
     adaptive = JOBS_VARIABLE not in os.environ
@@ -184,7 +208,7 @@ def _execute_stale(app, env, docnames, poll_seconds=2.0):
         time.sleep(min(1.0, poll_seconds))
         load.update()
     running, most = [], 0
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with chapter_pool(jobs) as pool:
         while work or running:
             allowed = allowed_jobs(jobs, cores, load.cores) if load else jobs
             while work and len(running) < allowed:

@@ -48,6 +48,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..cores import share_cores
 from .sandbox import Limits, SandboxError, check_sandbox, chown_tree, link_targets, python_paths
 from .submissions import prepare_submission, repair_notebook
 from .workers import WorkerPool
@@ -55,9 +56,6 @@ from .workers import WorkerPool
 __all__ = ["GradingError", "Result", "grade", "repair_notebook", "seed_caches", "uid_block", "UID_BASE", "UID_BLOCK"]
 
 REFERENCE = "_reference"
-#: environment variables that set how many threads numerical libraries use
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
-                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 #: first of the user ids the kernels run as when grading as root: one per submission,
 #: above the ranges Debian gives to users and to nobody
 UID_BASE = 2_000_000
@@ -340,8 +338,8 @@ def grade(assignment, course=".", jobs=2, limits=None, students=None, check_refe
         pool = WorkerPool(jobs, scratch / "workers.log")    # all start now, while the reference runs
         common["warm"] = seed_caches(scratch / "warm")
         job, _, _ = job_for(REFERENCE, None)
-        every_core = str(os.cpu_count() or 1)                # it runs alone: all cores are its own
-        job["kernel_env"] = dict(job["kernel_env"], **{k: every_core for k in THREAD_VARIABLES})
+        # it runs alone: all cores are its own, unless the environment says how many threads to use
+        job["kernel_env"] = dict(job["kernel_env"], **share_cores(1))
         try:
             [(raw, seconds)] = pool.run([job], limits, len(notebooks), n_workers=1)
         except BaseException:
@@ -550,9 +548,7 @@ def _common(config, coursedir, course, limits, scratch, jobs):
     bin_dir = str(Path(sys.executable).parent)
     env = {"PATH": f"{bin_dir}:/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", **data}
     # kernels running side by side each get their share of the cores, not all of them
-    threads = str(max(1, (os.cpu_count() or 1) // jobs))
-    for key in THREAD_VARIABLES:
-        env[key] = threads
+    env.update(share_cores(jobs, environ={}))
     for key, value in os.environ.items():
         if key.startswith(("KERAS_", "TF_", "JAX_", "XLA_", "OMP_", "MKL_", "OPENBLAS_", "NUMBA_", "PYTHONHASHSEED")):
             env[key] = value

@@ -86,6 +86,11 @@ class OnnxNetwork:
     digest : str
         SHA1 of the file: activations are remembered per network file.
 
+    Notes
+    -----
+    The session uses ``$OMP_NUM_THREADS`` threads where it is set, like NumPy,
+    scikit-learn and TensorFlow (:mod:`mirlib.cores`), else one per core.
+
     Raises
     ------
     FileNotFoundError
@@ -104,6 +109,9 @@ class OnnxNetwork:
         options = onnxruntime.SessionOptions()
         # no memory arena: what a long recording needed is given back before the DBN's own peak
         options.enable_cpu_mem_arena = False
+        # as many threads as the other numerical libraries are given (mirlib.cores), else one per core
+        threads = os.environ.get("OMP_NUM_THREADS", "")
+        options.intra_op_num_threads = int(threads) if threads.isdigit() else 0
         self.session = onnxruntime.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
         self.input_name = self.session.get_inputs()[0].name
 
