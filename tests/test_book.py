@@ -396,7 +396,11 @@ def test_classification_chapters_report_measured_comparisons(book):
     tags_text = " ".join(page("book/tags-transfer").get_text().split())
     assert scratch > frozen and tuned > frozen                                     # "did not pay off", "recovers"
     assert f"mean ROC-AUC {scratch:.3f} from scratch, {frozen:.3f} with the frozen mood network" in tags_text
-    assert min(per_tag[t]["transfer, frozen"] for t in ("slow", "distorted")) >= 0.9             # "almost for free"
+    assert per_tag["distorted"]["transfer, frozen"] >= 0.95                                      # "almost for free"
+    assert per_tag["slow"]["transfer, frozen"] >= 0.8 and \
+        per_tag["slow"]["transfer, frozen"] > per_tag["fast"]["transfer, frozen"] + 0.05        # "most of the way"
+    assert f"ROC-AUC {per_tag['slow']['transfer, frozen']:.3f} frozen against {per_tag['slow']['from scratch']:.3f} " \
+           "from scratch" in tags_text
     fast = per_tag["fast"]                                                  # "Fast does not", "only part of the gap"
     assert fast["transfer, frozen"] < fast["from scratch"] - 0.05 and \
         fast["transfer, frozen"] < fast["transfer, fine-tuned"] < fast["from scratch"]

@@ -310,3 +310,20 @@ def test_chapters_built_side_by_side_share_the_cores(monkeypatch):
     share = str(max(1, (os.cpu_count() or 1) // 2))
     assert seen["TF_NUM_INTRAOP_THREADS"] == seen["OPENBLAS_NUM_THREADS"] == share
     assert seen["OMP_NUM_THREADS"] == "7"
+
+
+def test_a_chapter_gets_the_same_threads_alone_as_beside_another(tmp_path):
+    # training sums in another order with another number of threads: a chapter that is the only stale one
+    # (myst-nb executes it) gets the share it gets beside another, so its figures do not change
+    from mirlib.cores import THREAD_VARIABLES
+
+    small_book(tmp_path, {"alone": "import os, pathlib\n"
+                                   "pathlib.Path('threads').write_text(os.environ.get('OMP_NUM_THREADS', 'unset'))"})
+    env_backup = {k: os.environ.pop(k) for k in THREAD_VARIABLES if k in os.environ}
+    try:
+        status, log = build_small_book(tmp_path, 2)
+    finally:
+        os.environ.update(env_backup)
+    assert status == 0, log[-3000:]
+    assert (tmp_path / "threads").read_text() == str(max(1, (os.cpu_count() or 1) // 2))
+

@@ -14,8 +14,11 @@ beside a test run that keeps the other core busy, chapters run one at a time, an
 at a time once those tests are done. myst-nb then finds every executed notebook in
 the cache.
 
-Each chapter's kernel gets its share of the cores (``mirlib.cores.share_cores``), unless
-the environment already sets the numerical libraries' threads.
+Each chapter's kernel gets its share of the ``$DL4MIR_BUILD_JOBS`` ceiling's cores
+(``mirlib.cores.share_cores``; one thread per library on two cores), also when it runs
+alone or in myst-nb's own run, so that its figures do not depend on what else was stale:
+training sums in another order with another number of threads. Variables that the
+environment already sets are kept.
 
 Nothing else changes: the notebooks run in their own folder with the book's cell
 timeout, a notebook that fails here gets no cache entry, and myst-nb executes it
@@ -179,6 +182,11 @@ def chapter_pool(jobs):
 
 def _execute_stale(app, env, docnames, poll_seconds=2.0):
     jobs = build_jobs()
+    # every kernel of the build, here or in myst-nb's own run, gets the share of the cores that it gets when
+    # chapters run side by side: a chapter's figures do not depend on how many others were stale with it
+    from mirlib.cores import share_cores
+
+    os.environ.update(share_cores(jobs))
     adaptive = JOBS_VARIABLE not in os.environ
     if env.mystnb_config.execution_mode != "cache" or jobs < 2:
         return
