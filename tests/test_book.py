@@ -35,8 +35,8 @@ def book():
     """Build the book with warnings as errors; returns the build log.
 
     The limit only stops a build that hangs: it is not the book's time budget (15 min cold),
-    which benchmarks/book_build.py measures. A build takes about 19 min here beside the
-    other tests on 2 cores, and a CI machine has run the suite 2.4 times slower than that.
+    which benchmarks/book_build.py measures. A build took 21 to 29 min beside the other tests
+    on 2 cores in fresh-clone runs, and a CI machine has run the suite 2.4 times slower than that.
     """
     cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
     # $DL4MIR_BUILD_JOBS unset: chapters run one at a time while pytest-xdist keeps the other core busy with the
