@@ -31,6 +31,7 @@ This is the only place of the shim.
 import collections
 import collections.abc
 import contextlib
+import functools
 import importlib
 import pkgutil
 import sys
@@ -150,10 +151,11 @@ def lstm_activate(self, data, reset=True):
     calls per frame. The input products do not depend on the previous frame, so
     here they are one matrix product over all frames and gates before the loop;
     the loop over frames, which only the recurrent part needs, is compiled with
-    Numba where the gates use madmom's sigmoid and tanh (all of madmom's
-    pretrained LSTMs do), and runs in NumPy otherwise. The equations are
-    madmom's, peephole connections included; only the order of summation and
-    the rounding of the sigmoid and tanh differ.
+    Numba. Layers whose gates use other functions than madmom's sigmoid and
+    tanh (none of madmom's pretrained LSTMs), or whose input is not float32,
+    run madmom's own method (``LSTMLayer.madmom_activate``). The equations
+    are madmom's LSTM with peephole connections :cite:p:`hochreiter1997long,boeck2016madmom`;
+    only the order of summation and the rounding of the sigmoid and tanh differ.
 
     Parameters
     ----------
@@ -171,79 +173,54 @@ def lstm_activate(self, data, reset=True):
     """
     from madmom.ml.nn import activations
 
+    functions = (self.input_gate.activation_fn, self.forget_gate.activation_fn, self.cell.activation_fn,
+                 self.output_gate.activation_fn, self.activation_fn)
+    sigmoid, tanh = activations.sigmoid, activations.tanh
+    if functions != (sigmoid, sigmoid, tanh, sigmoid, tanh) or np.asarray(data).dtype != np.float32:
+        return type(self).madmom_activate(self, data, reset=reset)
     if reset:
         self.reset()
     gates = (self.input_gate, self.forget_gate, self.cell, self.output_gate)
     n_units = self.cell.bias.size
     weights = np.concatenate([gate.weights for gate in gates], axis=1)
-    recurrent = np.ascontiguousarray(np.concatenate([gate.recurrent_weights for gate in gates], axis=1))
+    recurrent = np.concatenate([gate.recurrent_weights for gate in gates], axis=1).astype(np.float32)
     bias = np.concatenate([np.broadcast_to(gate.bias, (n_units,)) for gate in gates])
-    inputs = np.ascontiguousarray(np.dot(data, weights) + bias)
-    peepholes = [gate.peephole_weights for gate in (gates[0], gates[1], gates[3])]
-    functions = (self.input_gate.activation_fn, self.forget_gate.activation_fn, self.cell.activation_fn,
-                 self.output_gate.activation_fn, self.activation_fn)
-    sigmoid, tanh = activations.sigmoid, activations.tanh
-    if functions == (sigmoid, sigmoid, tanh, sigmoid, tanh) and inputs.dtype == np.float32:
-        peepholes = [np.zeros(n_units, np.float32) if p is None else np.asarray(p, np.float32) for p in peepholes]
-        out, prev, state = _compiled_lstm_loop()(inputs, recurrent.astype(np.float32), *peepholes,
-                                                 np.asarray(self._prev, np.float32), np.asarray(self._state, np.float32))
-    else:
-        out, prev, state = _numpy_lstm_loop(self, inputs, recurrent, *peepholes)
-    self._prev, self._state = prev, state
+    inputs = (np.dot(data, weights) + bias).astype(np.float32)
+    peepholes = [np.zeros(n_units, np.float32) if gate.peephole_weights is None
+                 else np.asarray(gate.peephole_weights, np.float32) for gate in (gates[0], gates[1], gates[3])]
+    out, self._prev, self._state = _compiled_lstm_loop()(inputs, recurrent, *peepholes,
+                                                         np.asarray(self._prev, np.float32),
+                                                         np.asarray(self._state, np.float32))
     return out
 
 
-def _numpy_lstm_loop(layer, inputs, recurrent, in_peep, forget_peep, out_peep):
-    n_units = recurrent.shape[0]
-    out = np.zeros((len(inputs), n_units), dtype=inputs.dtype)
-    prev, state = layer._prev, layer._state
-    for i in range(len(inputs)):
-        z = inputs[i] + np.dot(prev, recurrent)
-        z_in, z_forget, z_cell, z_out = z[:n_units], z[n_units:2 * n_units], z[2 * n_units:3 * n_units], z[3 * n_units:]
-        if in_peep is not None:
-            z_in = z_in + state * in_peep
-        if forget_peep is not None:
-            z_forget = z_forget + state * forget_peep
-        state = layer.cell.activation_fn(z_cell) * layer.input_gate.activation_fn(z_in) + \
-            state * layer.forget_gate.activation_fn(z_forget)
-        if out_peep is not None:
-            z_out = z_out + state * out_peep
-        out[i] = layer.activation_fn(state) * layer.output_gate.activation_fn(z_out)
-        prev = out[i]
-    return out, prev, state
-
-
-_LSTM_LOOP = []
-
-
+@functools.cache
 def _compiled_lstm_loop():
     """The frame loop of an LSTM layer with sigmoid gates and tanh cell and output, compiled by Numba once."""
-    if not _LSTM_LOOP:
-        import numba
+    import numba
 
-        @numba.njit(cache=True)
-        def loop(inputs, recurrent, in_peep, forget_peep, out_peep, prev, state):
-            n_frames, n_units = inputs.shape[0], state.shape[0]
-            out = np.empty((n_frames, n_units), dtype=np.float32)
-            prev, state = prev.copy(), state.copy()
-            z = np.empty(4 * n_units, dtype=np.float32)
-            for i in range(n_frames):
-                for k in range(4 * n_units):
-                    acc = inputs[i, k]
-                    for j in range(n_units):
-                        acc += prev[j] * recurrent[j, k]
-                    z[k] = acc
+    @numba.njit(cache=True)
+    def loop(inputs, recurrent, in_peep, forget_peep, out_peep, prev, state):
+        n_frames, n_units = inputs.shape[0], state.shape[0]
+        out = np.empty((n_frames, n_units), dtype=np.float32)
+        prev, state = prev.copy(), state.copy()
+        z = np.empty(4 * n_units, dtype=np.float32)
+        for i in range(n_frames):
+            for k in range(4 * n_units):
+                acc = inputs[i, k]
                 for j in range(n_units):
-                    in_gate = 1.0 / (1.0 + np.exp(-(z[j] + state[j] * in_peep[j])))
-                    forget_gate = 1.0 / (1.0 + np.exp(-(z[n_units + j] + state[j] * forget_peep[j])))
-                    state[j] = np.tanh(z[2 * n_units + j]) * in_gate + state[j] * forget_gate
-                    out_gate = 1.0 / (1.0 + np.exp(-(z[3 * n_units + j] + state[j] * out_peep[j])))
-                    out[i, j] = np.tanh(state[j]) * out_gate
-                prev[:] = out[i]
-            return out, prev, state
+                    acc += prev[j] * recurrent[j, k]
+                z[k] = acc
+            for j in range(n_units):
+                in_gate = 1.0 / (1.0 + np.exp(-(z[j] + state[j] * in_peep[j])))
+                forget_gate = 1.0 / (1.0 + np.exp(-(z[n_units + j] + state[j] * forget_peep[j])))
+                state[j] = np.tanh(z[2 * n_units + j]) * in_gate + state[j] * forget_gate
+                out_gate = 1.0 / (1.0 + np.exp(-(z[3 * n_units + j] + state[j] * out_peep[j])))
+                out[i, j] = np.tanh(state[j]) * out_gate
+            prev[:] = out[i]
+        return out, prev, state
 
-        _LSTM_LOOP.append(loop)
-    return _LSTM_LOOP[0]
+    return loop
 
 
 class _Decoded(tuple):

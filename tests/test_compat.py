@@ -75,7 +75,7 @@ def test_shim_runs_madmoms_lstms_faster_with_the_same_activations():
 
 
 def test_lstm_layers_with_other_gates_or_no_peepholes_match_madmom():
-    """Layers that the compiled loop does not take (other activation functions) run the NumPy loop."""
+    """Layers without peepholes take the compiled loop; layers with other gate functions run madmom's own method."""
     import_madmom()
     from madmom.ml.nn import activations
     from madmom.ml.nn.layers import Cell, Gate, LSTMLayer
