@@ -261,7 +261,8 @@ def _sampled_section(notes, part, args, start, n_bars, tempo, rng):
                 slots += [s for s in args["fill_slots"].get(name, []) if rng.random() < 0.25]
                 for slot in sorted(set(slots)):
                     v = (1.0 if slot % 2 == 0 else 0.7) * float(rng.uniform(0.7, 1.0)) * (0.4 + 0.6 * level)
-                    notes.setdefault(("drums", "drums"), []).append((key_, at(b, slot), at(b, slot) + 0.2, v))
+                    t = at(b, slot)
+                    notes.setdefault(("drums", "drums"), []).append((key_, t, t + 0.2, v))
         if args["bass"]:
             for slot in args["bass_slots"]:
                 t = at(b, slot)
